@@ -1,0 +1,27 @@
+/* mod_tlsguard: the module record and hook registration, nothing else. */
+#include <httpd.h>
+#include <http_config.h>
+
+#include "tg_apache_conf.h"
+#include "tg_apache_enforce.h"
+#include "tg_mod_ssl_hooks.h"
+
+static void register_hooks(apr_pool_t *p)
+{
+    (void)p;
+    ap_hook_check_config(tg_enforce_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(ssl, init_server, tg_enforce_init_server, NULL, NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(ssl, pre_handshake, tg_enforce_pre_handshake, NULL, NULL,
+                      APR_HOOK_MIDDLE);
+}
+
+AP_DECLARE_MODULE(tlsguard) = {
+    STANDARD20_MODULE_STUFF,
+    NULL,               /* per-directory config creator */
+    NULL,               /* dir config merger */
+    tg_conf_create_srv, /* server config creator */
+    tg_conf_merge_srv,  /* server config merger */
+    tg_conf_cmds,       /* command table */
+    register_hooks,
+    AP_MODULE_FLAG_NONE,
+};

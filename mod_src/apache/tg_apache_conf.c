@@ -1,0 +1,146 @@
+/* Directives of mod_tlsguard. Handlers parse and store; checks that need the
+ * whole configuration run in tg_apache_enforce.c (check_config). */
+#include "tg_apache_conf.h"
+
+#include <apr_strings.h>
+#include <http_log.h>
+
+void *tg_conf_create_srv(apr_pool_t *p, server_rec *s)
+{
+    tg_srv_conf_t *sc = apr_pcalloc(p, sizeof(*sc));
+    (void)s;
+    sc->enabled = TG_UNSET;
+    sc->proxy = TG_UNSET;
+    return sc;
+}
+
+#define MERGE_INT(f) (add->f != TG_UNSET ? add->f : base->f)
+#define MERGE_PTR(f) (add->f ? add->f : base->f)
+
+void *tg_conf_merge_srv(apr_pool_t *p, void *basev, void *addv)
+{
+    const tg_srv_conf_t *base = basev, *add = addv;
+    tg_srv_conf_t *sc = apr_pcalloc(p, sizeof(*sc));
+    sc->enabled = MERGE_INT(enabled);
+    sc->proxy = MERGE_INT(proxy);
+    sc->profile = MERGE_PTR(profile);
+    sc->ov.protocols = MERGE_PTR(ov.protocols);
+    sc->ov.ciphers12 = MERGE_PTR(ov.ciphers12);
+    sc->ov.suites13 = MERGE_PTR(ov.suites13);
+    sc->ov.groups = MERGE_PTR(ov.groups);
+    return sc;
+}
+
+tg_srv_conf_t *tg_conf_srv(const server_rec *s)
+{
+    return ap_get_module_config(s->module_config, &tlsguard_module);
+}
+
+int tg_conf_enabled(const tg_srv_conf_t *sc)
+{
+    return sc->enabled != 0; /* default On: loading the module means enforcing */
+}
+
+int tg_conf_proxy(const tg_srv_conf_t *sc)
+{
+    return sc->proxy == 1; /* default Off */
+}
+
+const tg_profile_t *tg_conf_profile(const tg_srv_conf_t *sc)
+{
+    return sc->profile ? sc->profile : tg_profile_find(TG_PROFILE_DEFAULT);
+}
+
+const char *tg_conf_where(apr_pool_t *p, const server_rec *s)
+{
+    if (!s->is_virtual)
+        return "main server";
+    return apr_psprintf(p, "<VirtualHost> at %s:%d", s->defn_name ? s->defn_name : "?",
+                        s->defn_line_number);
+}
+
+static tg_srv_conf_t *cmd_conf(cmd_parms *cmd)
+{
+    return ap_get_module_config(cmd->server->module_config, &tlsguard_module);
+}
+
+static const char *set_enabled(cmd_parms *cmd, void *dc, int on)
+{
+    (void)dc;
+    cmd_conf(cmd)->enabled = on;
+    return NULL;
+}
+
+static const char *set_proxy(cmd_parms *cmd, void *dc, int on)
+{
+    (void)dc;
+    cmd_conf(cmd)->proxy = on;
+    return NULL;
+}
+
+static const char *set_profile(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const tg_profile_t *profile = tg_profile_find(arg);
+    (void)dc;
+    if (!profile)
+        return apr_psprintf(cmd->pool, "%s: unknown profile \"%s\" (expected %s)",
+                            cmd->cmd->name, arg, tg_profile_names());
+    cmd_conf(cmd)->profile = profile;
+    return NULL;
+}
+
+static const char *set_protocols(cmd_parms *cmd, void *dc, const char *args)
+{
+    char err[256];
+    uint16_t min, max;
+    (void)dc;
+    if (tg_policy_parse_protocols(args, &min, &max, err, sizeof(err)) != 0)
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+    cmd_conf(cmd)->ov.protocols = apr_pstrdup(cmd->pool, args);
+    return NULL;
+}
+
+static const char *set_ciphers(cmd_parms *cmd, void *dc, const char *arg)
+{
+    char err[512];
+    (void)dc;
+    if (tg_ossl_check_ciphers12(arg, err, sizeof(err)) != 0)
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+    cmd_conf(cmd)->ov.ciphers12 = arg;
+    return NULL;
+}
+
+static const char *set_suites(cmd_parms *cmd, void *dc, const char *arg)
+{
+    char err[512];
+    (void)dc;
+    if (tg_ossl_check_suites13(arg, err, sizeof(err)) != 0)
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+    cmd_conf(cmd)->ov.suites13 = arg;
+    return NULL;
+}
+
+static const char *set_groups(cmd_parms *cmd, void *dc, const char *arg)
+{
+    (void)dc;
+    cmd_conf(cmd)->ov.groups = arg; /* checked with the whole policy */
+    return NULL;
+}
+
+const command_rec tg_conf_cmds[] = {
+    AP_INIT_FLAG("TLSGuard", set_enabled, NULL, RSRC_CONF,
+                 "On|Off: enforce the TLS policy on SSL virtual hosts (default On)"),
+    AP_INIT_TAKE1("TLSGuardProfile", set_profile, NULL, RSRC_CONF,
+                  "modern|intermediate|old|nist-800-52r2|bsi-tr-02102-2 (default intermediate)"),
+    AP_INIT_RAW_ARGS("TLSGuardProtocols", set_protocols, NULL, RSRC_CONF,
+                     "protocol versions allowed, one range, e.g. TLSv1.2 TLSv1.3"),
+    AP_INIT_TAKE1("TLSGuardCiphers", set_ciphers, NULL, RSRC_CONF,
+                  "OpenSSL cipher list for TLS 1.2 and below"),
+    AP_INIT_TAKE1("TLSGuardCipherSuites", set_suites, NULL, RSRC_CONF,
+                  "TLS 1.3 cipher suites, colon-separated"),
+    AP_INIT_TAKE1("TLSGuardGroups", set_groups, NULL, RSRC_CONF,
+                  "key-exchange groups in preference order, colon-separated"),
+    AP_INIT_FLAG("TLSGuardProxy", set_proxy, NULL, RSRC_CONF,
+                 "On|Off: also enforce on mod_proxy's backend TLS contexts (default Off)"),
+    {NULL},
+};

@@ -1,0 +1,163 @@
+/* Enforcement of the TLS policy on mod_ssl's contexts and connections. */
+#include "tg_apache_enforce.h"
+
+#include <apr_strings.h>
+#include <http_config.h>
+#include <http_core.h>
+#include <http_log.h>
+#include <openssl/ssl.h>
+
+#include "tg_apache_conf.h"
+#include "tg_apache_sni.h"
+
+APLOG_USE_MODULE(tlsguard);
+
+/* Which OpenSSL release first has a group this one lacks, for the start-up line. */
+static const struct {
+    const char *group;
+    const char *since;
+} group_since[] = {
+    {"X25519MLKEM768", "OpenSSL 3.5"},
+    {"SecP256r1MLKEM768", "OpenSSL 3.5"},
+    {"SecP384r1MLKEM1024", "OpenSSL 3.5"},
+    {"brainpoolP256r1tls13", "OpenSSL 3.2"},
+    {"brainpoolP384r1tls13", "OpenSSL 3.2"},
+    {"brainpoolP512r1tls13", "OpenSSL 3.2"},
+};
+
+static const char *skipped_note(apr_pool_t *p, const char *skipped)
+{
+    const char *since = NULL;
+    for (size_t i = 0; i < sizeof(group_since) / sizeof(group_since[0]); i++) {
+        if (ap_strstr_c(skipped, group_since[i].group)) {
+            since = group_since[i].since;
+            break;
+        }
+    }
+    return apr_psprintf(p, "; skipped groups %s (not in %s%s%s)", skipped,
+                        OpenSSL_version(OPENSSL_VERSION), since ? ", added in " : "",
+                        since ? since : "");
+}
+
+/* Build and resolve the policy of one server; errors name the vhost. */
+static int check_server(apr_pool_t *p, server_rec *s)
+{
+    tg_srv_conf_t *sc = tg_conf_srv(s);
+    char err[512];
+
+    if (!tg_conf_enabled(sc))
+        return OK;
+    if (tg_policy_build(tg_conf_profile(sc), &sc->ov, &sc->policy, err, sizeof(err)) != 0
+        || tg_ossl_policy_resolve(&sc->policy, &sc->resolved, err, sizeof(err)) != 0) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "TLSGUARD-010: %s: %s",
+                     tg_conf_where(p, s), err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    sc->checked = 1;
+    return OK;
+}
+
+int tg_enforce_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                            server_rec *s)
+{
+    (void)plog;
+    (void)pconf;
+    if (!ap_find_linked_module("mod_ssl.c")) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     "TLSGUARD-011: mod_tlsguard needs mod_ssl, which is not loaded: add "
+                     "LoadModule ssl_module before it (a2enmod ssl)");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    for (server_rec *v = s; v; v = v->next) {
+        if (check_server(ptemp, v) != OK)
+            return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+/* The first configuration pass at start-up is a dry run: stay quiet in it. */
+static int quiet_pass(void)
+{
+    return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
+}
+
+static const char *vhost_label(apr_pool_t *p, server_rec *s, int is_proxy)
+{
+    return apr_psprintf(p, "%s%s (%s:%u)", is_proxy ? "proxy context of " : "",
+                        tg_conf_where(p, s), s->server_hostname ? s->server_hostname : "-",
+                        (unsigned)s->port);
+}
+
+static void log_enforced(apr_pool_t *p, server_rec *s, int is_proxy, SSL_CTX *ctx,
+                         const tg_srv_conf_t *sc, const tg_ossl_effective_t *eff)
+{
+    char range[32], c12[2048], s13[512], dev[64];
+    const tg_policy_t *pol = &sc->policy;
+    const char *narrowed = "";
+
+    if (quiet_pass())
+        return;
+    tg_policy_format_range(eff->min_version, eff->max_version, range, sizeof(range));
+    tg_ossl_describe_ctx(ctx, c12, sizeof(c12), s13, sizeof(s13));
+    tg_policy_format_deviations(pol->deviations, dev, sizeof(dev));
+    if (eff->min_version != pol->min_version || eff->max_version != pol->max_version)
+        narrowed = " (narrowed by the vhost's SSLProtocol)";
+    ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
+                 "TLSGUARD-001: %s: profile %s [%s]: %s%s; TLS 1.2 ciphers %s; TLS 1.3 suites "
+                 "%s; groups %s%s; server cipher order %s; security level %d; compression and "
+                 "renegotiation off; deviations from the profile: %s",
+                 vhost_label(p, s, is_proxy), pol->profile->name, pol->profile->source, range,
+                 narrowed, eff->min_version <= TLS1_2_VERSION ? c12 : "(none, TLS 1.2 off)",
+                 eff->max_version == TLS1_3_VERSION ? s13 : "(none, TLS 1.3 off)",
+                 sc->resolved.groups,
+                 sc->resolved.skipped_groups[0] ? skipped_note(p, sc->resolved.skipped_groups)
+                                                : "",
+                 pol->server_preference ? "on" : "off", SSL_CTX_get_security_level(ctx),
+                 dev[0] ? dev : "none");
+    if (pol->profile->deprecated)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     "TLSGUARD-003: %s: profile %s is not recommended: it allows TLS 1.0/1.1, "
+                     "CBC and 3DES ciphers and needs OpenSSL security level 0 (Mozilla "
+                     "removed it in guidelines 6.0)",
+                     vhost_label(p, s, is_proxy), pol->profile->name);
+}
+
+int tg_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *ctx)
+{
+    tg_srv_conf_t *sc = tg_conf_srv(s);
+    tg_ossl_effective_t scratch, *eff = is_proxy ? &scratch : &sc->eff;
+    char err[512];
+
+    if (!tg_conf_enabled(sc) || (is_proxy && !tg_conf_proxy(sc))) {
+        if (!is_proxy)
+            tg_ossl_effective_record(ctx, eff);
+        if (!quiet_pass())
+            ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
+                         "TLSGUARD-002: %s: %s: mod_ssl's settings are left unchanged",
+                         vhost_label(p, s, is_proxy),
+                         tg_conf_enabled(sc) ? "TLSGuardProxy Off" : "TLSGuard Off");
+        return DECLINED;
+    }
+    if (!sc->checked) { /* check_config covers every server; this is a safety net */
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     "TLSGUARD-012: %s: no checked policy: refusing to start",
+                     vhost_label(p, s, is_proxy));
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (tg_ossl_policy_apply_ctx(ctx, &sc->policy, &sc->resolved, eff, err, sizeof(err))
+        != 0) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     "TLSGUARD-013: %s: cannot apply TLSGuardProfile %s: %s",
+                     vhost_label(p, s, is_proxy), sc->policy.profile->name, err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    log_enforced(p, s, is_proxy, ctx, sc, eff);
+    return DECLINED;
+}
+
+int tg_enforce_pre_handshake(conn_rec *c, SSL *ssl, int is_proxy)
+{
+    if (!is_proxy)
+        tg_sni_watch(c, ssl);
+    return DECLINED;
+}

@@ -1,0 +1,119 @@
+/* Per-vhost policy after mod_ssl's SNI switch.
+ *
+ * mod_ssl selects a name-based vhost in its client-hello callback and swaps
+ * the connection's SSL_CTX: cipher lists follow the new context, but OpenSSL
+ * keeps the groups of the address's default vhost, and mod_ssl copies the
+ * version range only when the vhost has its own SSLProtocol. The ClientHello
+ * reaches our message callback before OpenSSL processes it, so we set the
+ * selected vhost's versions, groups and cipher order on the connection first;
+ * mod_ssl's switch then only confirms them. */
+#include "tg_apache_sni.h"
+
+#include <apr_strings.h>
+#include <http_config.h>
+#include <http_vhost.h>
+#include <httpd.h>
+
+#include "tg_apache_conf.h"
+#include "tg_hello.h"
+
+#define TG_MAX_SNI 255 /* RFC 1035 name length limit */
+
+typedef struct {
+    const char *name;
+    server_rec *found;
+} vhost_search_t;
+
+/* The same name test mod_ssl applies: ServerName, ServerAlias, then wildcard
+ * aliases, all case-insensitive. */
+static int names_match(const char *name, server_rec *s)
+{
+    if (s->server_hostname && strcasecmp(name, s->server_hostname) == 0)
+        return 1;
+    for (int i = 0; s->names && i < s->names->nelts; i++) {
+        const char *alias = APR_ARRAY_IDX(s->names, i, const char *);
+        if (alias && strcasecmp(name, alias) == 0)
+            return 1;
+    }
+    for (int i = 0; s->wild_names && i < s->wild_names->nelts; i++) {
+        const char *alias = APR_ARRAY_IDX(s->wild_names, i, const char *);
+        if (alias && ap_strcasecmp_match(name, alias) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int find_vhost_cb(void *baton, conn_rec *c, server_rec *s)
+{
+    vhost_search_t *search = baton;
+    (void)c;
+    if (!names_match(search->name, s))
+        return 0;
+    search->found = s;
+    return 1; /* first match wins, as in mod_ssl */
+}
+
+server_rec *tg_sni_find_vhost(conn_rec *c, const char *name)
+{
+    vhost_search_t search = {name, NULL};
+    ap_vhost_iterate_given_conn(c, find_vhost_cb, &search);
+    return search.found;
+}
+
+/* What the connection must get when it lands on `target`. */
+static const tg_ossl_effective_t *settings_for(server_rec *base, server_rec *target,
+                                               tg_ossl_effective_t *restore)
+{
+    const tg_srv_conf_t *tc = tg_conf_srv(target), *bc = tg_conf_srv(base);
+    if (!tc->eff.set || !bc->eff.set)
+        return NULL; /* not an SSL vhost we saw at start-up */
+    if (tc->eff.guarded)
+        return &tc->eff;
+    if (!bc->eff.guarded)
+        return NULL; /* neither side changed anything */
+    /* An unguarded vhost behind a guarded default vhost: what mod_ssl alone
+     * would have given (versions, order) from the default vhost's context. */
+    *restore = bc->eff;
+    restore->min_version = bc->eff.orig_min_version;
+    restore->max_version = bc->eff.orig_max_version;
+    restore->server_preference = (bc->eff.orig_options & SSL_OP_CIPHER_SERVER_PREFERENCE) != 0;
+    restore->groups = NULL;
+    return restore;
+}
+
+static void on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, size_t len)
+{
+    tg_hello_t hello;
+    char name[TG_MAX_SNI + 1];
+    tg_ossl_effective_t restore;
+
+    if (tg_hello_parse(msg, len, &hello) != TG_HELLO_OK || !hello.has_sni
+        || hello.sni.len == 0 || hello.sni.len > TG_MAX_SNI
+        || memchr(hello.sni.p, '\0', hello.sni.len))
+        return; /* mod_ssl will not switch either */
+    memcpy(name, hello.sni.p, hello.sni.len);
+    name[hello.sni.len] = '\0';
+
+    server_rec *target = tg_sni_find_vhost(c, name);
+    if (!target || target == c->base_server)
+        return;
+    const tg_ossl_effective_t *eff = settings_for(c->base_server, target, &restore);
+    if (eff)
+        tg_ossl_policy_apply_ssl(ssl, eff);
+}
+
+static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
+                   SSL *ssl, void *arg)
+{
+    const uint8_t *msg = buf;
+    (void)version;
+    if (write_p || content_type != SSL3_RT_HANDSHAKE || len < 4 || msg[0] != SSL3_MT_CLIENT_HELLO)
+        return;
+    on_client_hello(arg, ssl, msg, len);
+}
+
+void tg_sni_watch(conn_rec *c, SSL *ssl)
+{
+    SSL_set_msg_callback(ssl, msg_cb);
+    SSL_set_msg_callback_arg(ssl, c);
+}

@@ -1,0 +1,217 @@
+/* Policy model: building a vhost's policy from a profile row and directive
+ * adjustments, without any TLS library. */
+#include "tg_policy.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct {
+    const char *name;
+    uint16_t version;
+} version_word_t;
+
+/* Accepted spellings for TLSGuardProtocols; the first per version is canonical. */
+static const version_word_t version_words[] = {
+    {"TLSv1", TG_TLS1_0},   {"TLSv1.0", TG_TLS1_0}, {"TLSv1.1", TG_TLS1_1},
+    {"TLSv1.2", TG_TLS1_2}, {"TLSv1.3", TG_TLS1_3},
+};
+#define NWORDS (sizeof(version_words) / sizeof(version_words[0]))
+
+static const char *const deviation_names[] = {"protocols", "ciphers", "cipher suites",
+                                              "groups"};
+
+const char *tg_policy_version_name(uint16_t version)
+{
+    for (size_t i = 0; i < NWORDS; i++) {
+        if (version_words[i].version == version)
+            return version_words[i].name;
+    }
+    return "unknown";
+}
+
+static int version_of_word(const char *word, size_t len, uint16_t *version)
+{
+    for (size_t i = 0; i < NWORDS; i++) {
+        if (strlen(version_words[i].name) == len
+            && strncasecmp(version_words[i].name, word, len) == 0) {
+            *version = version_words[i].version;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int reject_word(const char *word, size_t len, char *err, size_t errlen)
+{
+    if (len >= 3 && (strncasecmp(word, "SSL", 3) == 0 || strncasecmp(word, "+SSL", 4) == 0))
+        snprintf(err, errlen, "\"%.*s\" is not allowed: SSL 2.0 and 3.0 are broken", (int)len,
+                 word);
+    else
+        snprintf(err, errlen,
+                 "unknown protocol \"%.*s\" (expected TLSv1, TLSv1.1, TLSv1.2 or TLSv1.3)",
+                 (int)len, word);
+    return -1;
+}
+
+int tg_policy_parse_protocols(const char *text, uint16_t *min, uint16_t *max, char *err,
+                              size_t errlen)
+{
+    unsigned seen = 0; /* bit n: TLS 1.n */
+    const char *p = text ? text : "";
+
+    while (*p) {
+        while (*p && isspace((unsigned char)*p))
+            p++;
+        const char *word = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+        size_t len = (size_t)(p - word);
+        uint16_t v;
+        if (len == 0)
+            break;
+        if (version_of_word(word, len, &v) != 0)
+            return reject_word(word, len, err, errlen);
+        seen |= 1u << (v - TG_TLS1_0);
+    }
+    if (seen == 0) {
+        snprintf(err, errlen, "needs at least one protocol (TLSv1.2, TLSv1.3, ...)");
+        return -1;
+    }
+    int lo = 0, hi = 3;
+    while (!(seen & (1u << lo)))
+        lo++;
+    while (!(seen & (1u << hi)))
+        hi--;
+    for (int v = lo; v <= hi; v++) {
+        if (!(seen & (1u << v))) {
+            snprintf(err, errlen,
+                     "protocols must form one range: %s is missing between %s and %s "
+                     "(OpenSSL can only set a minimum and a maximum)",
+                     tg_policy_version_name((uint16_t)(TG_TLS1_0 + v)),
+                     tg_policy_version_name((uint16_t)(TG_TLS1_0 + lo)),
+                     tg_policy_version_name((uint16_t)(TG_TLS1_0 + hi)));
+            return -1;
+        }
+    }
+    *min = (uint16_t)(TG_TLS1_0 + lo);
+    *max = (uint16_t)(TG_TLS1_0 + hi);
+    return 0;
+}
+
+/* A colon-separated list: no empty items, no blanks, printable ASCII. */
+static int check_list(const char *what, const char *list, char *err, size_t errlen)
+{
+    size_t item = 0;
+    for (const char *p = list;; p++) {
+        if (*p == ':' || *p == '\0') {
+            if (item == 0) {
+                snprintf(err, errlen, "%s \"%s\" has an empty entry", what, list);
+                return -1;
+            }
+            if (*p == '\0')
+                return 0;
+            item = 0;
+        } else if (!isgraph((unsigned char)*p) || *p == ',') {
+            snprintf(err, errlen,
+                     "%s \"%s\": separate entries with ':' and no blanks", what, list);
+            return -1;
+        } else {
+            item++;
+        }
+    }
+}
+
+static int apply_overrides(const tg_policy_overrides_t *ov, tg_policy_t *out, char *err,
+                           size_t errlen)
+{
+    if (ov->protocols) {
+        if (tg_policy_parse_protocols(ov->protocols, &out->min_version, &out->max_version, err,
+                                      errlen) != 0)
+            return -1;
+    }
+    if (ov->ciphers12)
+        out->ciphers12 = ov->ciphers12;
+    if (ov->suites13) {
+        if (check_list("cipher suites", ov->suites13, err, errlen) != 0)
+            return -1;
+        out->suites13 = ov->suites13;
+    }
+    if (ov->groups) {
+        if (check_list("groups", ov->groups, err, errlen) != 0)
+            return -1;
+        out->groups = ov->groups;
+    }
+    return 0;
+}
+
+static unsigned deviations_of(const tg_policy_t *pol)
+{
+    const tg_profile_t *p = pol->profile;
+    unsigned d = 0;
+    if (pol->min_version != p->min_version || pol->max_version != p->max_version)
+        d |= TG_DEV_PROTOCOLS;
+    if (strcmp(pol->ciphers12, p->ciphers12) != 0)
+        d |= TG_DEV_CIPHERS;
+    if (strcmp(pol->suites13, p->suites13) != 0)
+        d |= TG_DEV_SUITES;
+    if (strcmp(pol->groups, p->groups) != 0)
+        d |= TG_DEV_GROUPS;
+    return d;
+}
+
+int tg_policy_build(const tg_profile_t *profile, const tg_policy_overrides_t *ov,
+                    tg_policy_t *out, char *err, size_t errlen)
+{
+    static const tg_policy_overrides_t none = {0};
+    memset(out, 0, sizeof(*out));
+    out->profile = profile;
+    out->min_version = profile->min_version;
+    out->max_version = profile->max_version;
+    out->ciphers12 = profile->ciphers12;
+    out->suites13 = profile->suites13;
+    out->groups = profile->groups;
+    out->server_preference = profile->server_preference;
+    out->seclevel = profile->seclevel;
+    if (apply_overrides(ov ? ov : &none, out, err, errlen) != 0)
+        return -1;
+
+    if (out->min_version <= TG_TLS1_2 && out->ciphers12[0] == '\0') {
+        snprintf(err, errlen,
+                 "profile %s has no TLS 1.2 ciphers but %s is enabled: set TLSGuardCiphers",
+                 profile->name, tg_policy_version_name(out->min_version));
+        return -1;
+    }
+    if (out->max_version == TG_TLS1_3 && out->suites13[0] == '\0') {
+        snprintf(err, errlen, "TLSv1.3 is enabled but no TLS 1.3 cipher suite is left");
+        return -1;
+    }
+    /* OpenSSL 3 refuses TLS 1.0/1.1 handshakes above security level 0. */
+    if (out->min_version < TG_TLS1_2)
+        out->seclevel = 0;
+    out->deviations = deviations_of(out);
+    return 0;
+}
+
+void tg_policy_format_range(uint16_t min, uint16_t max, char *buf, size_t cap)
+{
+    if (min == max)
+        snprintf(buf, cap, "%s", tg_policy_version_name(min));
+    else
+        snprintf(buf, cap, "%s-%s", tg_policy_version_name(min), tg_policy_version_name(max));
+}
+
+void tg_policy_format_deviations(unsigned deviations, char *buf, size_t cap)
+{
+    size_t used = 0;
+    if (cap)
+        buf[0] = '\0';
+    for (size_t i = 0; i < sizeof(deviation_names) / sizeof(deviation_names[0]); i++) {
+        if (!(deviations & (1u << i)) || used >= cap)
+            continue;
+        int n = snprintf(buf + used, cap - used, "%s%s", used ? ", " : "", deviation_names[i]);
+        if (n > 0)
+            used += (size_t)n;
+    }
+}

@@ -1,0 +1,58 @@
+/* The TLS policy of one virtual host: a profile row plus the adjustments made
+ * by TLSGuardProtocols / TLSGuardCiphers / TLSGuardCipherSuites / TLSGuardGroups. */
+#ifndef TG_POLICY_H
+#define TG_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tg_profile.h"
+
+/* Which parts differ from the named profile (for the start-up line). */
+enum {
+    TG_DEV_PROTOCOLS = 1u << 0,
+    TG_DEV_CIPHERS = 1u << 1,
+    TG_DEV_SUITES = 1u << 2,
+    TG_DEV_GROUPS = 1u << 3,
+};
+
+typedef struct tg_policy_t {
+    const tg_profile_t *profile;
+    uint16_t min_version;
+    uint16_t max_version;
+    const char *ciphers12;       /* OpenSSL cipher list for TLS <= 1.2 */
+    const char *suites13;        /* TLS 1.3 ciphersuites */
+    const char *groups;          /* colon-separated group names */
+    int server_preference;
+    int seclevel;
+    unsigned deviations;         /* TG_DEV_* */
+} tg_policy_t;
+
+/* What the directives of one vhost said; NULL means "the profile's value". */
+typedef struct tg_policy_overrides_t {
+    const char *protocols;
+    const char *ciphers12;
+    const char *suites13;
+    const char *groups;
+} tg_policy_overrides_t;
+
+/* "TLSv1.2 TLSv1.3" -> one contiguous range. Returns 0, or -1 with err set. */
+int tg_policy_parse_protocols(const char *text, uint16_t *min, uint16_t *max,
+                              char *err, size_t errlen);
+
+/* Profile + overrides -> policy. The strings of `ov` are borrowed, not copied.
+ * Checks what can be checked without a TLS library: version range, a TLS 1.2
+ * cipher list whenever TLS <= 1.2 is enabled, list syntax. */
+int tg_policy_build(const tg_profile_t *profile, const tg_policy_overrides_t *ov,
+                    tg_policy_t *out, char *err, size_t errlen);
+
+/* "TLSv1.2" for 0x0303; "unknown" otherwise. */
+const char *tg_policy_version_name(uint16_t version);
+
+/* "TLSv1.2-TLSv1.3" or "TLSv1.3" into buf. */
+void tg_policy_format_range(uint16_t min, uint16_t max, char *buf, size_t cap);
+
+/* Comma-separated names of the TG_DEV_* bits set ("protocols, groups"). */
+void tg_policy_format_deviations(unsigned deviations, char *buf, size_t cap);
+
+#endif

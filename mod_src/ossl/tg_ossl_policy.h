@@ -1,0 +1,60 @@
+/* Applying a tg_policy_t to OpenSSL objects and reading the result back. */
+#ifndef TG_OSSL_POLICY_H
+#define TG_OSSL_POLICY_H
+
+#include <openssl/ssl.h>
+
+#include "tg_policy.h"
+
+#define TG_OSSL_LIST_MAX 512
+
+/* A policy resolved against the linked OpenSSL: strings OpenSSL accepts, and the
+ * groups the library lacks (skipped, reported at start-up). */
+typedef struct tg_ossl_resolved_t {
+    char groups[TG_OSSL_LIST_MAX];          /* the groups OpenSSL knows, in order */
+    char skipped_groups[TG_OSSL_LIST_MAX];  /* profile groups this OpenSSL lacks */
+    int n_ciphers12;                        /* TLS <= 1.2 ciphers the list selects */
+    int n_suites13;
+} tg_ossl_resolved_t;
+
+/* The per-vhost result of enforcement, kept for SNI switches and reports. */
+typedef struct tg_ossl_effective_t {
+    int set;                    /* filled by tg_ossl_policy_apply_ctx */
+    int guarded;                /* 0: this context was left as mod_ssl made it */
+    uint16_t min_version;       /* after intersecting with the vhost's own range */
+    uint16_t max_version;
+    uint16_t orig_min_version;  /* as mod_ssl configured the context */
+    uint16_t orig_max_version;
+    uint64_t orig_options;
+    int server_preference;
+    const char *groups;         /* NULL: leave the connection's groups */
+} tg_ossl_effective_t;
+
+/* Validate a policy against this OpenSSL (cipher strings, group names). Used at
+ * configuration check time so that `apache2 -t` reports bad values. */
+int tg_ossl_policy_resolve(const tg_policy_t *pol, tg_ossl_resolved_t *res, char *err,
+                           size_t errlen);
+
+/* Check one TLS 1.2 cipher list / TLS 1.3 suite list / group list alone. */
+int tg_ossl_check_ciphers12(const char *list, char *err, size_t errlen);
+int tg_ossl_check_suites13(const char *list, char *err, size_t errlen);
+
+/* Record what mod_ssl configured on ctx (before any change). */
+void tg_ossl_effective_record(SSL_CTX *ctx, tg_ossl_effective_t *eff);
+
+/* Rewrite ctx to the policy. Versions are the intersection of the context's own
+ * range (SSLProtocol) and the policy's; an empty intersection is an error.
+ * Everything else is replaced by the policy's values. */
+int tg_ossl_policy_apply_ctx(SSL_CTX *ctx, const tg_policy_t *pol,
+                             const tg_ossl_resolved_t *res, tg_ossl_effective_t *eff,
+                             char *err, size_t errlen);
+
+/* Re-apply the per-connection parts that do not follow an SNI switch of the
+ * SSL_CTX (versions, groups, server preference). */
+void tg_ossl_policy_apply_ssl(SSL *ssl, const tg_ossl_effective_t *eff);
+
+/* Human-readable: "TLS 1.2 ciphers ECDHE-...:..." of what ctx now allows. */
+void tg_ossl_describe_ctx(SSL_CTX *ctx, char *ciphers12, size_t c12cap, char *suites13,
+                          size_t s13cap);
+
+#endif
