@@ -83,9 +83,10 @@ static int quiet_pass(void)
 
 static const char *vhost_label(apr_pool_t *p, server_rec *s, int is_proxy)
 {
+    unsigned port = s->port ? s->port : (s->addrs ? s->addrs->host_port : 0);
     return apr_psprintf(p, "%s%s (%s:%u)", is_proxy ? "proxy context of " : "",
                         tg_conf_where(p, s), s->server_hostname ? s->server_hostname : "-",
-                        (unsigned)s->port);
+                        port);
 }
 
 static void log_enforced(apr_pool_t *p, server_rec *s, int is_proxy, SSL_CTX *ctx,

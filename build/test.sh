@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Build mod_tlsguard and run every test: unit (cmocka), integration (a private
+# httpd driven by real clients), the example configurations, then the unit
+# tests again under ASan + UBSan.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+tg_install_packages
+tg_build --enable-werror
+make check-unit
+make check-integration
+build/check-examples.sh
+
+echo "== unit tests under ASan + UBSan"
+tg_build --enable-werror --enable-sanitizers
+make check-unit
+echo "== all tests passed"
