@@ -2,45 +2,36 @@
  * adjustments, without any TLS library. */
 #include "tg_policy.h"
 
+#include "tg_names.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-typedef struct {
-    const char *name;
-    uint16_t version;
-} version_word_t;
-
-/* Accepted spellings for TLSGuardProtocols; the first per version is canonical. */
-static const version_word_t version_words[] = {
-    {"TLSv1", TG_TLS1_0},   {"TLSv1.0", TG_TLS1_0}, {"TLSv1.1", TG_TLS1_1},
-    {"TLSv1.2", TG_TLS1_2}, {"TLSv1.3", TG_TLS1_3},
-};
-#define NWORDS (sizeof(version_words) / sizeof(version_words[0]))
 
 static const char *const deviation_names[] = {"protocols", "ciphers", "cipher suites",
                                               "groups"};
 
 const char *tg_policy_version_name(uint16_t version)
 {
-    for (size_t i = 0; i < NWORDS; i++) {
-        if (version_words[i].version == version)
-            return version_words[i].name;
-    }
-    return "unknown";
+    const char *name = tg_names_version(version);
+    return name ? name : "unknown";
 }
 
+/* TLS 1.0-1.3 only: SSL and DTLS names are known to tg_names but not allowed. */
 static int version_of_word(const char *word, size_t len, uint16_t *version)
 {
-    for (size_t i = 0; i < NWORDS; i++) {
-        if (strlen(version_words[i].name) == len
-            && strncasecmp(version_words[i].name, word, len) == 0) {
-            *version = version_words[i].version;
-            return 0;
-        }
-    }
-    return -1;
+    char buf[16];
+    int code;
+    if (len >= sizeof(buf))
+        return -1;
+    memcpy(buf, word, len);
+    buf[len] = '\0';
+    code = tg_names_version_code(buf);
+    if (code < TG_TLS1_0 || code > TG_TLS1_3)
+        return -1;
+    *version = (uint16_t)code;
+    return 0;
 }
 
 static int reject_word(const char *word, size_t len, char *err, size_t errlen)
@@ -101,13 +92,13 @@ int tg_policy_parse_protocols(const char *text, uint16_t *min, uint16_t *max, ch
 }
 
 /* A colon-separated list: no empty items, no blanks, printable ASCII. */
-static int check_list(const char *what, const char *list, char *err, size_t errlen)
+static int check_list(const char *directive, const char *list, char *err, size_t errlen)
 {
     size_t item = 0;
     for (const char *p = list;; p++) {
         if (*p == ':' || *p == '\0') {
             if (item == 0) {
-                snprintf(err, errlen, "%s \"%s\" has an empty entry", what, list);
+                snprintf(err, errlen, "%s: \"%s\" has an empty entry", directive, list);
                 return -1;
             }
             if (*p == '\0')
@@ -115,7 +106,8 @@ static int check_list(const char *what, const char *list, char *err, size_t errl
             item = 0;
         } else if (!isgraph((unsigned char)*p) || *p == ',') {
             snprintf(err, errlen,
-                     "%s \"%s\": separate entries with ':' and no blanks", what, list);
+                     "%s: \"%s\": separate entries with ':' and no blanks", directive,
+                     list);
             return -1;
         } else {
             item++;
@@ -134,12 +126,12 @@ static int apply_overrides(const tg_policy_overrides_t *ov, tg_policy_t *out, ch
     if (ov->ciphers12)
         out->ciphers12 = ov->ciphers12;
     if (ov->suites13) {
-        if (check_list("cipher suites", ov->suites13, err, errlen) != 0)
+        if (check_list("TLSGuardCipherSuites", ov->suites13, err, errlen) != 0)
             return -1;
         out->suites13 = ov->suites13;
     }
     if (ov->groups) {
-        if (check_list("groups", ov->groups, err, errlen) != 0)
+        if (check_list("TLSGuardGroups", ov->groups, err, errlen) != 0)
             return -1;
         out->groups = ov->groups;
     }
@@ -179,12 +171,13 @@ int tg_policy_build(const tg_profile_t *profile, const tg_policy_overrides_t *ov
 
     if (out->min_version <= TG_TLS1_2 && out->ciphers12[0] == '\0') {
         snprintf(err, errlen,
-                 "profile %s has no TLS 1.2 ciphers but %s is enabled: set TLSGuardCiphers",
-                 profile->name, tg_policy_version_name(out->min_version));
+                 "TLSGuardProtocols enables %s but profile %s has no TLS 1.2 ciphers: set "
+                 "TLSGuardCiphers",
+                 tg_policy_version_name(out->min_version), profile->name);
         return -1;
     }
     if (out->max_version == TG_TLS1_3 && out->suites13[0] == '\0') {
-        snprintf(err, errlen, "TLSv1.3 is enabled but no TLS 1.3 cipher suite is left");
+        snprintf(err, errlen, "TLSGuardCipherSuites: TLSv1.3 is enabled but no TLS 1.3 cipher suite is left");
         return -1;
     }
     /* OpenSSL 3 refuses TLS 1.0/1.1 handshakes above security level 0. */

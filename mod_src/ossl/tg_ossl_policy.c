@@ -1,6 +1,8 @@
 /* OpenSSL side of enforcement: validate, apply to an SSL_CTX, re-apply to an SSL. */
 #include "tg_ossl_policy.h"
 
+#include "tg_names.h"
+
 #include <openssl/err.h>
 #include <stdio.h>
 #include <string.h>
@@ -99,20 +101,26 @@ static int resolve_groups(SSL_CTX *probe, const char *groups, tg_ossl_resolved_t
     for (const char *p = groups; *p;) {
         size_t len = strcspn(p, ":");
         if (len >= sizeof(one)) {
-            snprintf(err, errlen, "group name \"%.*s\" is too long", (int)len, p);
+            snprintf(err, errlen, "TLSGuardGroups: group name \"%.*s\" is too long", (int)len, p);
             return -1;
         }
         memcpy(one, p, len);
         one[len] = '\0';
-        if (SSL_CTX_set1_groups_list(probe, one) == 1)
+        if (SSL_CTX_set1_groups_list(probe, one) == 1) {
             append_item(res->groups, sizeof(res->groups), one, len);
-        else
+        } else if (tg_names_group_code(one) >= 0) {
             append_item(res->skipped_groups, sizeof(res->skipped_groups), one, len);
+        } else {
+            ERR_clear_error();
+            snprintf(err, errlen, "TLSGuardGroups: unknown group \"%s\" (neither OpenSSL nor the IANA "
+                     "registry knows it)", one);
+            return -1;
+        }
         ERR_clear_error();
         p += len + (p[len] == ':');
     }
     if (res->groups[0] == '\0') {
-        snprintf(err, errlen, "none of the groups \"%s\" is available in %s", groups,
+        snprintf(err, errlen, "TLSGuardGroups: none of the groups \"%s\" is available in %s", groups,
                  OpenSSL_version(OPENSSL_VERSION));
         return -1;
     }

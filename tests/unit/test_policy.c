@@ -107,8 +107,8 @@ static void build_modern_with_tls12_needs_ciphers(void **state)
     (void)state;
     assert_int_equal(tg_policy_build(tg_profile_find("modern"), &ov, &pol, err, sizeof(err)),
                      -1);
-    assert_string_equal(err, "profile modern has no TLS 1.2 ciphers but TLSv1.2 is enabled: "
-                             "set TLSGuardCiphers");
+    assert_string_equal(err, "TLSGuardProtocols enables TLSv1.2 but profile modern has no "
+                             "TLS 1.2 ciphers: set TLSGuardCiphers");
     ov.ciphers12 = "ECDHE-RSA-AES128-GCM-SHA256";
     assert_int_equal(tg_policy_build(tg_profile_find("modern"), &ov, &pol, err, sizeof(err)),
                      0);
@@ -134,12 +134,12 @@ static void build_rejects_bad_lists(void **state)
         tg_policy_overrides_t ov;
         const char *err;
     } cases[] = {
-        {{NULL, NULL, NULL, "X25519::P-256"}, "groups \"X25519::P-256\" has an empty entry"},
-        {{NULL, NULL, NULL, "X25519:"}, "groups \"X25519:\" has an empty entry"},
+        {{NULL, NULL, NULL, "X25519::P-256"}, "TLSGuardGroups: \"X25519::P-256\" has an empty entry"},
+        {{NULL, NULL, NULL, "X25519:"}, "TLSGuardGroups: \"X25519:\" has an empty entry"},
         {{NULL, NULL, NULL, "X25519, P-256"},
-         "groups \"X25519, P-256\": separate entries with ':' and no blanks"},
+         "TLSGuardGroups: \"X25519, P-256\": separate entries with ':' and no blanks"},
         {{NULL, NULL, ":TLS_AES_128_GCM_SHA256", NULL},
-         "cipher suites \":TLS_AES_128_GCM_SHA256\" has an empty entry"},
+         "TLSGuardCipherSuites: \":TLS_AES_128_GCM_SHA256\" has an empty entry"},
         {{"TLSv1 TLSv1.3", NULL, NULL, NULL},
          "protocols must form one range: TLSv1.1 is missing between TLSv1 and TLSv1.3 "
          "(OpenSSL can only set a minimum and a maximum)"},
@@ -164,7 +164,7 @@ static void formats(void **state)
     tg_policy_format_range(0x0304, 0x0304, buf, sizeof(buf));
     assert_string_equal(buf, "TLSv1.3");
     assert_string_equal(tg_policy_version_name(0x0301), "TLSv1");
-    assert_string_equal(tg_policy_version_name(0x0300), "unknown");
+    assert_string_equal(tg_policy_version_name(0x0305), "unknown");
     tg_policy_format_deviations(0, buf, sizeof(buf));
     assert_string_equal(buf, "");
     tg_policy_format_deviations(TG_DEV_CIPHERS, buf, sizeof(buf));
