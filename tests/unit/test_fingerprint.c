@@ -408,6 +408,12 @@ static void test_ja4_counts_and_sni(void **state)
 
     for (i = 0; i < 150; i++)
         c[i] = (uint16_t)(0xc200 - 3 * i); /* descending, so sorting shows */
+    begin(0x0303, c, 9);
+    assert_memory_equal(ja4_of(end()), "t12i0900", 8);
+    begin(0x0303, c, 99);
+    assert_memory_equal(ja4_of(end()), "t12i9900", 8);
+    begin(0x0303, c, 100); /* the cap starts at 100, not past it */
+    assert_memory_equal(ja4_of(end()), "t12i9900", 8);
     begin(0x0303, c, 150);
     for (i = 0; i < 120; i++)
         ext((uint16_t)(0x7000 - i), "", 0);
@@ -448,6 +454,13 @@ static void test_ja4_sni_alpn_excluded_from_hash_only(void **state)
     assert_memory_equal(ja4_of(h), "t12d0103h2_", 11);
     assert_string_equal(ja4_of(h) + 11, a + 11);
     assert_string_equal(ja4_raw_of(h), "t12d0103h2_1301_0017");
+
+    /* 'd' means the extension is there, even without a host_name entry */
+    begin(0x0303, c, 1);
+    ext(0x0000, "\0\x04\x07\0\x01z", 7);
+    h = end();
+    assert_false(h->has_sni);
+    assert_memory_equal(ja4_of(h), "t12d010100_", 11);
 }
 
 static void test_ja4_transport_and_grease_sigalgs(void **state)
