@@ -457,7 +457,7 @@ static void test_ja4_sni_alpn_excluded_from_hash_only(void **state)
 
     /* 'd' means the extension is there, even without a host_name entry */
     begin(0x0303, c, 1);
-    ext(0x0000, "\0\x04\x07\0\x01z", 7);
+    ext(0x0000, "\0\x04\x07\0\x01z", 6);
     h = end();
     assert_false(h->has_sni);
     assert_memory_equal(ja4_of(h), "t12d010100_", 11);
