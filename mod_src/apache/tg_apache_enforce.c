@@ -126,12 +126,11 @@ static void log_enforced(apr_pool_t *p, server_rec *s, int is_proxy, SSL_CTX *ct
 int tg_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *ctx)
 {
     tg_srv_conf_t *sc = tg_conf_srv(s);
-    tg_ossl_effective_t scratch, *eff = is_proxy ? &scratch : &sc->eff;
+    tg_ossl_effective_t *eff = is_proxy ? &sc->proxy_eff : &sc->eff;
     char err[512];
 
     if (!tg_conf_enabled(sc) || (is_proxy && !tg_conf_proxy(sc))) {
-        if (!is_proxy)
-            tg_ossl_effective_record(ctx, eff);
+        tg_ossl_effective_record(ctx, eff);
         if (!quiet_pass())
             ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                          "TLSGUARD-002: %s: %s: mod_ssl's settings are left unchanged",

@@ -20,6 +20,12 @@
 #define TG_MAX_SNI 255 /* RFC 1035 name length limit */
 
 typedef struct {
+    conn_rec *c;
+    server_rec *server; /* whose policy governs the connection */
+    unsigned hellos;    /* ClientHellos seen */
+} tg_sni_conn_t;
+
+typedef struct {
     const char *name;
     server_rec *found;
 } vhost_search_t;
@@ -81,23 +87,30 @@ static const tg_ossl_effective_t *settings_for(server_rec *base, server_rec *tar
     return restore;
 }
 
-static void on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, size_t len)
+/* The vhost whose policy governs the connection: the one the ClientHello's
+ * server name selects, else the address's default vhost. */
+static server_rec *policy_server(conn_rec *c, const uint8_t *msg, size_t len)
 {
     tg_hello_t hello;
     char name[TG_MAX_SNI + 1];
-    tg_ossl_effective_t restore;
 
     if (tg_hello_parse(msg, len, &hello) != TG_HELLO_OK || !hello.has_sni
         || hello.sni.len == 0 || hello.sni.len > TG_MAX_SNI
         || memchr(hello.sni.p, '\0', hello.sni.len))
-        return; /* mod_ssl will not switch either */
+        return c->base_server; /* mod_ssl will not switch either */
     memcpy(name, hello.sni.p, hello.sni.len);
     name[hello.sni.len] = '\0';
-
     server_rec *target = tg_sni_find_vhost(c, name);
-    if (!target || target == c->base_server)
+    return target ? target : c->base_server;
+}
+
+static void on_first_hello(tg_sni_conn_t *st, SSL *ssl, const uint8_t *msg, size_t len)
+{
+    tg_ossl_effective_t restore;
+    st->server = policy_server(st->c, msg, len);
+    if (st->server == st->c->base_server)
         return;
-    const tg_ossl_effective_t *eff = settings_for(c->base_server, target, &restore);
+    const tg_ossl_effective_t *eff = settings_for(st->c->base_server, st->server, &restore);
     if (eff)
         tg_ossl_policy_apply_ssl(ssl, eff);
 }
@@ -105,15 +118,19 @@ static void on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, size_t le
 static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
                    SSL *ssl, void *arg)
 {
+    tg_sni_conn_t *st = arg;
     const uint8_t *msg = buf;
     (void)version;
     if (write_p || content_type != SSL3_RT_HANDSHAKE || len < 4 || msg[0] != SSL3_MT_CLIENT_HELLO)
         return;
-    on_client_hello(arg, ssl, msg, len);
+    if (st->hellos++ == 0) /* a second one is a TLS 1.3 retry or a renegotiation */
+        on_first_hello(st, ssl, msg, len);
 }
 
 void tg_sni_watch(conn_rec *c, SSL *ssl)
 {
+    tg_sni_conn_t *st = apr_pcalloc(c->pool, sizeof(*st));
+    st->c = c;
     SSL_set_msg_callback(ssl, msg_cb);
-    SSL_set_msg_callback_arg(ssl, c);
+    SSL_set_msg_callback_arg(ssl, st);
 }

@@ -262,6 +262,41 @@ static int verify_ctx(SSL_CTX *ctx, const tg_policy_t *pol, const tg_ossl_effect
     return -1;
 }
 
+/* Whatever later sets another cipher list on a connection (mod_ssl does, for
+ * per-directory SSLCipherSuite renegotiation), OpenSSL asks the security
+ * callback before it agrees on a cipher: only the policy's can be chosen. */
+static int security_cb(const SSL *s, const SSL_CTX *ctx, int op, int bits, int nid,
+                       void *other, void *ex)
+{
+    const tg_ossl_effective_t *eff = ex;
+    if (!eff->chained(s, ctx, op, bits, nid, other, ex))
+        return 0;
+    if (op != SSL_SECOP_CIPHER_SHARED || !other)
+        return 1;
+    uint16_t id = (uint16_t)SSL_CIPHER_get_protocol_id((const SSL_CIPHER *)other);
+    for (int i = 0; i < eff->n_allowed; i++) {
+        if (eff->allowed[i] == id)
+            return 1;
+    }
+    return 0;
+}
+
+static void lock_ciphers(SSL_CTX *ctx, tg_ossl_effective_t *eff)
+{
+    STACK_OF(SSL_CIPHER) *sk = SSL_CTX_get_ciphers(ctx);
+    /* A TLS 1.3-only policy keeps the vhost's unused TLS 1.2 list: lock the suites. */
+    int only13 = eff->min_version > TLS1_2_VERSION;
+    eff->n_allowed = 0;
+    for (int i = 0; sk && i < sk_SSL_CIPHER_num(sk) && eff->n_allowed < TG_OSSL_MAX_CIPHERS; i++) {
+        uint16_t id = (uint16_t)SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(sk, i));
+        if (!only13 || (id >> 8) == 0x13)
+            eff->allowed[eff->n_allowed++] = id;
+    }
+    eff->chained = SSL_CTX_get_security_callback(ctx);
+    SSL_CTX_set0_security_ex_data(ctx, eff);
+    SSL_CTX_set_security_callback(ctx, security_cb);
+}
+
 int tg_ossl_policy_apply_ctx(SSL_CTX *ctx, const tg_policy_t *pol,
                              const tg_ossl_resolved_t *res, tg_ossl_effective_t *eff,
                              char *err, size_t errlen)
@@ -279,6 +314,7 @@ int tg_ossl_policy_apply_ctx(SSL_CTX *ctx, const tg_policy_t *pol,
     if (set_lists(ctx, pol, res, err, errlen) != 0)
         return -1;
     set_options(ctx, pol);
+    lock_ciphers(ctx, eff);
     eff->guarded = 1;
     eff->server_preference = pol->server_preference;
     eff->groups = res->groups;

@@ -7,6 +7,10 @@
 #include "tg_policy.h"
 
 #define TG_OSSL_LIST_MAX 512
+#define TG_OSSL_MAX_CIPHERS 64
+
+typedef int (*SSL_CTX_security_callback_fn)(const SSL *s, const SSL_CTX *ctx, int op,
+                                            int bits, int nid, void *other, void *ex);
 
 /* A policy resolved against the linked OpenSSL: strings OpenSSL accepts, and the
  * groups the library lacks (skipped, reported at start-up). */
@@ -28,6 +32,11 @@ typedef struct tg_ossl_effective_t {
     uint64_t orig_options;
     int server_preference;
     const char *groups;         /* NULL: leave the connection's groups */
+    /* Ciphers the policy allows (protocol ids), checked by the context's
+     * security callback whenever OpenSSL picks a shared cipher. */
+    uint16_t allowed[TG_OSSL_MAX_CIPHERS];
+    int n_allowed;
+    SSL_CTX_security_callback_fn chained; /* OpenSSL's own level checks */
 } tg_ossl_effective_t;
 
 /* Validate a policy against this OpenSSL (cipher strings, group names). Used at

@@ -196,3 +196,26 @@ def test_proxy_contexts(make_httpd, certs):
         tag = "TLSGUARD-001" if proxy_mode == "On" else "TLSGUARD-002"
         assert proxy_lines and tag in proxy_lines[0], front.log()
         front.stop()
+
+
+def test_per_directory_renegotiation_stays_inside_the_policy(make_httpd, certs):
+    """mod_ssl renegotiates TLS 1.2 connections for a per-directory SSLCipherSuite
+    and puts its own cipher string on the connection; the policy still wins."""
+    results = {}
+    for variant in ("guarded", "no-module"):
+        h = make_httpd()
+        modules = h.modules(with_tlsguard=(variant == "guarded"))
+        loc = ('<Location "/">\n        SSLCipherSuite ECDHE-RSA-AES128-SHA:@SECLEVEL=0\n'
+               '    </Location>')
+        h.write(h.base_conf(modules) + "Listen 127.0.0.1:%d\n" % h.port
+                + h.ssl_vhost(WEAK + "\n    " + loc, ec=False))
+        h.start()
+        rc, out = curl(h.port, "/index.html", "--tlsv1.2", "--tls-max", "1.2", "-v",
+                       "--ciphers", "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA:@SECLEVEL=0",
+                       cacert=certs.ca)
+        results[variant] = (rc, out)
+        h.stop()
+    rc, out = results["no-module"]
+    assert rc == 0 and "200 OK" in out, out  # without the module the weak cipher is used
+    rc, out = results["guarded"]
+    assert "200 OK" not in out, out
