@@ -1,0 +1,203 @@
+/* Policy -> OpenSSL: what the linked OpenSSL accepts, and what a context holds
+ * after enforcement. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/ssl.h>
+
+#include "tg_ossl_policy.h"
+
+static tg_policy_t build(const char *profile, const tg_policy_overrides_t *ov)
+{
+    tg_policy_t pol;
+    char err[256];
+    assert_int_equal(tg_policy_build(tg_profile_find(profile), ov, &pol, err, sizeof(err)), 0);
+    return pol;
+}
+
+static void every_profile_resolves(void **state)
+{
+    (void)state;
+    for (unsigned i = 0; tg_profile_at(i); i++) {
+        tg_policy_t pol = build(tg_profile_at(i)->name, NULL);
+        tg_ossl_resolved_t res;
+        char err[256] = "";
+        assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), 0);
+        assert_true(res.groups[0] != '\0');
+        assert_true(res.n_suites13 > 0);
+        assert_true(pol.min_version > TLS1_2_VERSION || res.n_ciphers12 > 0);
+    }
+}
+
+static void intermediate_resolves_to_the_mozilla_lists(void **state)
+{
+    tg_policy_t pol = build("intermediate", NULL);
+    tg_ossl_resolved_t res;
+    char err[256];
+    (void)state;
+    assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), 0);
+    assert_int_equal(res.n_ciphers12, 6);
+    assert_int_equal(res.n_suites13, 3);
+#if OPENSSL_VERSION_NUMBER < 0x30500000L
+    assert_string_equal(res.groups, "X25519:prime256v1:secp384r1");
+    assert_string_equal(res.skipped_groups, "X25519MLKEM768");
+#else
+    assert_string_equal(res.groups, "X25519MLKEM768:X25519:prime256v1:secp384r1");
+    assert_string_equal(res.skipped_groups, "");
+#endif
+}
+
+static void bad_values_are_named(void **state)
+{
+    char err[256];
+    tg_ossl_resolved_t res;
+    (void)state;
+    assert_int_equal(tg_ossl_check_ciphers12("NOPE", err, sizeof(err)), -1);
+    assert_string_equal(err, "OpenSSL rejects the cipher list \"NOPE\": no cipher match");
+    assert_int_equal(tg_ossl_check_ciphers12("TLS_AES_128_GCM_SHA256", err, sizeof(err)), -1);
+    assert_int_equal(tg_ossl_check_suites13("AES128-SHA", err, sizeof(err)), -1);
+    assert_int_equal(tg_ossl_check_suites13("TLS_AES_128_GCM_SHA256", err, sizeof(err)), 0);
+
+    tg_policy_overrides_t ov = {NULL, NULL, NULL, "X25519:Bogus"};
+    tg_policy_t pol = build("intermediate", &ov);
+    assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), -1);
+    assert_string_equal(err, "TLSGuardGroups: unknown group \"Bogus\" (neither OpenSSL nor the "
+                             "IANA registry knows it)");
+}
+
+static SSL_CTX *weak_ctx(int min, int max)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    assert_non_null(ctx);
+    SSL_CTX_set_min_proto_version(ctx, min);
+    SSL_CTX_set_max_proto_version(ctx, max);
+    assert_int_equal(SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0"), 1);
+    SSL_CTX_set_options(ctx, SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION);
+    SSL_CTX_clear_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    return ctx;
+}
+
+static void apply_rewrites_a_weak_context(void **state)
+{
+    tg_policy_t pol = build("intermediate", NULL);
+    tg_ossl_resolved_t res;
+    tg_ossl_effective_t eff;
+    char err[256], c12[1024], s13[256];
+    SSL_CTX *ctx = weak_ctx(TLS1_VERSION, TLS1_3_VERSION);
+    (void)state;
+    assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), 0);
+    assert_int_equal(tg_ossl_policy_apply_ctx(ctx, &pol, &res, &eff, err, sizeof(err)), 0);
+    assert_int_equal(SSL_CTX_get_min_proto_version(ctx), TLS1_2_VERSION);
+    assert_int_equal(SSL_CTX_get_max_proto_version(ctx), TLS1_3_VERSION);
+    assert_int_equal(eff.orig_min_version, TLS1_VERSION);
+    assert_true(eff.guarded);
+    uint64_t opts = SSL_CTX_get_options(ctx);
+    assert_true(opts & SSL_OP_NO_COMPRESSION);
+    assert_true(opts & SSL_OP_NO_RENEGOTIATION);
+    assert_false(opts & SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION);
+    assert_false(opts & SSL_OP_CIPHER_SERVER_PREFERENCE);
+    assert_int_equal(SSL_CTX_get_security_level(ctx), 2);
+    tg_ossl_describe_ctx(ctx, c12, sizeof(c12), s13, sizeof(s13));
+    assert_string_equal(c12, "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                             "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                             "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
+    assert_string_equal(s13, "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
+                             "TLS_CHACHA20_POLY1305_SHA256");
+    assert_int_equal(eff.n_allowed, 9);
+    SSL_CTX_free(ctx);
+}
+
+static void apply_intersects_with_the_vhost_range(void **state)
+{
+    tg_policy_t pol = build("intermediate", NULL);
+    tg_ossl_resolved_t res;
+    tg_ossl_effective_t eff;
+    char err[256];
+    SSL_CTX *ctx = weak_ctx(TLS1_3_VERSION, TLS1_3_VERSION);
+    (void)state;
+    assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), 0);
+    assert_int_equal(tg_ossl_policy_apply_ctx(ctx, &pol, &res, &eff, err, sizeof(err)), 0);
+    assert_int_equal(eff.min_version, TLS1_3_VERSION);
+    assert_int_equal(SSL_CTX_get_min_proto_version(ctx), TLS1_3_VERSION);
+    SSL_CTX_free(ctx);
+
+    pol = build("modern", NULL);
+    assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), 0);
+    ctx = weak_ctx(TLS1_VERSION, TLS1_2_VERSION);
+    assert_int_equal(tg_ossl_policy_apply_ctx(ctx, &pol, &res, &eff, err, sizeof(err)), -1);
+    assert_string_equal(err, "no protocol version left: SSLProtocol allows TLSv1-TLSv1.2, the "
+                             "policy (profile modern) allows TLSv1.3");
+    SSL_CTX_free(ctx);
+}
+
+static void apply_old_sets_level_zero_and_server_order(void **state)
+{
+    tg_policy_t pol = build("old", NULL);
+    tg_ossl_resolved_t res;
+    tg_ossl_effective_t eff;
+    char err[256];
+    SSL_CTX *ctx = weak_ctx(0, 0);
+    (void)state;
+    SSL_CTX_set_security_level(ctx, 3);
+    assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), 0);
+    assert_int_equal(tg_ossl_policy_apply_ctx(ctx, &pol, &res, &eff, err, sizeof(err)), 0);
+    assert_int_equal(SSL_CTX_get_security_level(ctx), 0);
+    assert_true(SSL_CTX_get_options(ctx) & SSL_OP_CIPHER_SERVER_PREFERENCE);
+    assert_int_equal(eff.min_version, TLS1_VERSION);
+    SSL_CTX_free(ctx);
+}
+
+static void apply_keeps_a_higher_vhost_level(void **state)
+{
+    tg_policy_t pol = build("intermediate", NULL);
+    tg_ossl_resolved_t res;
+    tg_ossl_effective_t eff;
+    char err[256];
+    SSL_CTX *ctx = weak_ctx(0, 0);
+    (void)state;
+    assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), 0);
+    SSL_CTX_set_security_level(ctx, 3);
+    assert_int_equal(tg_ossl_policy_apply_ctx(ctx, &pol, &res, &eff, err, sizeof(err)), 0);
+    assert_int_equal(SSL_CTX_get_security_level(ctx), 3);
+    SSL_CTX_free(ctx);
+}
+
+static void apply_ssl_sets_connection_settings(void **state)
+{
+    tg_policy_t pol = build("nist-800-52r2", NULL);
+    tg_ossl_resolved_t res;
+    tg_ossl_effective_t eff;
+    char err[256];
+    SSL_CTX *ctx = weak_ctx(0, 0);
+    (void)state;
+    assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), 0);
+    assert_int_equal(tg_ossl_policy_apply_ctx(ctx, &pol, &res, &eff, err, sizeof(err)), 0);
+    SSL_CTX *other = weak_ctx(0, 0);
+    SSL *ssl = SSL_new(other);
+    tg_ossl_policy_apply_ssl(ssl, &eff);
+    assert_int_equal(SSL_get_min_proto_version(ssl), TLS1_2_VERSION);
+    assert_int_equal(SSL_get_max_proto_version(ssl), TLS1_3_VERSION);
+    assert_true(SSL_get_options(ssl) & SSL_OP_CIPHER_SERVER_PREFERENCE);
+    SSL_free(ssl);
+    SSL_CTX_free(other);
+    SSL_CTX_free(ctx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_profile_resolves),
+        cmocka_unit_test(intermediate_resolves_to_the_mozilla_lists),
+        cmocka_unit_test(bad_values_are_named),
+        cmocka_unit_test(apply_rewrites_a_weak_context),
+        cmocka_unit_test(apply_intersects_with_the_vhost_range),
+        cmocka_unit_test(apply_old_sets_level_zero_and_server_order),
+        cmocka_unit_test(apply_keeps_a_higher_vhost_level),
+        cmocka_unit_test(apply_ssl_sets_connection_settings),
+    };
+    return cmocka_run_group_tests_name("ossl_policy", tests, NULL, NULL);
+}
