@@ -1,0 +1,106 @@
+/* What was observed of one TLS connection's handshake: filled by a TLS-library
+ * observer (mod_src/ossl/tg_ossl_observe.c) and the host adapter, read by the
+ * classifier (tg_classify) and the event encoder (tg_event). Plain data: no
+ * TLS library, no server types. */
+#ifndef TG_OBSERVATION_H
+#define TG_OBSERVATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TG_OBS_FIRST_BYTES 16  /* first bytes received, kept for non-TLS input */
+#define TG_OBS_MAX_HELLO 16388 /* largest ClientHello message kept: 4 + 2^14 */
+#define TG_OBS_IP_MAX 48
+#define TG_OBS_TEXT_MAX 128
+
+/* The TLS library's reason for a failed handshake, mapped from the library's
+ * own codes (OpenSSL SSL_R_*) by the observer: a closed, library-neutral set. */
+typedef enum tg_tls_error_t {
+    TG_TLSERR_NONE = 0,            /* no error recorded */
+    TG_TLSERR_UNSUPPORTED_PROTOCOL,/* no protocol version in common */
+    TG_TLSERR_NO_SHARED_CIPHER,
+    TG_TLSERR_NO_SHARED_GROUP,     /* no suitable key share / no shared groups */
+    TG_TLSERR_NO_SHARED_SIGALG,
+    TG_TLSERR_INAPPROPRIATE_FALLBACK,
+    TG_TLSERR_NO_APPLICATION_PROTOCOL, /* ALPN */
+    TG_TLSERR_UNRECOGNIZED_NAME,   /* SNI refused by the server */
+    TG_TLSERR_HTTP_REQUEST,        /* plain HTTP on the TLS port */
+    TG_TLSERR_HTTPS_PROXY_REQUEST, /* CONNECT on the TLS port */
+    TG_TLSERR_NOT_TLS,             /* wrong version number, bad record: not TLS */
+    TG_TLSERR_MALFORMED,           /* a TLS message the library could not decode */
+    TG_TLSERR_PEER_ALERT,          /* the peer sent a fatal alert (see alert_received) */
+    TG_TLSERR_PEER_CERTIFICATE,    /* the client's certificate failed verification */
+    TG_TLSERR_PEER_NO_CERTIFICATE, /* a client certificate was required, none sent */
+    TG_TLSERR_UNEXPECTED_EOF,      /* the peer closed mid-handshake */
+    TG_TLSERR_CALLBACK_FAILED,     /* a server callback (SNI, ALPN) refused */
+    TG_TLSERR_INTERNAL,            /* allocation or library failure on our side */
+    TG_TLSERR_OTHER,
+    TG_TLSERR_COUNT
+} tg_tls_error_t;
+
+/* Handshake message type "none seen yet". */
+#define TG_OBS_NO_MSG (-1)
+
+typedef struct tg_obs_alert_t {
+    int seen;      /* 0: no alert this way */
+    uint8_t level; /* 1 warning, 2 fatal */
+    uint8_t desc;  /* TLS AlertDescription */
+} tg_obs_alert_t;
+
+typedef struct tg_observation_t {
+    /* connection (filled by the host adapter) */
+    char src_ip[TG_OBS_IP_MAX];
+    uint16_t src_port;
+    char dst_ip[TG_OBS_IP_MAX];
+    uint16_t dst_port;
+    int64_t start_us; /* connection accepted, microseconds since the Unix epoch */
+    int64_t end_us;   /* connection closing */
+
+    /* raw input below the TLS library (host adapter) */
+    uint64_t bytes_in;                       /* bytes received before the handshake ended */
+    uint8_t first_bytes[TG_OBS_FIRST_BYTES]; /* first bytes received */
+    size_t first_len;
+    int read_timeout;                        /* a handshake read timed out */
+    int peer_eof;                            /* the client closed its side */
+
+    /* handshake messages (TLS-library observer) */
+    const uint8_t *hello;   /* copy of the first ClientHello message: type, 3-byte length,
+                               body; owned by the host (connection memory) */
+    size_t hello_len;
+    int hello_truncated;    /* the message was longer than TG_OBS_MAX_HELLO */
+    unsigned hellos;        /* ClientHellos seen (2 after a HelloRetryRequest) */
+    int last_msg_in;        /* last handshake type received, TG_OBS_NO_MSG if none */
+    int last_msg_out;       /* last handshake type sent */
+    unsigned msgs_in, msgs_out;
+    tg_obs_alert_t alert_sent;     /* the first fatal (else last) alert each way */
+    tg_obs_alert_t alert_received;
+    int64_t hello_us;       /* ClientHello received */
+    int64_t done_us;        /* handshake finished (success) or failed */
+
+    /* outcome */
+    int handshake_started;  /* the TLS library began to read a handshake */
+    int handshake_done;     /* completed successfully */
+    tg_tls_error_t tls_error;
+    unsigned long lib_error;               /* the library's own packed code, 0 if none */
+    char lib_error_text[TG_OBS_TEXT_MAX];  /* e.g. "unsupported protocol" (ASCII) */
+
+    /* negotiated (successful handshakes) */
+    uint16_t version;       /* 0x0304 ... */
+    uint16_t cipher;        /* IANA code */
+    uint16_t group;         /* IANA code, 0 if unknown */
+    char alpn[TG_OBS_TEXT_MAX]; /* selected protocol, raw bytes, alpn_len of them */
+    size_t alpn_len;
+    int resumed;
+
+    /* server side (host adapter) */
+    const char *vhost;      /* ServerName of the vhost that handled it, or NULL */
+    const char *policy;     /* profile name, NULL when not guarded */
+} tg_observation_t;
+
+/* Reset to "nothing observed" (message types TG_OBS_NO_MSG, all else zero). */
+void tg_observation_init(tg_observation_t *obs);
+
+/* Stable snake_case name of a tg_tls_error_t ("no_shared_cipher"), never NULL. */
+const char *tg_tls_error_name(tg_tls_error_t e);
+
+#endif
