@@ -34,29 +34,59 @@ static void put_c(out_t *o, char c)
         o->full = 1;
 }
 
+static char *hex4(char *w, uint16_t v)
+{
+    w[0] = hexdig[v >> 12];
+    w[1] = hexdig[(v >> 8) & 15];
+    w[2] = hexdig[(v >> 4) & 15];
+    w[3] = hexdig[v & 15];
+    return w + 4;
+}
+
 static void put_hex4(out_t *o, uint16_t v)
 {
     if (o->len + 5 > o->size) {
         o->full = 1;
         return;
     }
-    o->p[o->len++] = hexdig[v >> 12];
-    o->p[o->len++] = hexdig[(v >> 8) & 15];
-    o->p[o->len++] = hexdig[(v >> 4) & 15];
-    o->p[o->len++] = hexdig[v & 15];
+    hex4(o->p + o->len, v);
+    o->len += 4;
 }
 
+/* "00" "01" ... "99": two digits per division when printing decimals. */
+static const char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Decimal, up to 5 digits: one bounds check, digits written from the end. */
 static void put_dec(out_t *o, unsigned v)
 {
-    char tmp[5];
-    int n = 0;
+    size_t n = v >= 10000 ? 5 : v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
+    char *w;
 
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v && n < 5);
-    while (n)
-        put_c(o, tmp[--n]);
+    if (o->len + n >= o->size) {
+        o->full = 1;
+        return;
+    }
+    o->len += n;
+    w = o->p + o->len;
+    while (v >= 10) {
+        w -= 2;
+        memcpy(w, digit_pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (n % 2)
+        *--w = (char)('0' + v);
+}
+
+/* A list item: the separator unless it is the first, then the number. */
+static void put_item(out_t *o, int *first, unsigned v)
+{
+    if (!*first)
+        put_c(o, '-');
+    *first = 0;
+    put_dec(o, v);
 }
 
 static int out_end(out_t *o, size_t *len)
@@ -69,13 +99,16 @@ static int out_end(out_t *o, size_t *len)
     return TG_FP_OK;
 }
 
-static void hex_bytes(const unsigned char *b, size_t nhex, char *out)
+/* nbytes bytes as 2 * nbytes lower-case hex digits and a NUL. */
+static void hex_bytes(const unsigned char *b, size_t nbytes, char *out)
 {
     size_t i;
 
-    for (i = 0; i < nhex; i++)
-        out[i] = hexdig[i % 2 ? b[i / 2] & 15 : b[i / 2] >> 4];
-    out[nhex] = '\0';
+    for (i = 0; i < nbytes; i++) {
+        out[2 * i] = hexdig[b[i] >> 4];
+        out[2 * i + 1] = hexdig[b[i] & 15];
+    }
+    out[2 * nbytes] = '\0';
 }
 
 /* --- extension types in wire order --------------------------------------- */
@@ -117,12 +150,8 @@ static void ja3_u16_list(out_t *o, tg_view_t v)
 
     for (i = 0; i < n; i++) {
         x = tg_u16_at(v, i);
-        if (tg_is_grease(x))
-            continue;
-        if (!first)
-            put_c(o, '-');
-        put_dec(o, x);
-        first = 0;
+        if (!tg_is_grease(x))
+            put_item(o, &first, x);
     }
 }
 
@@ -133,19 +162,15 @@ static void ja3_ext_list(out_t *o, const tg_hello_t *h)
     int first = 1;
 
     types_start(&t, h);
-    while (types_next(&t, &x)) {
-        if (tg_is_grease(x))
-            continue;
-        if (!first)
-            put_c(o, '-');
-        put_dec(o, x);
-        first = 0;
-    }
+    while (types_next(&t, &x))
+        if (!tg_is_grease(x))
+            put_item(o, &first, x);
 }
 
 int tg_ja3_string(const tg_hello_t *h, char *out, size_t size, size_t *len)
 {
     out_t o = { out, size, 0, 0 };
+    int first = 1;
     size_t i;
 
     if (!h || !out)
@@ -158,11 +183,8 @@ int tg_ja3_string(const tg_hello_t *h, char *out, size_t size, size_t *len)
     put_c(&o, ',');
     ja3_u16_list(&o, h->groups);
     put_c(&o, ',');
-    for (i = 0; i < h->ec_point_formats.len; i++) {
-        if (i)
-            put_c(&o, '-');
-        put_dec(&o, h->ec_point_formats.p[i]);
-    }
+    for (i = 0; i < h->ec_point_formats.len; i++)
+        put_item(&o, &first, h->ec_point_formats.p[i]);
     return out_end(&o, len);
 }
 
@@ -181,7 +203,7 @@ int tg_ja3(const tg_hello_t *h, tg_digest_fn *md5, char *work, size_t work_size,
     if (rc != TG_FP_OK)
         return rc;
     md5(work, len, d);
-    hex_bytes(d, 2 * MD5_LEN, out);
+    hex_bytes(d, MD5_LEN, out);
     return TG_FP_OK;
 }
 
@@ -223,33 +245,13 @@ static const char *ja4_version_code(uint16_t v)
     return "00";
 }
 
-static size_t count_u16_no_grease(tg_view_t v)
-{
-    size_t i, n = tg_u16_count(v), c = 0;
-
-    for (i = 0; i < n; i++)
-        c += !tg_is_grease(tg_u16_at(v, i));
-    return c;
-}
-
-static size_t count_ext_no_grease(const tg_hello_t *h)
-{
-    types_t t;
-    uint16_t x;
-    size_t c = 0;
-
-    types_start(&t, h);
-    while (types_next(&t, &x))
-        c += !tg_is_grease(x);
-    return c;
-}
-
-static void put_count(out_t *o, size_t n)
+static char *count2(char *w, size_t n)
 {
     if (n > COUNT_CAP)
         n = COUNT_CAP;
-    put_c(o, (char)('0' + n / 10));
-    put_c(o, (char)('0' + n % 10));
+    w[0] = (char)('0' + n / 10);
+    w[1] = (char)('0' + n % 10);
+    return w + 2;
 }
 
 static int is_alnum(uint8_t c)
@@ -258,45 +260,47 @@ static int is_alnum(uint8_t c)
 }
 
 /* First and last character of the first ALPN name; hex digits if not alnum. */
-static void put_alpn(out_t *o, const tg_hello_t *h)
+static char *alpn2(char *w, const tg_hello_t *h)
 {
     tg_view_t a = h->alpn_first;
     uint8_t first, last;
 
     if (!(h->seen & TG_HELLO_SEEN_ALPN) || a.len == 0) {
-        put_c(o, '0');
-        put_c(o, '0');
-        return;
+        w[0] = w[1] = '0';
+        return w + 2;
     }
     first = a.p[0];
     last = a.p[a.len - 1];
     if (is_alnum(first) && is_alnum(last)) {
-        put_c(o, (char)first);
-        put_c(o, (char)last);
+        w[0] = (char)first;
+        w[1] = (char)last;
     } else {
-        put_c(o, hexdig[first >> 4]);
-        put_c(o, hexdig[last & 15]);
+        w[0] = hexdig[first >> 4];
+        w[1] = hexdig[last & 15];
     }
+    return w + 2;
 }
 
-static void ja4_a(out_t *o, const tg_hello_t *h, char transport)
+/* The 10 characters of part a; the counts are those of parts b and c. */
+static void ja4_a(char *w, const tg_hello_t *h, char transport, size_t ciphers, size_t exts)
 {
     const char *ver = ja4_version_code(ja4_version(h));
 
-    put_c(o, transport);
-    put_c(o, ver[0]);
-    put_c(o, ver[1]);
-    put_c(o, (h->seen & TG_HELLO_SEEN_SERVER_NAME) ? 'd' : 'i');
-    put_count(o, count_u16_no_grease(h->ciphers));
-    put_count(o, count_ext_no_grease(h));
-    put_alpn(o, h);
+    *w++ = transport;
+    *w++ = ver[0];
+    *w++ = ver[1];
+    *w++ = (h->seen & TG_HELLO_SEEN_SERVER_NAME) ? 'd' : 'i';
+    w = count2(w, ciphers);
+    w = count2(w, exts);
+    alpn2(w, h);
 }
 
 /* --- JA4 parts b and c: sorted hex lists ------------------------------- */
 
 /*
- * Values to sort sit as big-endian byte pairs at the tail of the output
- * buffer, past everything the section can write; no alignment needed.
+ * Values to sort sit at the tail of the output buffer, past everything the
+ * section can write. They are read and written with memcpy (one 16-bit move
+ * once compiled), so the char buffer needs no alignment and no type punning.
  */
 typedef struct keys_t {
     uint8_t *b;
@@ -306,13 +310,15 @@ typedef struct keys_t {
 
 static uint16_t key_at(const keys_t *k, size_t i)
 {
-    return (uint16_t)((unsigned)k->b[2 * i] << 8 | k->b[2 * i + 1]);
+    uint16_t v;
+
+    memcpy(&v, k->b + 2 * i, sizeof v);
+    return v;
 }
 
 static void key_set(keys_t *k, size_t i, uint16_t v)
 {
-    k->b[2 * i] = (uint8_t)(v >> 8);
-    k->b[2 * i + 1] = (uint8_t)v;
+    memcpy(k->b + 2 * i, &v, sizeof v);
 }
 
 static void key_push(keys_t *k, uint16_t v)
@@ -321,16 +327,27 @@ static void key_push(keys_t *k, uint16_t v)
         key_set(k, k->n++, v);
 }
 
+/* Binary insertion: few compares, and the shift is one memmove. */
 static void sort_small(keys_t *k)
 {
-    size_t i, j;
+    size_t i, lo, hi, mid;
     uint16_t v;
 
     for (i = 1; i < k->n; i++) {
         v = key_at(k, i);
-        for (j = i; j > 0 && key_at(k, j - 1) > v; j--)
-            key_set(k, j, key_at(k, j - 1));
-        key_set(k, j, v);
+        if (key_at(k, i - 1) <= v)
+            continue; /* already in place: the common case for sorted runs */
+        lo = 0;
+        hi = i - 1;
+        while (lo < hi) {
+            mid = (lo + hi) / 2;
+            if (key_at(k, mid) <= v)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        memmove(k->b + 2 * (lo + 1), k->b + 2 * lo, 2 * (i - lo));
+        key_set(k, lo, v);
     }
 }
 
@@ -385,25 +402,35 @@ static int keys_reserve(out_t *o, keys_t *k, size_t cap)
     return 1;
 }
 
+/* "xxxx,xxxx,...": 5 bytes per key with the NUL, checked once. */
 static void put_keys(out_t *o, const keys_t *k)
 {
+    char *w = o->p + o->len;
     size_t i;
 
+    if (k->n == 0)
+        return;
+    if (o->size - o->len < 5 * k->n) {
+        o->full = 1;
+        return;
+    }
     for (i = 0; i < k->n; i++) {
         if (i)
-            put_c(o, ',');
-        put_hex4(o, key_at(k, i));
+            *w++ = ',';
+        w = hex4(w, key_at(k, i));
     }
+    o->len = (size_t)(w - o->p);
 }
 
-static void ja4_ciphers(out_t *o, const tg_hello_t *h)
+/* Part b, sorted; returns the number of ciphers without GREASE. */
+static size_t ja4_ciphers(out_t *o, const tg_hello_t *h)
 {
     size_t i, n = tg_u16_count(h->ciphers);
     uint16_t v;
     keys_t k;
 
     if (!keys_reserve(o, &k, n))
-        return;
+        return 0;
     for (i = 0; i < n; i++) {
         v = tg_u16_at(h->ciphers, i);
         if (!tg_is_grease(v))
@@ -411,22 +438,31 @@ static void ja4_ciphers(out_t *o, const tg_hello_t *h)
     }
     sort_keys(&k);
     put_keys(o, &k);
+    return k.n;
 }
 
-static void ja4_extensions(out_t *o, const tg_hello_t *h)
+/* Part c's sorted list; returns the extension count without GREASE. */
+static size_t ja4_extensions(out_t *o, const tg_hello_t *h)
 {
+    size_t sni_alpn = 0;
     types_t t;
     uint16_t v;
     keys_t k;
 
     if (!keys_reserve(o, &k, h->ext_total))
-        return;
+        return 0;
     types_start(&t, h);
-    while (types_next(&t, &v))
-        if (!tg_is_grease(v) && v != TG_HELLO_EXT_SERVER_NAME && v != TG_HELLO_EXT_ALPN)
+    while (types_next(&t, &v)) {
+        if (tg_is_grease(v))
+            continue;
+        if (v == TG_HELLO_EXT_SERVER_NAME || v == TG_HELLO_EXT_ALPN)
+            sni_alpn++;
+        else
             key_push(&k, v);
+    }
     sort_keys(&k);
     put_keys(o, &k);
+    return k.n + sni_alpn;
 }
 
 /* Signature algorithms keep their wire order; GREASE is dropped. */
@@ -457,18 +493,25 @@ static int valid_transport(char t)
     return t == TG_JA4_TCP || t == TG_JA4_QUIC || t == TG_JA4_DTLS;
 }
 
+/* Part a is written last, over a placeholder, once b and c have counted. */
 static int build_ja4_raw(const tg_hello_t *h, char transport, out_t *o, ja4_parts_t *parts)
 {
-    ja4_a(o, h, transport);
+    size_t i, ciphers, exts;
+
+    for (i = 0; i < TG_JA4_A_LEN; i++)
+        put_c(o, '0');
     put_c(o, '_');
     parts->b_off = o->len;
-    ja4_ciphers(o, h);
+    ciphers = ja4_ciphers(o, h);
     parts->b_len = o->len - parts->b_off;
     put_c(o, '_');
     parts->c_off = o->len;
-    ja4_extensions(o, h);
+    exts = ja4_extensions(o, h);
     ja4_sigalgs(o, h);
     parts->c_len = o->len - parts->c_off;
+    if (o->full)
+        return TG_FP_NO_SPACE;
+    ja4_a(o->p, h, transport, ciphers, exts);
     return out_end(o, NULL);
 }
 
@@ -496,7 +539,7 @@ static void hash12(tg_digest_fn *sha256, const char *s, size_t n, char *out)
         return;
     }
     sha256(s, n, d);
-    hex_bytes(d, JA4_HASH_HEX, out);
+    hex_bytes(d, JA4_HASH_HEX / 2, out);
 }
 
 int tg_ja4(const tg_hello_t *h, char transport, tg_digest_fn *sha256, char *work,

@@ -166,49 +166,64 @@ static int ext_ec_point_formats(tg_hello_t *h, tg_view_t body)
 }
 
 static const struct {
-    uint16_t type;
     uint32_t bit;
     ext_fn *parse;
 } known_exts[] = {
-    { TG_HELLO_EXT_SERVER_NAME, TG_HELLO_SEEN_SERVER_NAME, ext_server_name },
-    { TG_HELLO_EXT_SUPPORTED_GROUPS, TG_HELLO_SEEN_SUPPORTED_GROUPS, ext_supported_groups },
-    { TG_HELLO_EXT_EC_POINT_FORMATS, TG_HELLO_SEEN_EC_POINT_FORMATS, ext_ec_point_formats },
-    { TG_HELLO_EXT_SIGNATURE_ALGORITHMS, TG_HELLO_SEEN_SIGNATURE_ALGORITHMS,
-      ext_signature_algorithms },
-    { TG_HELLO_EXT_ALPN, TG_HELLO_SEEN_ALPN, ext_alpn },
-    { TG_HELLO_EXT_SUPPORTED_VERSIONS, TG_HELLO_SEEN_SUPPORTED_VERSIONS,
-      ext_supported_versions },
-    { TG_HELLO_EXT_PSK_KEY_EXCHANGE_MODES, TG_HELLO_SEEN_PSK_KEY_EXCHANGE_MODES,
-      ext_psk_modes },
-    { TG_HELLO_EXT_KEY_SHARE, TG_HELLO_SEEN_KEY_SHARE, ext_key_share },
+    { TG_HELLO_SEEN_SERVER_NAME, ext_server_name },
+    { TG_HELLO_SEEN_SUPPORTED_GROUPS, ext_supported_groups },
+    { TG_HELLO_SEEN_EC_POINT_FORMATS, ext_ec_point_formats },
+    { TG_HELLO_SEEN_SIGNATURE_ALGORITHMS, ext_signature_algorithms },
+    { TG_HELLO_SEEN_ALPN, ext_alpn },
+    { TG_HELLO_SEEN_SUPPORTED_VERSIONS, ext_supported_versions },
+    { TG_HELLO_SEEN_PSK_KEY_EXCHANGE_MODES, ext_psk_modes },
+    { TG_HELLO_SEEN_KEY_SHARE, ext_key_share },
 };
+
+/* Row of known_exts for a type, or -1; a switch beats scanning the rows. */
+static int known_row(uint16_t type)
+{
+    switch (type) {
+    case TG_HELLO_EXT_SERVER_NAME: return 0;
+    case TG_HELLO_EXT_SUPPORTED_GROUPS: return 1;
+    case TG_HELLO_EXT_EC_POINT_FORMATS: return 2;
+    case TG_HELLO_EXT_SIGNATURE_ALGORITHMS: return 3;
+    case TG_HELLO_EXT_ALPN: return 4;
+    case TG_HELLO_EXT_SUPPORTED_VERSIONS: return 5;
+    case TG_HELLO_EXT_PSK_KEY_EXCHANGE_MODES: return 6;
+    case TG_HELLO_EXT_KEY_SHARE: return 7;
+    default: return -1;
+    }
+}
 
 static int locate_known(tg_hello_t *h, uint16_t type, tg_view_t body)
 {
-    size_t i;
-    int rc;
+    int row = known_row(type), rc;
 
-    for (i = 0; i < sizeof known_exts / sizeof known_exts[0]; i++) {
-        if (known_exts[i].type != type)
-            continue;
-        rc = known_exts[i].parse(h, body);
-        if (rc == TG_HELLO_OK)
-            h->seen |= known_exts[i].bit;
-        return rc;
-    }
-    return TG_HELLO_OK;
+    if (row < 0)
+        return TG_HELLO_OK;
+    rc = known_exts[row].parse(h, body);
+    if (rc == TG_HELLO_OK)
+        h->seen |= known_exts[row].bit;
+    return rc;
 }
 
 /* --- duplicate detection ----------------------------------------------- */
 
 /*
- * Up to TG_HELLO_MAX_EXT extensions a linear scan of ext_types is cheapest;
- * past that a bitmap of all 2^16 types keeps hostile hellos linear.
+ * Up to TG_HELLO_MAX_EXT extensions: a 64-bit filter of the types seen, and a
+ * scan of ext_types only when it says "maybe". Past that a bitmap of all 2^16
+ * types keeps hostile hellos linear.
  */
 typedef struct dup_t {
+    uint64_t filter;
     int map_ready;
     uint8_t map[TYPE_MAP_BYTES];
 } dup_t;
+
+static uint64_t filter_bit(uint16_t type)
+{
+    return (uint64_t)1 << ((type ^ (type >> 6) ^ (type >> 12)) & 63);
+}
 
 static int map_test_set(uint8_t *map, uint16_t type)
 {
@@ -221,12 +236,15 @@ static int map_test_set(uint8_t *map, uint16_t type)
 
 static int is_duplicate(const tg_hello_t *h, dup_t *d, uint16_t type)
 {
+    uint64_t bit = filter_bit(type);
     size_t i;
 
     if (h->ext_total < TG_HELLO_MAX_EXT) {
-        for (i = 0; i < h->ext_n; i++)
-            if (h->ext_types[i] == type)
-                return 1;
+        if (d->filter & bit)
+            for (i = 0; i < h->ext_n; i++)
+                if (h->ext_types[i] == type)
+                    return 1;
+        d->filter |= bit;
         return 0;
     }
     if (!d->map_ready) {
@@ -258,6 +276,7 @@ static int parse_extensions(tg_hello_t *h, size_t block_off)
     size_t start;
     int rc = TG_HELLO_OK;
 
+    dup.filter = 0;
     dup.map_ready = 0;
     while (rd_left(&r)) {
         start = r.off;

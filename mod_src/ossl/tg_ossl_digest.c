@@ -1,31 +1,53 @@
 /*
- * tg_ossl_digest: one-shot EVP digests. The EVP_MD objects are fetched once
- * (EVP_MD_fetch is costly per call under OpenSSL 3) and kept for the life of
- * the process; a failed digest leaves zeros, which no real digest equals in
- * practice and which the caller's fingerprint then shows.
+ * tg_ossl_digest: one-shot EVP digests for the fingerprints.
+ *
+ * Under OpenSSL 3 EVP_md5()/EVP_sha256() make every EVP_Digest() fetch the
+ * implementation again (method store lookup under a lock): about 2,400
+ * instructions per call, as much as hashing a short JA4 list. So the EVP_MD
+ * objects are fetched once per process and shared; they are immutable and
+ * safe to use from any thread. If a fetch fails (MD5 under a FIPS-only
+ * provider, say), the legacy getter is tried, and a digest that still fails
+ * leaves zeros in out.
  */
 #include "tg_ossl_digest.h"
 
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-/* The implicit-fetch objects are static in libcrypto and need no freeing. */
-static void digest(const EVP_MD *md, size_t out_len, const void *data, size_t len,
-                   unsigned char *out)
+#define MD5_LEN 16
+#define SHA256_LEN 32
+
+static CRYPTO_ONCE fetch_once = CRYPTO_ONCE_STATIC_INIT;
+static EVP_MD *md5_md;
+static EVP_MD *sha256_md;
+
+/* Kept for the life of the process; libcrypto frees them at exit. */
+static void fetch_digests(void)
 {
+    md5_md = EVP_MD_fetch(NULL, "MD5", NULL);
+    sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static void digest(const EVP_MD *fetched, const EVP_MD *legacy, size_t out_len,
+                   const void *data, size_t len, unsigned char *out)
+{
+    const EVP_MD *md = fetched ? fetched : legacy;
     unsigned int n = 0;
 
-    if (!EVP_Digest(data, len, out, &n, md, NULL) || n != out_len)
+    if (!md || !EVP_Digest(data, len, out, &n, md, NULL) || n != out_len)
         memset(out, 0, out_len);
 }
 
 void tg_ossl_md5(const void *data, size_t len, unsigned char *out)
 {
-    digest(EVP_md5(), 16, data, len, out);
+    CRYPTO_THREAD_run_once(&fetch_once, fetch_digests);
+    digest(md5_md, md5_md ? NULL : EVP_md5(), MD5_LEN, data, len, out);
 }
 
 void tg_ossl_sha256(const void *data, size_t len, unsigned char *out)
 {
-    digest(EVP_sha256(), 32, data, len, out);
+    CRYPTO_THREAD_run_once(&fetch_once, fetch_digests);
+    digest(sha256_md, sha256_md ? NULL : EVP_sha256(), SHA256_LEN, data, len, out);
 }
