@@ -4,6 +4,7 @@
 
 #include "tg_apache_conf.h"
 #include "tg_apache_enforce.h"
+#include "tg_apache_hsts.h"
 #include "tg_mod_ssl_hooks.h"
 
 static void register_hooks(apr_pool_t *p)
@@ -13,15 +14,16 @@ static void register_hooks(apr_pool_t *p)
     APR_OPTIONAL_HOOK(ssl, init_server, tg_enforce_init_server, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ssl, pre_handshake, tg_enforce_pre_handshake, NULL, NULL,
                       APR_HOOK_MIDDLE);
+    tg_hsts_register_hooks(p);
 }
 
 AP_DECLARE_MODULE(tlsguard) = {
     STANDARD20_MODULE_STUFF,
-    NULL,               /* per-directory config creator */
-    NULL,               /* dir config merger */
-    tg_conf_create_srv, /* server config creator */
-    tg_conf_merge_srv,  /* server config merger */
-    tg_conf_cmds,       /* command table */
+    tg_hsts_conf_create_dir, /* per-directory config creator */
+    tg_hsts_conf_merge_dir,  /* dir config merger */
+    tg_conf_create_srv,      /* server config creator */
+    tg_conf_merge_srv,       /* server config merger */
+    tg_conf_cmds,            /* command table */
     register_hooks,
     AP_MODULE_FLAG_NONE,
 };

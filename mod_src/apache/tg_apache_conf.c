@@ -1,6 +1,7 @@
 /* Directives of mod_tlsguard. Handlers parse and store; checks that need the
  * whole configuration run in tg_apache_enforce.c (check_config). */
 #include "tg_apache_conf.h"
+#include "tg_apache_hsts.h"
 
 #include <apr_strings.h>
 #include <http_log.h>
@@ -142,5 +143,11 @@ const command_rec tg_conf_cmds[] = {
                   "key-exchange groups in preference order, colon-separated"),
     AP_INIT_FLAG("TLSGuardProxy", set_proxy, NULL, RSRC_CONF,
                  "On|Off: also enforce on mod_proxy's backend TLS contexts (default Off)"),
+    AP_INIT_RAW_ARGS("TLSGuardHSTS", tg_hsts_cmd_policy, NULL, RSRC_CONF | ACCESS_CONF,
+                     "Off|On|Strict-Transport-Security value, e.g. "
+                     "max-age=63072000; includeSubDomains; preload"),
+    AP_INIT_TAKE1("TLSGuardHSTSExisting", tg_hsts_cmd_existing, NULL, RSRC_CONF | ACCESS_CONF,
+                  "replace|keep: what to do with a Strict-Transport-Security header set by "
+                  "the application (default replace)"),
     {NULL},
 };
