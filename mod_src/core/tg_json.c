@@ -10,6 +10,13 @@
 
 #include <string.h>
 
+/* The per-byte scan is the hot path: ask GCC/Clang to inline it. */
+#if defined(__GNUC__)
+#define HOT_INLINE static inline __attribute__((always_inline))
+#else
+#define HOT_INLINE static inline
+#endif
+
 /* Byte classes for string output. */
 enum { C_COPY = 0, C_ESC, C_LEAD, C_BAD };
 
@@ -54,11 +61,6 @@ static bool in_object(const tg_json_t *j)
     return j->depth > 0 && (j->obj_bits & level_bit(j)) != 0;
 }
 
-static bool has_elements(const tg_json_t *j)
-{
-    return j->depth > 0 && (j->any_bits & level_bit(j)) != 0;
-}
-
 static int misuse(tg_json_t *j)
 {
     j->err = TG_JSON_ESTATE;
@@ -71,6 +73,12 @@ static size_t limit(const tg_json_t *j, size_t closers)
     size_t keep = closers + j->reserve;
 
     return keep <= j->cap ? j->cap - keep : 0;
+}
+
+/* true if n more bytes fit below lim */
+static bool fits(const tg_json_t *j, size_t lim, size_t n)
+{
+    return j->len <= lim && n <= lim - j->len;
 }
 
 static bool put(tg_json_t *j, size_t lim, const char *s, size_t n)
@@ -88,76 +96,6 @@ static bool put_char(tg_json_t *j, size_t lim, char c)
         return false;
     j->buf[j->len++] = c;
     return true;
-}
-
-/*
- * Swallows a value while a refused key or container is pending.
- * Returns true if the value is to be dropped.
- */
-static bool swallowed(tg_json_t *j, bool container)
-{
-    if (j->skip > 0) {
-        j->skip += container ? 1u : 0u;
-        return true;
-    }
-    if (j->skip_value) {
-        j->skip_value = false;
-        j->skip = container ? 1u : 0u;
-        return true;
-    }
-    return false;
-}
-
-/*
- * Checks that a value may come here, sets *start (where a refused value
- * rolls back to) and *lim, and writes the separating comma in arrays.
- */
-static int value_open(tg_json_t *j, size_t extra_closers, size_t *start,
-                      size_t *lim)
-{
-    if (j->depth == 0 ? j->done : (in_object(j) != j->key_pending))
-        return misuse(j);
-    *start = j->key_pending ? j->key_start : j->len;
-    *lim = limit(j, j->depth + extra_closers);
-    if (!in_object(j) && has_elements(j) && !put_char(j, *lim, ','))
-        return TG_JSON_EFULL;
-    return TG_JSON_OK;
-}
-
-static int value_refused(tg_json_t *j, size_t start)
-{
-    j->len = start;
-    j->key_pending = false;
-    j->refused++;
-    return TG_JSON_EFULL;
-}
-
-static void value_done(tg_json_t *j)
-{
-    j->key_pending = false;
-    if (j->depth == 0)
-        j->done = true;
-    else
-        j->any_bits |= level_bit(j);
-}
-
-/* Writes one pre-rendered scalar as a value. */
-static int scalar(tg_json_t *j, const char *text, size_t n)
-{
-    size_t start, lim;
-    int rc;
-
-    if (j->err != TG_JSON_OK)
-        return j->err;
-    if (swallowed(j, false))
-        return TG_JSON_EFULL;
-    rc = value_open(j, 0, &start, &lim);
-    if (rc == TG_JSON_ESTATE)
-        return rc;
-    if (rc != TG_JSON_OK || !put(j, lim, text, n))
-        return value_refused(j, start);
-    value_done(j);
-    return TG_JSON_OK;
 }
 
 /* ---- strings ----------------------------------------------------------- */
@@ -201,14 +139,12 @@ static bool put_escape(tg_json_t *j, size_t lim, unsigned char c)
     }
 }
 
-/* Writes "..." with escaping and UTF-8 repair; false when out of room. */
-static bool put_string(tg_json_t *j, size_t lim, const char *str, size_t n)
+/* Escapes and repairs str[i..n) then closes the quote, checking room. */
+static bool put_rest(tg_json_t *j, size_t lim, const char *str, size_t i,
+                     size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
 
-    if (!put_char(j, lim, '"'))
-        return false;
     while (i < n) {
         size_t run = i, seq;
 
@@ -241,6 +177,299 @@ static bool put_string(tg_json_t *j, size_t lim, const char *str, size_t n)
     return put_char(j, lim, '"');
 }
 
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/*
+ * Nonzero if one of the 8 bytes in w is not plain printable ASCII (below
+ * 0x20, above 0x7e, '"' or '\\'). Word-at-a-time tests, exact for presence:
+ * a borrow or carry only crosses into the next byte from a byte that is
+ * itself flagged.
+ */
+HOT_INLINE uint64_t special_bytes(uint64_t w)
+{
+    uint64_t quote = w ^ (ONES * '"'), bslash = w ^ (ONES * '\\');
+
+    return ((w - ONES * 0x20) | (w + ONES) | w | ((quote - ONES) & ~quote) |
+            ((bslash - ONES) & ~bslash)) &
+           HIGHS;
+}
+
+/*
+ * Copies the plain printable ASCII prefix of s[0..n) to d, a word at a
+ * time (overlapping loads and stores cover the tail); returns its length.
+ */
+HOT_INLINE size_t plain_prefix(char *d, const unsigned char *s, size_t n)
+{
+    uint64_t w;
+    size_t i = 0;
+
+    if (n >= 8) {
+        for (; i + 8 < n; i += 8) {
+            memcpy(&w, s + i, 8);
+            if (special_bytes(w) != 0)
+                return i;
+            memcpy(d + i, &w, 8);
+        }
+        memcpy(&w, s + n - 8, 8);
+        if (special_bytes(w) != 0)
+            return i;
+        memcpy(d + n - 8, &w, 8);
+    } else if (n >= 4) {
+        uint32_t lo, hi;
+
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        if (special_bytes(lo | (uint64_t)hi << 32) != 0)
+            return 0;
+        memcpy(d, &lo, 4);
+        memcpy(d + n - 4, &hi, 4);
+    } else if (n > 0) {
+        /* bytes 0, n/2 and n-1 cover n = 1..3; the rest is filler 'a' */
+        w = (ONES * 'a' << 24) | s[0] | (uint64_t)s[n / 2] << 8 |
+            (uint64_t)s[n - 1] << 16;
+        if (special_bytes(w) != 0)
+            return 0;
+        d[0] = (char)s[0];
+        d[n / 2] = (char)s[n / 2];
+        d[n - 1] = (char)s[n - 1];
+    }
+    return n;
+}
+
+/*
+ * Writes "..." with escaping and UTF-8 repair; false when out of room.
+ * Output is never shorter than n + 2 bytes, so once that fits, the plain
+ * prefix is copied without per-byte room checks.
+ */
+static bool put_string(tg_json_t *j, size_t lim, const char *str, size_t n)
+{
+    size_t i;
+
+    if (j->len > lim || lim - j->len < 2 || n > lim - j->len - 2)
+        return false;
+    j->buf[j->len] = '"';
+    i = plain_prefix(j->buf + j->len + 1, (const unsigned char *)str, n);
+    j->len += 1 + i;
+    if (i < n)
+        return put_rest(j, lim, str, i, n);
+    j->buf[j->len++] = '"';
+    return true;
+}
+
+/* ---- fast path --------------------------------------------------------- */
+
+#define NOT_FAST 1 /* internal: take the general path */
+
+/* Writes "s" at d if s is all plain ASCII; room for n + 2 is checked. */
+HOT_INLINE bool quote_plain(char *d, const char *s, size_t n)
+{
+    d[0] = '"';
+    if (plain_prefix(d + 1, (const unsigned char *)s, n) != n)
+        return false;
+    d[n + 1] = '"';
+    return true;
+}
+
+/*
+ * The common case in one pass: an object member "key":value (key != NULL)
+ * or an array element, in a container that is open for it, with plain
+ * ASCII strings and room for all of it. value is a JSON string when quoted,
+ * else pre-rendered text (numbers, literals). Returns TG_JSON_OK, or
+ * NOT_FAST with len unchanged when the general path must decide.
+ */
+static int fast_member(tg_json_t *j, const char *key, size_t klen,
+                       const char *v, size_t vlen, bool quoted)
+{
+    /* locals: stores through d could alias *j and force reloads */
+    size_t len = j->len, cap = j->cap, keep, need;
+    unsigned depth = j->depth;
+    uint32_t bit;
+    bool comma;
+    char *d;
+
+    if (depth == 0 || ((unsigned)j->err | j->skip | (unsigned)j->skip_value |
+                       (unsigned)j->key_pending) != 0)
+        return NOT_FAST;
+    bit = (uint32_t)1 << (depth - 1);
+    if (((j->obj_bits & bit) != 0) != (key != NULL))
+        return NOT_FAST;
+    comma = (j->any_bits & bit) != 0;
+    keep = depth + j->reserve;
+    /* (klen | vlen) <= cap keeps the sum from overflowing */
+    need = comma + klen + vlen + (key != NULL ? 3 : 0) + (quoted ? 2 : 0);
+    if ((klen | vlen) > cap || keep > cap || len > cap - keep ||
+        need > cap - keep - len)
+        return NOT_FAST;
+    d = j->buf + len;
+    *d = ',';
+    d += comma;
+    if (key != NULL) {
+        if (!quote_plain(d, key, klen))
+            return NOT_FAST;
+        d += klen + 2;
+        *d++ = ':';
+    }
+    if (quoted ? !quote_plain(d, v, vlen) : (memcpy(d, v, vlen), false))
+        return NOT_FAST;
+    j->len = len + need;
+    j->any_bits |= bit;
+    return TG_JSON_OK;
+}
+
+/* ---- elements ---------------------------------------------------------- */
+
+/* Where an element began (for refusal) and how far it may reach. */
+typedef struct {
+    size_t start;
+    size_t lim;
+} slot_t;
+
+/*
+ * Opens a value slot: swallows values of refused keys and containers,
+ * checks the position, writes the comma between array elements.
+ * Returns TG_JSON_OK, or the code the caller returns as is.
+ */
+static int value_open(tg_json_t *j, bool container, slot_t *sl)
+{
+    uint32_t bit;
+
+    if (j->err != TG_JSON_OK)
+        return j->err;
+    if (j->skip > 0 || j->skip_value) {
+        j->skip = j->skip + (container ? 1u : 0u);
+        j->skip_value = false;
+        return TG_JSON_EFULL;
+    }
+    if (j->depth == 0) {
+        if (j->done)
+            return misuse(j);
+        sl->start = j->len;
+        sl->lim = limit(j, container ? 1 : 0);
+        return TG_JSON_OK;
+    }
+    bit = (uint32_t)1 << (j->depth - 1);
+    sl->lim = limit(j, j->depth + (container ? 1 : 0));
+    if ((j->obj_bits & bit) != 0) {
+        if (!j->key_pending)
+            return misuse(j);
+        sl->start = j->key_start;
+        return TG_JSON_OK;
+    }
+    sl->start = j->len;
+    if ((j->any_bits & bit) != 0 && !put_char(j, sl->lim, ',')) {
+        j->skip = container ? 1u : 0u;
+        j->refused++;
+        return TG_JSON_EFULL;
+    }
+    return TG_JSON_OK;
+}
+
+/* Drops a value that did not fit, with its key. */
+static int value_refused(tg_json_t *j, const slot_t *sl)
+{
+    j->len = sl->start;
+    j->key_pending = false;
+    j->refused++;
+    return TG_JSON_EFULL;
+}
+
+static int value_done(tg_json_t *j)
+{
+    j->key_pending = false;
+    if (j->depth == 0)
+        j->done = true;
+    else
+        j->any_bits |= level_bit(j);
+    return TG_JSON_OK;
+}
+
+/*
+ * Writes [,]"key": in an object and opens the slot for its value.
+ * On refusal nothing is written and refused is counted.
+ */
+static int key_open(tg_json_t *j, const char *key, size_t len, slot_t *sl)
+{
+    uint32_t bit = j->depth > 0 ? (uint32_t)1 << (j->depth - 1) : 0;
+
+    if (j->err != TG_JSON_OK)
+        return j->err;
+    if (j->skip > 0)
+        return TG_JSON_EFULL;
+    if ((j->obj_bits & bit) == 0 || j->key_pending || j->skip_value ||
+        key == NULL)
+        return misuse(j);
+    sl->start = j->len;
+    sl->lim = limit(j, j->depth);
+    if (len <= sl->lim && fits(j, sl->lim, len + 4)) {
+        /* room for ,"key": is there: plain keys need no further checks */
+        char *d = j->buf + j->len;
+        bool comma = (j->any_bits & bit) != 0;
+
+        *d = ',';
+        if (quote_plain(d + comma, key, len)) {
+            d[comma + len + 2] = ':';
+            j->len += comma + len + 3;
+            return TG_JSON_OK;
+        }
+    }
+    if (((j->any_bits & bit) != 0 && !put_char(j, sl->lim, ',')) ||
+        !put_string(j, sl->lim, key, len) ||
+        !put_char(j, sl->lim, ':')) {
+        j->len = sl->start;
+        j->refused++;
+        return TG_JSON_EFULL;
+    }
+    return TG_JSON_OK;
+}
+
+/* Writes one pre-rendered scalar as a value. */
+static int scalar(tg_json_t *j, const char *text, size_t n)
+{
+    slot_t sl;
+    int rc = fast_member(j, NULL, 0, text, n, false);
+
+    if (rc == TG_JSON_OK)
+        return rc;
+    rc = value_open(j, false, &sl);
+    if (rc != TG_JSON_OK)
+        return rc;
+    if (!put(j, sl.lim, text, n))
+        return value_refused(j, &sl);
+    return value_done(j);
+}
+
+static int string_value(tg_json_t *j, const slot_t *sl, const char *s,
+                        size_t len)
+{
+    if (!put_string(j, sl->lim, s != NULL ? s : "", len))
+        return value_refused(j, sl);
+    return value_done(j);
+}
+
+/* Renders v in decimal at the end of tmp[20]; returns the first digit. */
+static char *render_uint(char tmp[20], uint64_t v)
+{
+    char *p = tmp + 20;
+
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    return p;
+}
+
+static char *render_int(char tmp[21], int64_t v)
+{
+    /* magnitude without overflow, INT64_MIN included */
+    char *p = render_uint(tmp + 1, v < 0 ? (uint64_t)0 - (uint64_t)v
+                                         : (uint64_t)v);
+
+    if (v < 0)
+        *--p = '-';
+    return p;
+}
+
 /* ---- public API -------------------------------------------------------- */
 
 void tg_json_init(tg_json_t *j, char *buf, size_t cap)
@@ -257,21 +486,18 @@ void tg_json_set_reserve(tg_json_t *j, size_t reserve)
 
 static int begin(tg_json_t *j, bool object)
 {
-    size_t start, lim;
+    slot_t sl;
     int rc;
 
-    if (j->err != TG_JSON_OK)
-        return j->err;
-    if (swallowed(j, true))
-        return TG_JSON_EFULL;
-    if (j->depth >= TG_JSON_MAX_DEPTH)
+    if (j->err == TG_JSON_OK && j->skip == 0 && !j->skip_value &&
+        j->depth >= TG_JSON_MAX_DEPTH)
         return misuse(j);
-    rc = value_open(j, 1, &start, &lim);
-    if (rc == TG_JSON_ESTATE)
+    rc = value_open(j, true, &sl);
+    if (rc != TG_JSON_OK)
         return rc;
-    if (rc != TG_JSON_OK || !put_char(j, lim, object ? '{' : '[')) {
+    if (!put_char(j, sl.lim, object ? '{' : '[')) {
         j->skip = 1;
-        return value_refused(j, start);
+        return value_refused(j, &sl);
     }
     value_done(j);
     j->depth++;
@@ -308,24 +534,14 @@ int tg_json_end_array(tg_json_t *j) { return end(j, false); }
 
 int tg_json_key_n(tg_json_t *j, const char *key, size_t len)
 {
-    size_t start = j->len, lim = limit(j, j->depth);
+    slot_t sl;
+    int rc = key_open(j, key, len, &sl);
 
-    if (j->err != TG_JSON_OK)
-        return j->err;
-    if (j->skip > 0)
-        return TG_JSON_EFULL;
-    if (!in_object(j) || j->key_pending || j->skip_value ||
-        (key == NULL && len > 0))
-        return misuse(j);
-    if ((has_elements(j) && !put_char(j, lim, ',')) ||
-        !put_string(j, lim, key != NULL ? key : "", len) ||
-        !put_char(j, lim, ':')) {
-        j->len = start;
-        j->refused++;
-        j->skip_value = true;
-        return TG_JSON_EFULL;
-    }
-    j->key_start = start;
+    if (rc == TG_JSON_EFULL && j->skip == 0)
+        j->skip_value = true; /* the value that follows is dropped */
+    if (rc != TG_JSON_OK)
+        return rc;
+    j->key_start = sl.start;
     j->key_pending = true;
     return TG_JSON_OK;
 }
@@ -337,22 +553,17 @@ int tg_json_key(tg_json_t *j, const char *key)
 
 int tg_json_string(tg_json_t *j, const char *s, size_t len)
 {
-    size_t start, lim;
-    int rc;
+    slot_t sl;
+    int rc = s != NULL ? fast_member(j, NULL, 0, s, len, true) : NOT_FAST;
 
-    if (j->err != TG_JSON_OK)
-        return j->err;
-    if (swallowed(j, false))
-        return TG_JSON_EFULL;
+    if (rc == TG_JSON_OK)
+        return rc;
+    rc = value_open(j, false, &sl);
+    if (rc != TG_JSON_OK)
+        return rc;
     if (s == NULL && len > 0)
         return misuse(j);
-    rc = value_open(j, 0, &start, &lim);
-    if (rc == TG_JSON_ESTATE)
-        return rc;
-    if (rc != TG_JSON_OK || !put_string(j, lim, s != NULL ? s : "", len))
-        return value_refused(j, start);
-    value_done(j);
-    return TG_JSON_OK;
+    return string_value(j, &sl, s, len);
 }
 
 int tg_json_str(tg_json_t *j, const char *s)
@@ -362,30 +573,16 @@ int tg_json_str(tg_json_t *j, const char *s)
 
 int tg_json_uint(tg_json_t *j, uint64_t v)
 {
-    char tmp[20];
-    size_t n = sizeof tmp;
+    char tmp[20], *p = render_uint(tmp, v);
 
-    do {
-        tmp[--n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    return scalar(j, tmp + n, sizeof tmp - n);
+    return scalar(j, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 int tg_json_int(tg_json_t *j, int64_t v)
 {
-    char tmp[20];
-    size_t n = sizeof tmp;
-    /* magnitude without overflow, INT64_MIN included */
-    uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char tmp[21], *p = render_int(tmp, v);
 
-    do {
-        tmp[--n] = (char)('0' + m % 10);
-        m /= 10;
-    } while (m != 0);
-    if (v < 0)
-        tmp[--n] = '-';
-    return scalar(j, tmp + n, sizeof tmp - n);
+    return scalar(j, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 int tg_json_bool(tg_json_t *j, bool v)
@@ -401,71 +598,102 @@ int tg_json_null(tg_json_t *j)
 int tg_json_hex(tg_json_t *j, const void *data, size_t len)
 {
     const unsigned char *p = data;
-    size_t start, lim;
-    int rc;
+    slot_t sl;
+    int rc = value_open(j, false, &sl);
 
-    if (j->err != TG_JSON_OK)
-        return j->err;
-    if (swallowed(j, false))
-        return TG_JSON_EFULL;
+    if (rc != TG_JSON_OK)
+        return rc;
     if (p == NULL && len > 0)
         return misuse(j);
-    rc = value_open(j, 0, &start, &lim);
-    if (rc == TG_JSON_ESTATE)
-        return rc;
     /* room check once: 2 quotes + 2 digits per byte */
-    if (rc != TG_JSON_OK || j->len > lim || lim - j->len < 2 ||
-        len > (lim - j->len - 2) / 2)
-        return value_refused(j, start);
+    if (j->len > sl.lim || sl.lim - j->len < 2 ||
+        len > (sl.lim - j->len - 2) / 2)
+        return value_refused(j, &sl);
     j->buf[j->len++] = '"';
     for (size_t i = 0; i < len; i++) {
         j->buf[j->len++] = hex_digits[p[i] >> 4];
         j->buf[j->len++] = hex_digits[p[i] & 15];
     }
     j->buf[j->len++] = '"';
-    value_done(j);
-    return TG_JSON_OK;
+    return value_done(j);
 }
 
+/*
+ * Fields: key and value in one slot, so a value that does not fit takes
+ * its key with it and nothing is left pending.
+ */
 int tg_json_field_string(tg_json_t *j, const char *key, const char *s,
                          size_t len)
 {
-    int rc = tg_json_key(j, key);
-    int rv = tg_json_string(j, s, len);
+    size_t klen = key != NULL ? strlen(key) : 0;
+    slot_t sl;
+    int rc = key != NULL && s != NULL ? fast_member(j, key, klen, s, len, true)
+                                      : NOT_FAST;
 
-    return rc != TG_JSON_OK ? rc : rv;
+    if (rc == TG_JSON_OK)
+        return rc;
+    rc = key_open(j, key, klen, &sl);
+    if (rc != TG_JSON_OK)
+        return rc;
+    if (s == NULL && len > 0)
+        return misuse(j);
+    return string_value(j, &sl, s, len);
 }
 
 int tg_json_field_str(tg_json_t *j, const char *key, const char *s)
 {
-    int rc = tg_json_key(j, key);
-    int rv = tg_json_str(j, s);
+    size_t klen, vlen;
+    slot_t sl;
+    int rc;
 
-    return rc != TG_JSON_OK ? rc : rv;
+    if (s == NULL) {
+        rc = key_open(j, key, key != NULL ? strlen(key) : 0, &sl);
+        if (rc != TG_JSON_OK)
+            return rc;
+        return put(j, sl.lim, "null", 4) ? value_done(j)
+                                         : value_refused(j, &sl);
+    }
+    klen = key != NULL ? strlen(key) : 0;
+    vlen = strlen(s);
+    if (key != NULL && fast_member(j, key, klen, s, vlen, true) == TG_JSON_OK)
+        return TG_JSON_OK;
+    return tg_json_field_string(j, key, s, vlen);
+}
+
+static int field_scalar(tg_json_t *j, const char *key, const char *text,
+                        size_t n)
+{
+    size_t klen = key != NULL ? strlen(key) : 0;
+    slot_t sl;
+    int rc = key != NULL ? fast_member(j, key, klen, text, n, false)
+                         : NOT_FAST;
+
+    if (rc == TG_JSON_OK)
+        return rc;
+    rc = key_open(j, key, klen, &sl);
+    if (rc != TG_JSON_OK)
+        return rc;
+    return put(j, sl.lim, text, n) ? value_done(j) : value_refused(j, &sl);
 }
 
 int tg_json_field_int(tg_json_t *j, const char *key, int64_t v)
 {
-    int rc = tg_json_key(j, key);
-    int rv = tg_json_int(j, v);
+    char tmp[21], *p = render_int(tmp, v);
 
-    return rc != TG_JSON_OK ? rc : rv;
+    return field_scalar(j, key, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 int tg_json_field_uint(tg_json_t *j, const char *key, uint64_t v)
 {
-    int rc = tg_json_key(j, key);
-    int rv = tg_json_uint(j, v);
+    char tmp[20], *p = render_uint(tmp, v);
 
-    return rc != TG_JSON_OK ? rc : rv;
+    return field_scalar(j, key, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 int tg_json_field_bool(tg_json_t *j, const char *key, bool v)
 {
-    int rc = tg_json_key(j, key);
-    int rv = tg_json_bool(j, v);
-
-    return rc != TG_JSON_OK ? rc : rv;
+    return v ? field_scalar(j, key, "true", 4)
+             : field_scalar(j, key, "false", 5);
 }
 
 tg_json_mark_t tg_json_mark(const tg_json_t *j)

@@ -101,7 +101,7 @@ int tg_json_end_object(tg_json_t *j);
 int tg_json_begin_array(tg_json_t *j);
 int tg_json_end_array(tg_json_t *j);
 
-/* Object member name; the next call must write its value. */
+/* Object member name (never NULL); the next call must write its value. */
 int tg_json_key(tg_json_t *j, const char *key); /* NUL-terminated */
 int tg_json_key_n(tg_json_t *j, const char *key, size_t len);
 

@@ -617,23 +617,18 @@ const tg_name_t *tg_names_table(tg_names_kind_t kind, size_t *count)
 const tg_name_t *tg_names_find(tg_names_kind_t kind, uint16_t code)
 {
     const table_t *t = table_of(kind);
-    size_t lo = 0, hi;
+    const tg_name_t *base;
+    size_t n;
 
-    if (t == NULL)
+    if (t == NULL || t->count == 0)
         return NULL;
-    hi = t->count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        uint16_t c = t->rows[mid].code;
-
-        if (c == code)
-            return &t->rows[mid];
-        if (c < code)
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* branch-light binary search: base ends on the last code <= the key */
+    base = t->rows;
+    for (n = t->count; n > 1; n -= n / 2) {
+        if (base[n / 2].code <= code)
+            base += n / 2;
     }
-    return NULL;
+    return base->code == code ? base : NULL;
 }
 
 const char *tg_names_name(tg_names_kind_t kind, uint16_t code)

@@ -366,6 +366,88 @@ static void test_all_bytes_valid_output(void **state)
     assert_true(json_valid(out, (size_t)n));
 }
 
+/* Reference escaping for one byte (ASCII or a lone high byte). */
+static size_t ref_escape(unsigned char c, char *out)
+{
+    switch (c) {
+    case '"': return (size_t)sprintf(out, "\\\"");
+    case '\\': return (size_t)sprintf(out, "\\\\");
+    case '\n': return (size_t)sprintf(out, "\\n");
+    case '\t': return (size_t)sprintf(out, "\\t");
+    default: break;
+    }
+    if (c < 0x20 || c == 0x7f)
+        return (size_t)sprintf(out, "\\u%04x", c);
+    if (c >= 0x80)
+        return (size_t)sprintf(out, FFFD);
+    out[0] = (char)c;
+    return 1;
+}
+
+static size_t ref_string(const char *s, size_t n, char *out)
+{
+    size_t k = 0;
+
+    out[k++] = '"';
+    for (size_t i = 0; i < n; i++)
+        k += ref_escape((unsigned char)s[i], out + k);
+    out[k++] = '"';
+    return k;
+}
+
+/*
+ * Every length 0..40 with one special byte at every position (or none),
+ * as array element, object key and field value: the word-at-a-time scan
+ * must agree with byte-by-byte escaping wherever the special byte falls.
+ */
+static void test_special_byte_at_every_position(void **state)
+{
+    static const unsigned char specials[] = {'"', '\\', '\n', 0x01, 0x1f,
+                                             0x7f, 0x80, 0xff, ' ', '~'};
+
+    (void)state;
+    for (size_t n = 0; n <= 40; n++) {
+        for (size_t p = 0; p <= n; p++) {
+            for (size_t k = 0; k < sizeof specials; k++) {
+                char in[41], want[512], got[512], key[41];
+                size_t wn = 0;
+                tg_json_t j;
+                long len;
+
+                for (size_t i = 0; i < n; i++)
+                    in[i] = (char)('a' + (i % 26));
+                if (p < n)
+                    in[p] = (char)specials[k];
+                in[n] = '\0';
+                memcpy(key, in, n + 1);
+                /* ["in",{"in":"in"}] with in as key when it has no NUL */
+                want[wn++] = '[';
+                wn += ref_string(in, n, want + wn);
+                memcpy(want + wn, ",{", 2);
+                wn += 2;
+                wn += ref_string(in, n, want + wn);
+                want[wn++] = ':';
+                wn += ref_string(in, n, want + wn);
+                memcpy(want + wn, "}]", 2);
+                wn += 2;
+
+                tg_json_init(&j, got, sizeof got);
+                tg_json_begin_array(&j);
+                tg_json_string(&j, in, n);
+                tg_json_begin_object(&j);
+                tg_json_field_str(&j, key, in);
+                tg_json_end_object(&j);
+                tg_json_end_array(&j);
+                len = tg_json_finish(&j);
+                if (len != (long)wn || memcmp(got, want, wn) != 0)
+                    fail_msg("n %zu p %zu byte 0x%02x: got %.*s want %.*s",
+                             n, p, specials[k], (int)len, got, (int)wn,
+                             want);
+            }
+        }
+    }
+}
+
 /* ---- scalars ----------------------------------------------------------- */
 
 static void test_numbers_and_literals(void **state)
@@ -768,6 +850,10 @@ static void test_misuse_is_sticky(void **state)
 
     tg_json_init(&j, out, sizeof out);
     assert_int_equal(tg_json_finish(&j), TG_JSON_ESTATE); /* empty */
+
+    tg_json_init(&j, out, sizeof out);
+    tg_json_begin_object(&j);
+    assert_int_equal(tg_json_field_int(&j, NULL, 1), TG_JSON_ESTATE);
 }
 
 static void test_depth_limit(void **state)
@@ -800,6 +886,7 @@ int main(void)
         cmocka_unit_test(test_valid_utf8_passes),
         cmocka_unit_test(test_invalid_utf8_replaced),
         cmocka_unit_test(test_all_bytes_valid_output),
+        cmocka_unit_test(test_special_byte_at_every_position),
         cmocka_unit_test(test_numbers_and_literals),
         cmocka_unit_test(test_sample_full),
         cmocka_unit_test(test_sample_every_capacity),

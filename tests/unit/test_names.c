@@ -77,6 +77,39 @@ static void test_every_name_maps_back(void **state)
     }
 }
 
+/* Names go into JSON and logs: printable ASCII, no quote or backslash. */
+static void check_plain(const char *name)
+{
+    if (name == NULL)
+        return;
+    for (const char *p = name; *p != '\0'; p++) {
+        if (*p <= 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
+            fail_msg("name \"%s\" has byte 0x%02x", name, (unsigned char)*p);
+    }
+}
+
+static void test_names_are_plain_ascii(void **state)
+{
+    size_t n;
+    const tg_version_t *v = tg_names_versions(&n);
+
+    (void)state;
+    for (size_t i = 0; i < n; i++) {
+        check_plain(v[i].openssl);
+        check_plain(v[i].ecs);
+        check_plain(v[i].protocol);
+    }
+    for (int k = 0; k < TG_NAMES_KIND_COUNT; k++) {
+        const tg_name_t *t = tg_names_table((tg_names_kind_t)k, &n);
+
+        for (size_t i = 0; i < n; i++) {
+            check_plain(t[i].iana);
+            check_plain(t[i].openssl);
+            check_plain(t[i].alias);
+        }
+    }
+}
+
 static void test_binary_search_matches_scan(void **state)
 {
     (void)state;
@@ -421,6 +454,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tables_sorted_and_unique),
         cmocka_unit_test(test_every_name_maps_back),
+        cmocka_unit_test(test_names_are_plain_ascii),
         cmocka_unit_test(test_binary_search_matches_scan),
         cmocka_unit_test(test_known_ciphers),
         cmocka_unit_test(test_cipher_table_size),
