@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hello_builder.h"
 #include "tg_fingerprint.h"
 #include "tg_hello.h"
 #include "tg_ossl_digest.h"
@@ -23,74 +24,23 @@
 
 static char work[WORK];
 
-/* --- a small ClientHello builder --------------------------------------- */
+/* --- hellos built with hello_builder.h -------------------------------- */
 
-typedef struct hb_t {
-    uint8_t b[65536];
-    size_t len;
-    size_t ext_at;
-} hb_t;
-
-static hb_t hb;
-
-static void put8(unsigned v)
-{
-    assert_true(hb.len < sizeof hb.b);
-    hb.b[hb.len++] = (uint8_t)v;
-}
-
-static void put16(unsigned v)
-{
-    put8(v >> 8);
-    put8(v & 0xff);
-}
+static hb_t *hb;
 
 static void begin(uint16_t version, const uint16_t *ciphers, size_t n)
 {
-    size_t i;
-
-    hb.len = 0;
-    hb.ext_at = 0;
-    put8(1);
-    put8(0);
-    put16(0);
-    put16(version);
-    for (i = 0; i < 33; i++)
-        put8(0); /* random, empty session id */
-    put16((unsigned)(2 * n));
-    for (i = 0; i < n; i++)
-        put16(ciphers[i]);
-    put8(1);
-    put8(0);
+    hb = hb_begin(version, ciphers, n, 0);
 }
 
 static void ext(uint16_t type, const void *body, size_t len)
 {
-    size_t i;
-
-    if (!hb.ext_at) {
-        hb.ext_at = hb.len;
-        put16(0);
-    }
-    put16(type);
-    put16((unsigned)len);
-    for (i = 0; i < len; i++)
-        put8(((const uint8_t *)body)[i]);
+    hb_ext(hb, type, body, len);
 }
 
 static void ext_u16(uint16_t type, unsigned prefix, const uint16_t *v, size_t n)
 {
-    uint8_t body[512];
-    size_t i, off = 0;
-
-    if (prefix == 2)
-        body[off++] = (uint8_t)((2 * n) >> 8);
-    body[off++] = (uint8_t)(2 * n);
-    for (i = 0; i < n; i++) {
-        body[off++] = (uint8_t)(v[i] >> 8);
-        body[off++] = (uint8_t)v[i];
-    }
-    ext(type, body, off);
+    hb_ext_u16(hb, type, prefix, v, n);
 }
 
 static void ext_alpn(const void *name, size_t n)
@@ -121,16 +71,8 @@ static void ext_sni(const char *name)
 static const tg_hello_t *end(void)
 {
     static tg_hello_t h;
-    size_t body = hb.len - 4;
 
-    if (hb.ext_at) {
-        hb.b[hb.ext_at] = (uint8_t)((hb.len - hb.ext_at - 2) >> 8);
-        hb.b[hb.ext_at + 1] = (uint8_t)(hb.len - hb.ext_at - 2);
-    }
-    hb.b[1] = (uint8_t)(body >> 16);
-    hb.b[2] = (uint8_t)(body >> 8);
-    hb.b[3] = (uint8_t)body;
-    assert_int_equal(tg_hello_parse(hb.b, hb.len, &h), TG_HELLO_OK);
+    assert_int_equal(tg_hello_parse(hb->b, hb_end(hb), &h), TG_HELLO_OK);
     return &h;
 }
 
@@ -569,10 +511,7 @@ static void test_partial_hello(void **state)
     ext(0x0017, "", 0);
     ext(0x0023, "", 0);
     ext(0x0017, "", 0);
-    hb.b[hb.ext_at] = 0;
-    hb.b[hb.ext_at + 1] = 12;
-    hb.b[3] = (uint8_t)(hb.len - 4);
-    assert_int_equal(tg_hello_parse(hb.b, hb.len, &h), TG_HELLO_DUPLICATE_EXTENSION);
+    assert_int_equal(tg_hello_parse(hb->b, hb_end(hb), &h), TG_HELLO_DUPLICATE_EXTENSION);
     assert_string_equal(ja4_raw_of(&h), "t12i010200_1301_0017,0023");
 }
 

@@ -10,116 +10,17 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hello_builder.h"
 #include "tg_hello.h"
 
-/* --- a small ClientHello builder --------------------------------------- */
-
-#define HB_CAP 200000
-
-typedef struct hb_t {
-    uint8_t b[HB_CAP];
-    size_t len;
-    size_t ext_at; /* offset of the extension block length, 0 if none */
-} hb_t;
-
-static hb_t hb_store;
-
-static void put8(hb_t *m, unsigned v)
+/* Parses a TLS 1.2 hello with one cipher and just this extension. */
+static int parse_with_ext(tg_hello_t *h, uint16_t type, const void *body, size_t len)
 {
-    assert_true(m->len < HB_CAP);
-    m->b[m->len++] = (uint8_t)v;
-}
+    static const uint16_t c[] = { 0x1301 };
+    hb_t *m = hb_begin(0x0303, c, 1, 0);
 
-static void put16(hb_t *m, unsigned v)
-{
-    put8(m, v >> 8);
-    put8(m, v & 0xff);
-}
-
-static void putn(hb_t *m, const void *p, size_t n)
-{
-    assert_true(m->len + n <= HB_CAP);
-    memcpy(m->b + m->len, p, n);
-    m->len += n;
-}
-
-static void set16(uint8_t *p, size_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-/* Header, version, random (0x11 * 32), session id, ciphers, null compression. */
-static hb_t *hb_begin(uint16_t version, const uint16_t *ciphers, size_t n, size_t sid)
-{
-    hb_t *m = &hb_store;
-    size_t i;
-
-    m->len = 0;
-    m->ext_at = 0;
-    put8(m, 1);
-    put8(m, 0);
-    put16(m, 0);
-    put16(m, version);
-    for (i = 0; i < 32; i++)
-        put8(m, 0x11);
-    put8(m, (unsigned)sid);
-    for (i = 0; i < sid; i++)
-        put8(m, 0x22);
-    put16(m, (unsigned)(2 * n));
-    for (i = 0; i < n; i++)
-        put16(m, ciphers[i]);
-    put8(m, 1);
-    put8(m, 0);
-    return m;
-}
-
-static void hb_ext(hb_t *m, uint16_t type, const void *body, size_t len)
-{
-    if (!m->ext_at) {
-        m->ext_at = m->len;
-        put16(m, 0);
-    }
-    put16(m, type);
-    put16(m, (unsigned)len);
-    putn(m, body, len);
-}
-
-/* An extension whose body is one vector of 16-bit values. */
-static void hb_ext_u16(hb_t *m, uint16_t type, unsigned prefix, const uint16_t *v, size_t n)
-{
-    uint8_t body[1024];
-    size_t i, off = 0;
-
-    assert_true(prefix + 2 * n <= sizeof body);
-    if (prefix == 2)
-        body[off++] = (uint8_t)((2 * n) >> 8);
-    body[off++] = (uint8_t)(2 * n);
-    for (i = 0; i < n; i++, off += 2)
-        set16(body + off, v[i]);
-    hb_ext(m, type, body, off);
-}
-
-static size_t hb_end(hb_t *m)
-{
-    size_t body = m->len - 4;
-
-    if (m->ext_at)
-        set16(m->b + m->ext_at, m->len - m->ext_at - 2);
-    m->b[1] = (uint8_t)(body >> 16);
-    m->b[2] = (uint8_t)(body >> 8);
-    m->b[3] = (uint8_t)body;
-    return m->len;
-}
-
-/* Exact-size heap copy so AddressSanitizer catches any over-read. */
-static uint8_t *dup_exact(const uint8_t *p, size_t n)
-{
-    uint8_t *c = malloc(n ? n : 1);
-
-    assert_non_null(c);
-    memcpy(c, p, n);
-    return c;
+    hb_ext(m, type, body, len);
+    return tg_hello_parse(m->b, hb_end(m), h);
 }
 
 /* --- the reference hello used by most tests ---------------------------- */
@@ -331,27 +232,16 @@ static void test_sni_entries(void **state)
     static const uint8_t empty_list[] = { 0, 0 };
     static const uint8_t bad_len[] = { 0, 4, 0, 0, 5, 'a', 'b' };
     tg_hello_t h;
-    hb_t *m = hb_begin(0x0303, NULL, 0, 0);
-    size_t len;
 
     (void)state;
-    hb_ext(m, 0x0000, two, sizeof two);
-    len = hb_end(m);
-    assert_int_equal(tg_hello_parse(m->b, len, &h), TG_HELLO_OK);
+    assert_int_equal(parse_with_ext(&h, 0x0000, two, sizeof two), TG_HELLO_OK);
     assert_true(h.has_sni);
     assert_true(view_is(h.sni, "a", 1));
-
-    m = hb_begin(0x0303, NULL, 0, 0);
-    hb_ext(m, 0x0000, empty_list, sizeof empty_list);
-    len = hb_end(m);
-    assert_int_equal(tg_hello_parse(m->b, len, &h), TG_HELLO_BAD_EXTENSION);
+    assert_int_equal(parse_with_ext(&h, 0x0000, empty_list, 2), TG_HELLO_BAD_EXTENSION);
     assert_false(h.has_sni);
     assert_false(h.seen & TG_HELLO_SEEN_SERVER_NAME);
-
-    m = hb_begin(0x0303, NULL, 0, 0);
-    hb_ext(m, 0x0000, bad_len, sizeof bad_len);
-    len = hb_end(m);
-    assert_int_equal(tg_hello_parse(m->b, len, &h), TG_HELLO_BAD_EXTENSION);
+    assert_int_equal(parse_with_ext(&h, 0x0000, bad_len, sizeof bad_len),
+                     TG_HELLO_BAD_EXTENSION);
 }
 
 /* --- malformed input --------------------------------------------------- */
@@ -384,9 +274,7 @@ static void test_cut_with_fixed_header(void **state)
     (void)state;
     for (cut = 4; cut < len; cut++) {
         p = dup_exact(m->b, cut);
-        p[1] = (uint8_t)((cut - 4) >> 16);
-        p[2] = (uint8_t)((cut - 4) >> 8);
-        p[3] = (uint8_t)(cut - 4);
+        set24(p + 1, cut - 4);
         rc = tg_hello_parse(p, cut, &h);
         if (cut == no_ext_end) {
             assert_int_equal(rc, TG_HELLO_OK);
@@ -418,9 +306,7 @@ static void test_cut_extension_block(void **state)
     for (cut = start; cut < len; cut++) {
         p = dup_exact(m->b, cut);
         set16(p + m->ext_at, cut - start);
-        p[1] = (uint8_t)((cut - 4) >> 16);
-        p[2] = (uint8_t)((cut - 4) >> 8);
-        p[3] = (uint8_t)(cut - 4);
+        set24(p + 1, cut - 4);
         rc = tg_hello_parse(p, cut, &h);
         if (cut == boundary) {
             assert_int_equal(rc, TG_HELLO_OK);
@@ -497,16 +383,9 @@ static void test_bad_lengths_and_odd_lists(void **state)
     len = hb_end(m);
     assert_int_equal(tg_hello_parse(m->b, len, &h), TG_HELLO_ODD_LIST);
 
-    for (i = 0; i < 2; i++) {
-        m = hb_begin(0x0303, c, 1, 0);
-        hb_ext(m, odd_types[i], odd2, sizeof odd2);
-        len = hb_end(m);
-        assert_int_equal(tg_hello_parse(m->b, len, &h), TG_HELLO_ODD_LIST);
-    }
-    m = hb_begin(0x0303, c, 1, 0);
-    hb_ext(m, 0x002b, odd1, sizeof odd1);
-    len = hb_end(m);
-    assert_int_equal(tg_hello_parse(m->b, len, &h), TG_HELLO_ODD_LIST);
+    for (i = 0; i < 2; i++)
+        assert_int_equal(parse_with_ext(&h, odd_types[i], odd2, sizeof odd2), TG_HELLO_ODD_LIST);
+    assert_int_equal(parse_with_ext(&h, 0x002b, odd1, sizeof odd1), TG_HELLO_ODD_LIST);
 
     m = hb_begin(0x0303, c, 1, 0);
     hb_ext(m, 0x0017, "", 0);
