@@ -1,0 +1,1024 @@
+/*
+ * tg_ossl_observe: real in-memory handshakes between an OpenSSL client and a
+ * server carrying the observer, each outcome checked field by field; the
+ * reason table; the message rules driven directly.
+ *
+ * The server's error queue is cleared before and after each server step, as
+ * mod_ssl does (it drains the queue when it logs a failure): what the record
+ * holds was captured during the step.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "tg_ossl_observe.h"
+
+/* ---- fixture: key, certificate, host memory, clock ------------------------- */
+
+static EVP_PKEY *key;
+static X509 *cert;
+
+static X509 *self_signed(EVP_PKEY *k)
+{
+    X509 *x = X509_new();
+    X509_NAME *name;
+
+    assert_non_null(x);
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), 0);
+    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+    X509_set_pubkey(x, k);
+    name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"tlsguard.test",
+                               -1, -1, 0);
+    X509_set_issuer_name(x, name);
+    assert_true(X509_sign(x, k, EVP_sha256()) > 0);
+    return x;
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    if (tg_ossl_observe_init() != 0)
+        return -1;
+    key = EVP_EC_gen("P-256");
+    cert = key ? self_signed(key) : NULL;
+    return cert ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    return 0;
+}
+
+/* Host memory: every block is kept to be freed with the pair. */
+typedef struct {
+    void *blocks[4];
+    size_t sizes[4];
+    int n;
+} arena_t;
+
+static void *arena_alloc(void *baton, size_t size)
+{
+    arena_t *a = baton;
+    if (a->n == 4)
+        return NULL;
+    a->sizes[a->n] = size;
+    return a->blocks[a->n++] = malloc(size);
+}
+
+static int64_t clock_us;
+static int64_t fake_now(void)
+{
+    return clock_us += 1000;
+}
+
+/* ---- a client and an observed server over memory BIOs ---------------------- */
+
+typedef struct {
+    SSL_CTX *sctx, *cctx;
+    SSL *s, *c;
+    BIO *s_in, *s_out, *c_in, *c_out;
+    int s_result, c_result; /* 1 done, -1 failed, 0 running */
+    tg_observation_t obs;
+    tg_ossl_observer_t o;
+    arena_t arena;
+} pair_t;
+
+static SSL_CTX *make_ctx(int server, int min, int max)
+{
+    SSL_CTX *ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
+    assert_non_null(ctx);
+    assert_int_equal(SSL_CTX_set_min_proto_version(ctx, min), 1);
+    assert_int_equal(SSL_CTX_set_max_proto_version(ctx, max), 1);
+    if (server) {
+        assert_int_equal(SSL_CTX_use_certificate(ctx, cert), 1);
+        assert_int_equal(SSL_CTX_use_PrivateKey(ctx, key), 1);
+    }
+    return ctx;
+}
+
+static BIO *mem_bio(void)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    assert_non_null(b);
+    BIO_set_mem_eof_return(b, -1); /* empty means "wait", not EOF */
+    return b;
+}
+
+/* Contexts first (tests adjust them), then pair_start(). */
+static void pair_init(pair_t *p, int smin, int smax, int cmin, int cmax)
+{
+    memset(p, 0, sizeof(*p));
+    p->sctx = make_ctx(1, smin, smax);
+    p->cctx = make_ctx(0, cmin, cmax);
+}
+
+/* SSLs and BIOs, the record and observer set up but not started. */
+static void pair_open(pair_t *p)
+{
+    p->s = SSL_new(p->sctx);
+    p->c = SSL_new(p->cctx);
+    assert_non_null(p->s);
+    assert_non_null(p->c);
+    p->s_in = mem_bio();
+    p->s_out = mem_bio();
+    p->c_in = mem_bio();
+    p->c_out = mem_bio();
+    SSL_set_bio(p->s, p->s_in, p->s_out);
+    SSL_set_bio(p->c, p->c_in, p->c_out);
+    SSL_set_accept_state(p->s);
+    SSL_set_connect_state(p->c);
+    SSL_set_tlsext_host_name(p->c, "tlsguard.test");
+
+    tg_observation_init(&p->obs);
+    p->o.obs = &p->obs;
+    p->o.alloc = arena_alloc;
+    p->o.baton = &p->arena;
+    p->o.now_us = fake_now;
+    SSL_set_msg_callback(p->s, tg_ossl_observe_msg_cb);
+    SSL_set_msg_callback_arg(p->s, &p->o);
+}
+
+static void pair_start(pair_t *p)
+{
+    pair_open(p);
+    assert_int_equal(tg_ossl_observe_start(p->s, &p->o), 0);
+}
+
+static void pair_free(pair_t *p)
+{
+    SSL_free(p->s);
+    SSL_free(p->c);
+    SSL_CTX_free(p->sctx);
+    SSL_CTX_free(p->cctx);
+    for (int i = 0; i < p->arena.n; i++)
+        free(p->arena.blocks[i]);
+}
+
+static int step(SSL *ssl, int *result)
+{
+    int r;
+    if (*result != 0)
+        return 0;
+    ERR_clear_error();
+    r = SSL_do_handshake(ssl);
+    if (r == 1)
+        *result = 1;
+    else if (SSL_get_error(ssl, r) != SSL_ERROR_WANT_READ)
+        *result = -1;
+    ERR_clear_error();
+    return 1;
+}
+
+static size_t move(BIO *from, BIO *to)
+{
+    char buf[4096];
+    int n;
+    size_t moved = 0;
+    while ((n = BIO_read(from, buf, sizeof(buf))) > 0) {
+        assert_int_equal(BIO_write(to, buf, n), n);
+        moved += (size_t)n;
+    }
+    return moved;
+}
+
+static void server_step(pair_t *p)
+{
+    step(p->s, &p->s_result);
+}
+
+/* Both sides step and exchange bytes until nothing moves any more. */
+static void pump(pair_t *p)
+{
+    for (int round = 0; round < 64; round++) {
+        size_t moved;
+        step(p->c, &p->c_result);
+        moved = move(p->c_out, p->s_in);
+        server_step(p);
+        moved += move(p->s_out, p->c_in);
+        if (moved == 0)
+            return;
+    }
+    fail_msg("handshake did not settle");
+}
+
+static unsigned reason_of(const tg_observation_t *obs)
+{
+    return (unsigned)ERR_GET_REASON(obs->lib_error);
+}
+
+/* Nothing recorded beyond what a failed handshake leaves. */
+static void assert_not_negotiated(const tg_observation_t *obs)
+{
+    assert_false(obs->handshake_done);
+    assert_int_equal(obs->version, 0);
+    assert_int_equal(obs->cipher, 0);
+    assert_int_equal(obs->alpn_len, 0);
+    assert_true(obs->done_us > 0);
+}
+
+/* ---- successful handshakes ---------------------------------------------------- */
+
+static int select_http11(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+                         const unsigned char *in, unsigned inlen, void *arg)
+{
+    static const unsigned char want[] = "\x08http/1.1";
+    (void)ssl;
+    (void)arg;
+    if (SSL_select_next_proto((unsigned char **)out, outlen, want, sizeof(want) - 1, in, inlen)
+        != OPENSSL_NPN_NEGOTIATED)
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
+    return SSL_TLSEXT_ERR_OK;
+}
+
+static int ctx_info_calls, ctx_info_done;
+static void ctx_info(const SSL *ssl, int where, int ret)
+{
+    (void)ssl;
+    (void)ret;
+    ctx_info_calls++;
+    ctx_info_done += (where & SSL_CB_HANDSHAKE_DONE) != 0;
+}
+
+static void tls13_success(void **state)
+{
+    static const unsigned char alpn[] = "\x02h2\x08http/1.1";
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_3_VERSION, TLS1_2_VERSION, TLS1_3_VERSION);
+    assert_int_equal(SSL_CTX_set_ciphersuites(p.sctx, "TLS_AES_256_GCM_SHA384"), 1);
+    assert_int_equal(SSL_CTX_set1_groups_list(p.sctx, "X25519:P-256"), 1);
+    SSL_CTX_set_alpn_select_cb(p.sctx, select_http11, NULL);
+    SSL_CTX_set_info_callback(p.sctx, ctx_info); /* as mod_ssl does at debug level */
+    assert_int_equal(SSL_CTX_set_alpn_protos(p.cctx, alpn, sizeof(alpn) - 1), 0);
+    ctx_info_calls = ctx_info_done = 0;
+    pair_start(&p);
+    pump(&p);
+    assert_int_equal(p.s_result, 1);
+    assert_int_equal(p.c_result, 1);
+
+    const tg_observation_t *obs = &p.obs;
+    assert_true(obs->handshake_started);
+    assert_true(obs->handshake_done);
+    assert_int_equal(obs->tls_error, TG_TLSERR_NONE);
+    assert_int_equal(obs->lib_error, 0);
+    assert_string_equal(obs->lib_error_text, "");
+    assert_int_equal(obs->version, 0x0304);
+    assert_int_equal(obs->cipher, 0x1302);
+    assert_int_equal(obs->group, 0x001d);
+    assert_int_equal(obs->alpn_len, 8);
+    assert_memory_equal(obs->alpn, "http/1.1", 8);
+    assert_false(obs->resumed);
+    assert_int_equal(obs->hellos, 1);
+    assert_non_null(obs->hello);
+    assert_int_equal(obs->hello[0], 1);
+    assert_int_equal(obs->hello_len, 4 + ((size_t)obs->hello[1] << 16 | obs->hello[2] << 8
+                                          | obs->hello[3]));
+    assert_false(obs->hello_truncated);
+    /* in: ClientHello, Finished; out: ServerHello, EncryptedExtensions,
+     * Certificate, CertificateVerify, Finished, then two NewSessionTickets */
+    assert_int_equal(obs->msgs_in, 2);
+    assert_int_equal(obs->last_msg_in, 20);
+    assert_int_equal(obs->msgs_out, 7);
+    assert_int_equal(obs->last_msg_out, 4);
+    assert_false(obs->alert_sent.seen);
+    assert_false(obs->alert_received.seen);
+    assert_true(obs->hello_us > 0);
+    assert_true(obs->done_us > obs->hello_us);
+    assert_int_equal(obs->first_len, 0); /* TLS input is not kept */
+    /* mod_ssl's CTX callback still ran, through the chain */
+    assert_int_equal(ctx_info_done, 1);
+    assert_true(ctx_info_calls > 2);
+
+    /* finish: our callback and link are gone, the CTX one stays in use */
+    tg_ossl_observe_finish(&p.o, p.s);
+    assert_null(SSL_get_info_callback(p.s));
+    assert_true(p.o.stopped);
+    pair_free(&p);
+}
+
+static void tls12_success_and_renegotiation(void **state)
+{
+    pair_t p;
+    char byte = 'x';
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_2_VERSION, TLS1_2_VERSION, TLS1_2_VERSION);
+    assert_int_equal(SSL_CTX_set_cipher_list(p.sctx, "ECDHE-ECDSA-AES128-GCM-SHA256"), 1);
+    assert_int_equal(SSL_CTX_set1_groups_list(p.cctx, "P-256"), 1);
+    SSL_CTX_set_options(p.sctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
+    pair_start(&p);
+    pump(&p);
+    assert_int_equal(p.s_result, 1);
+
+    const tg_observation_t *obs = &p.obs;
+    const uint8_t *first_hello = obs->hello;
+    assert_true(obs->handshake_done);
+    assert_int_equal(obs->version, 0x0303);
+    assert_int_equal(obs->cipher, 0xc02b);
+    assert_int_equal(obs->group, 0x0017);
+    assert_int_equal(obs->alpn_len, 0);
+    /* in: ClientHello, ClientKeyExchange, Finished; out: ServerHello,
+     * Certificate, ServerKeyExchange, ServerHelloDone, NewSessionTicket,
+     * Finished */
+    assert_int_equal(obs->msgs_in, 3);
+    assert_int_equal(obs->msgs_out, 6);
+    assert_int_equal(obs->last_msg_out, 20);
+    unsigned msgs_in = obs->msgs_in;
+    int64_t done = obs->done_us;
+
+    /* a renegotiation is not a new hello */
+    assert_int_equal(SSL_renegotiate(p.c), 1);
+    assert_int_equal(SSL_do_handshake(p.c), -1);
+    move(p.c_out, p.s_in);
+    ERR_clear_error();
+    assert_true(SSL_read(p.s, &byte, 1) <= 0);
+    ERR_clear_error();
+    assert_int_equal(obs->hellos, 1);
+    assert_ptr_equal(obs->hello, first_hello);
+    assert_int_equal(obs->msgs_in, msgs_in + 1);
+    assert_int_equal(obs->last_msg_in, 1);
+    assert_int_equal(obs->done_us, done);
+    assert_int_equal(p.arena.n, 1);
+
+    /* after finish nothing changes any more */
+    tg_ossl_observe_finish(&p.o, p.s);
+    assert_int_equal(SSL_renegotiate(p.c), 1);
+    move(p.s_out, p.c_in);
+    SSL_do_handshake(p.c);
+    move(p.c_out, p.s_in);
+    SSL_read(p.s, &byte, 1);
+    ERR_clear_error();
+    assert_int_equal(obs->msgs_in, msgs_in + 1);
+    pair_free(&p);
+}
+
+static void hello_retry_counts_two_hellos(void **state)
+{
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_3_VERSION, TLS1_3_VERSION, TLS1_3_VERSION, TLS1_3_VERSION);
+    assert_int_equal(SSL_CTX_set1_groups_list(p.sctx, "X25519"), 1);
+    assert_int_equal(SSL_CTX_set1_groups_list(p.cctx, "P-384:X25519"), 1);
+    pair_start(&p);
+    pump(&p);
+    assert_int_equal(p.s_result, 1);
+    assert_int_equal(p.obs.hellos, 2);
+    assert_int_equal(p.obs.group, 0x001d);
+    assert_int_equal(p.arena.n, 1); /* only the first hello is copied */
+    assert_non_null(p.obs.hello);
+    pair_free(&p);
+}
+
+/* The first ClientHello record cut in two: OpenSSL reassembles it and the
+ * copy is the whole message. */
+static void split_hello_is_copied_whole(void **state)
+{
+    pair_t p;
+    uint8_t rec[4096], out[4096 + 5];
+    int n;
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_3_VERSION, TLS1_2_VERSION, TLS1_3_VERSION);
+    pair_start(&p);
+    step(p.c, &p.c_result);
+    n = BIO_read(p.c_out, rec, sizeof(rec));
+    assert_true(n > 5 + 100);
+    size_t body = (size_t)rec[3] << 8 | rec[4], cut = 40;
+    assert_int_equal((size_t)n, 5 + body);
+    memcpy(out, rec, 3);
+    out[3] = 0, out[4] = (uint8_t)cut;
+    memcpy(out + 5, rec + 5, cut);
+    memcpy(out + 5 + cut, rec, 3);
+    out[5 + cut + 3] = (uint8_t)((body - cut) >> 8);
+    out[5 + cut + 4] = (uint8_t)(body - cut);
+    memcpy(out + 10 + cut, rec + 5 + cut, body - cut);
+    assert_int_equal(BIO_write(p.s_in, out, (int)(body + 10)), (int)(body + 10));
+    server_step(&p);
+    pump(&p);
+    assert_int_equal(p.s_result, 1);
+    assert_int_equal(p.obs.hello_len, body);
+    assert_memory_equal(p.obs.hello, rec + 5, body);
+    assert_false(p.obs.hello_truncated);
+    pair_free(&p);
+}
+
+/* A ClientHello beyond TG_OBS_MAX_HELLO (a 20000-byte extension). */
+static int add_big_ext(SSL *s, unsigned type, unsigned ctx, const unsigned char **out,
+                       size_t *outlen, X509 *x, size_t chainidx, int *al, void *arg)
+{
+    static unsigned char big[20000];
+    (void)s, (void)type, (void)ctx, (void)x, (void)chainidx, (void)al, (void)arg;
+    *out = big;
+    *outlen = sizeof(big);
+    return 1;
+}
+
+static void oversized_hello_is_truncated(void **state)
+{
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_3_VERSION, TLS1_2_VERSION, TLS1_3_VERSION);
+    assert_int_equal(SSL_CTX_add_custom_ext(p.cctx, 0xff00, SSL_EXT_CLIENT_HELLO, add_big_ext,
+                                            NULL, NULL, NULL, NULL),
+                     1);
+    pair_start(&p);
+    pump(&p);
+    assert_int_equal(p.s_result, 1);
+    const tg_observation_t *obs = &p.obs;
+    size_t full = 4 + ((size_t)obs->hello[1] << 16 | obs->hello[2] << 8 | obs->hello[3]);
+    assert_true(full > 20000);
+    assert_int_equal(obs->hello_len, TG_OBS_MAX_HELLO);
+    assert_true(obs->hello_truncated);
+    assert_int_equal(p.arena.sizes[0], TG_OBS_MAX_HELLO);
+    assert_int_equal(obs->hellos, 1);
+    pair_free(&p);
+}
+
+/* ---- failed handshakes ------------------------------------------------------ */
+
+static void tls10_client_is_refused(void **state)
+{
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_3_VERSION, TLS1_VERSION, TLS1_VERSION);
+    SSL_CTX_set_security_level(p.cctx, 0);
+    assert_int_equal(SSL_CTX_set_cipher_list(p.cctx, "DEFAULT:@SECLEVEL=0"), 1);
+    pair_start(&p);
+    pump(&p);
+    assert_int_equal(p.s_result, -1);
+
+    const tg_observation_t *obs = &p.obs;
+    assert_not_negotiated(obs);
+    assert_int_equal(obs->tls_error, TG_TLSERR_UNSUPPORTED_PROTOCOL);
+    assert_int_equal(ERR_GET_LIB(obs->lib_error), ERR_LIB_SSL);
+    assert_int_equal(reason_of(obs), SSL_R_UNSUPPORTED_PROTOCOL);
+    assert_string_equal(obs->lib_error_text, "unsupported protocol");
+    assert_true(obs->alert_sent.seen);
+    assert_int_equal(obs->alert_sent.level, 2);
+    assert_int_equal(obs->alert_sent.desc, 70);
+    assert_false(obs->alert_received.seen);
+    assert_int_equal(obs->hellos, 1);
+    assert_non_null(obs->hello);
+    assert_int_equal(obs->hello[0], 1);
+    assert_int_equal(obs->hello[4], 3); /* legacy_version 3.1 */
+    assert_int_equal(obs->hello[5], 1);
+    assert_int_equal(obs->last_msg_in, 1);
+    assert_int_equal(obs->last_msg_out, TG_OBS_NO_MSG);
+    assert_int_equal(obs->msgs_out, 0);
+    assert_true(obs->done_us > obs->hello_us);
+    pair_free(&p);
+}
+
+static void cipher_mismatch(void **state)
+{
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_2_VERSION, TLS1_2_VERSION, TLS1_2_VERSION);
+    assert_int_equal(SSL_CTX_set_cipher_list(p.sctx, "ECDHE-ECDSA-AES128-GCM-SHA256"), 1);
+    assert_int_equal(SSL_CTX_set_cipher_list(p.cctx, "AES128-SHA"), 1);
+    pair_start(&p);
+    pump(&p);
+    assert_int_equal(p.s_result, -1);
+    assert_not_negotiated(&p.obs);
+    assert_int_equal(p.obs.tls_error, TG_TLSERR_NO_SHARED_CIPHER);
+    assert_int_equal(reason_of(&p.obs), SSL_R_NO_SHARED_CIPHER);
+    assert_string_equal(p.obs.lib_error_text, "no shared cipher");
+    assert_int_equal(p.obs.alert_sent.level, 2);
+    assert_int_equal(p.obs.alert_sent.desc, 40);
+    assert_int_equal(p.obs.last_msg_out, TG_OBS_NO_MSG);
+    assert_non_null(p.obs.hello);
+    pair_free(&p);
+}
+
+static void group_mismatch(void **state)
+{
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_3_VERSION, TLS1_3_VERSION, TLS1_3_VERSION, TLS1_3_VERSION);
+    assert_int_equal(SSL_CTX_set1_groups_list(p.sctx, "X25519"), 1);
+    assert_int_equal(SSL_CTX_set1_groups_list(p.cctx, "P-384"), 1);
+    pair_start(&p);
+    pump(&p);
+    assert_int_equal(p.s_result, -1);
+    assert_not_negotiated(&p.obs);
+    assert_int_equal(p.obs.tls_error, TG_TLSERR_NO_SHARED_GROUP);
+    assert_int_equal(reason_of(&p.obs), SSL_R_NO_SUITABLE_KEY_SHARE);
+    assert_string_equal(p.obs.lib_error_text, "no suitable key share");
+    assert_int_equal(p.obs.alert_sent.desc, 40);
+    assert_int_equal(p.obs.group, 0);
+    pair_free(&p);
+}
+
+/* The client refuses our self-signed certificate with unknown_ca. */
+static void client_rejects_certificate(int version, int last_out, unsigned msgs_out)
+{
+    pair_t p;
+    pair_init(&p, TLS1_2_VERSION, TLS1_3_VERSION, version, version);
+    SSL_CTX_set_verify(p.cctx, SSL_VERIFY_PEER, NULL);
+    pair_start(&p);
+    pump(&p);
+    assert_int_equal(p.c_result, -1);
+    assert_int_equal(p.s_result, -1);
+
+    const tg_observation_t *obs = &p.obs;
+    assert_not_negotiated(obs);
+    assert_int_equal(obs->tls_error, TG_TLSERR_PEER_ALERT);
+    assert_int_equal(reason_of(obs), SSL_R_TLSV1_ALERT_UNKNOWN_CA);
+    assert_string_equal(obs->lib_error_text, "tlsv1 alert unknown ca");
+    assert_true(obs->alert_received.seen);
+    assert_int_equal(obs->alert_received.level, 2);
+    assert_int_equal(obs->alert_received.desc, 48);
+    assert_false(obs->alert_sent.seen);
+    assert_int_equal(obs->last_msg_out, last_out);
+    assert_int_equal(obs->msgs_out, msgs_out);
+    assert_int_equal(obs->last_msg_in, 1);
+    pair_free(&p);
+}
+
+static void client_rejects_certificate_tls13(void **state)
+{
+    (void)state;
+    /* ServerHello, EncryptedExtensions, Certificate, CertificateVerify, Finished */
+    client_rejects_certificate(TLS1_3_VERSION, 20, 5);
+}
+
+static void client_rejects_certificate_tls12(void **state)
+{
+    (void)state;
+    /* ServerHello, Certificate, ServerKeyExchange, ServerHelloDone */
+    client_rejects_certificate(TLS1_2_VERSION, 14, 4);
+}
+
+static int refuse_name(SSL *ssl, int *al, void *arg)
+{
+    (void)ssl, (void)arg;
+    *al = SSL_AD_UNRECOGNIZED_NAME;
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
+}
+
+static void unknown_server_name(void **state)
+{
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_3_VERSION, TLS1_2_VERSION, TLS1_3_VERSION);
+    SSL_CTX_set_tlsext_servername_callback(p.sctx, refuse_name);
+    pair_start(&p);
+    pump(&p);
+    assert_int_equal(p.s_result, -1);
+    assert_int_equal(reason_of(&p.obs), SSL_R_CALLBACK_FAILED);
+    assert_int_equal(p.obs.alert_sent.desc, 112);
+    assert_int_equal(p.obs.tls_error, TG_TLSERR_UNRECOGNIZED_NAME);
+    pair_free(&p);
+}
+
+static int refuse_alpn(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+                       const unsigned char *in, unsigned inlen, void *arg)
+{
+    (void)ssl, (void)out, (void)outlen, (void)in, (void)inlen, (void)arg;
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
+}
+
+static void alpn_mismatch(void **state)
+{
+    static const unsigned char alpn[] = "\x02h2";
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_3_VERSION, TLS1_2_VERSION, TLS1_3_VERSION);
+    SSL_CTX_set_alpn_select_cb(p.sctx, refuse_alpn, NULL);
+    assert_int_equal(SSL_CTX_set_alpn_protos(p.cctx, alpn, sizeof(alpn) - 1), 0);
+    pair_start(&p);
+    pump(&p);
+    assert_int_equal(p.s_result, -1);
+    assert_int_equal(p.obs.tls_error, TG_TLSERR_NO_APPLICATION_PROTOCOL);
+    assert_int_equal(p.obs.alert_sent.desc, 120);
+    pair_free(&p);
+}
+
+/* Raw bytes instead of a ClientHello. */
+static void feed_raw(pair_t *p, const char *bytes, size_t len)
+{
+    pair_start(p);
+    assert_int_equal(BIO_write(p->s_in, bytes, (int)len), (int)len);
+    server_step(p);
+    assert_int_equal(p->s_result, -1);
+}
+
+static void http_on_the_tls_port(void **state)
+{
+    static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_3_VERSION, TLS1_2_VERSION, TLS1_3_VERSION);
+    feed_raw(&p, req, sizeof(req) - 1);
+    const tg_observation_t *obs = &p.obs;
+    assert_not_negotiated(obs);
+    assert_true(obs->handshake_started);
+    assert_int_equal(obs->tls_error, TG_TLSERR_HTTP_REQUEST);
+    assert_string_equal(obs->lib_error_text, "http request");
+    assert_int_equal(obs->first_len, 5);
+    assert_memory_equal(obs->first_bytes, "GET /", 5);
+    assert_int_equal(obs->hellos, 0);
+    assert_null(obs->hello);
+    assert_int_equal(obs->last_msg_in, TG_OBS_NO_MSG);
+    assert_int_equal(obs->last_msg_out, TG_OBS_NO_MSG);
+    assert_false(obs->alert_sent.seen);
+    pair_free(&p);
+}
+
+static void garbage_is_not_tls(void **state)
+{
+    static const char junk[] = "\x01\x02\x03\x04\x05\x06\x07\x08\x09";
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_3_VERSION, TLS1_2_VERSION, TLS1_3_VERSION);
+    feed_raw(&p, junk, sizeof(junk) - 1);
+    assert_int_equal(p.obs.tls_error, TG_TLSERR_NOT_TLS);
+    assert_int_equal(reason_of(&p.obs), SSL_R_WRONG_VERSION_NUMBER);
+    assert_int_equal(p.obs.first_len, 5);
+    assert_memory_equal(p.obs.first_bytes, junk, 5);
+    pair_free(&p);
+}
+
+/* Half a ClientHello, then the client closes. */
+static void eof_mid_hello(void **state)
+{
+    pair_t p;
+    uint8_t rec[4096];
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_3_VERSION, TLS1_2_VERSION, TLS1_3_VERSION);
+    pair_start(&p);
+    step(p.c, &p.c_result);
+    int n = BIO_read(p.c_out, rec, sizeof(rec));
+    assert_true(n > 100);
+    assert_int_equal(BIO_write(p.s_in, rec, n / 2), n / 2);
+    BIO_set_mem_eof_return(p.s_in, 0);
+    server_step(&p);
+    assert_int_equal(p.s_result, -1);
+    assert_int_equal(p.obs.tls_error, TG_TLSERR_UNEXPECTED_EOF);
+    assert_true(p.obs.handshake_started);
+    assert_int_equal(p.obs.hellos, 0);
+    assert_int_equal(p.obs.first_len, 0);
+    pair_free(&p);
+}
+
+/* SSLv2-format hello (RFC 5246 E.2): counted, not copied. */
+static void sslv2_hello_is_counted(void **state)
+{
+    static const uint8_t v2[] = {
+        0x80, 0x1c, 0x01, 0x03, 0x03, 0x00, 0x03, 0x00, 0x00, 0x00, 0x10, /* header */
+        0x00, 0xc0, 0x2b,                                                 /* cipher */
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};          /* challenge */
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_3_VERSION, TLS1_2_VERSION, TLS1_3_VERSION);
+    pair_start(&p);
+    assert_int_equal(BIO_write(p.s_in, v2, sizeof(v2)), (int)sizeof(v2));
+    server_step(&p);
+    assert_int_equal(p.obs.hellos, 1);
+    assert_int_equal(p.obs.last_msg_in, 1);
+    assert_null(p.obs.hello);
+    assert_int_equal(p.obs.first_len, 0);
+    assert_true(p.obs.handshake_started);
+    pair_free(&p);
+}
+
+/* ---- callback chaining ----------------------------------------------------- */
+
+static int ctx2_info_done;
+static void ctx2_info(const SSL *ssl, int where, int ret)
+{
+    (void)ssl, (void)ret;
+    ctx2_info_done += (where & SSL_CB_HANDSHAKE_DONE) != 0;
+}
+
+static SSL_CTX *switch_to;
+static int switch_ctx(SSL *ssl, int *al, void *arg)
+{
+    (void)al, (void)arg;
+    SSL_set_SSL_CTX(ssl, switch_to);
+    return SSL_TLSEXT_ERR_OK;
+}
+
+/* The CTX callback chained is the one of the CTX in use at each call. */
+static void chain_follows_sni_switch(void **state)
+{
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_3_VERSION, TLS1_2_VERSION, TLS1_3_VERSION);
+    switch_to = make_ctx(1, TLS1_2_VERSION, TLS1_3_VERSION);
+    SSL_CTX_set_info_callback(p.sctx, ctx_info);
+    SSL_CTX_set_info_callback(switch_to, ctx2_info);
+    SSL_CTX_set_tlsext_servername_callback(p.sctx, switch_ctx);
+    ctx_info_calls = ctx_info_done = ctx2_info_done = 0;
+    pair_start(&p);
+    pump(&p);
+    assert_int_equal(p.s_result, 1);
+    assert_ptr_equal(SSL_get_SSL_CTX(p.s), switch_to);
+    assert_true(ctx_info_calls > 0);
+    assert_int_equal(ctx_info_done, 0);
+    assert_int_equal(ctx2_info_done, 1);
+    assert_true(p.obs.handshake_done);
+    pair_free(&p);
+    SSL_CTX_free(switch_to);
+}
+
+static int ssl_info_done;
+static void ssl_info(const SSL *ssl, int where, int ret)
+{
+    (void)ssl, (void)ret;
+    ssl_info_done += (where & SSL_CB_HANDSHAKE_DONE) != 0;
+}
+
+/* An SSL-level callback set before us is the one chained (OpenSSL would
+ * have preferred it to the CTX's), and finish puts it back. */
+static void chain_keeps_earlier_ssl_callback(void **state)
+{
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_3_VERSION, TLS1_2_VERSION, TLS1_3_VERSION);
+    SSL_CTX_set_info_callback(p.sctx, ctx_info);
+    ctx_info_calls = ctx_info_done = ssl_info_done = 0;
+    pair_open(&p);
+    SSL_set_info_callback(p.s, ssl_info);
+    assert_int_equal(tg_ossl_observe_start(p.s, &p.o), 0);
+    pump(&p);
+    assert_int_equal(p.s_result, 1);
+    assert_int_equal(ssl_info_done, 1);
+    assert_int_equal(ctx_info_calls, 0);
+    assert_true(p.obs.handshake_done);
+    tg_ossl_observe_finish(&p.o, p.s);
+    assert_ptr_equal(SSL_get_info_callback(p.s), ssl_info);
+    tg_ossl_observe_finish(&p.o, p.s); /* twice is harmless */
+    assert_ptr_equal(SSL_get_info_callback(p.s), ssl_info);
+    pair_free(&p);
+}
+
+/* ---- the message rules, driven directly ---------------------------------- */
+
+static void msg(tg_ossl_observer_t *o, int write_p, int type, const void *buf, size_t len)
+{
+    tg_ossl_observe_msg(o, write_p, TLS1_2_VERSION, type, buf, len, NULL);
+}
+
+static void alerts_keep_first_fatal_else_last(void **state)
+{
+    tg_observation_t obs;
+    tg_ossl_observer_t o = {.obs = &obs};
+    (void)state;
+    tg_observation_init(&obs);
+    msg(&o, 1, SSL3_RT_ALERT, "\x01\x70", 2); /* warning unrecognized_name */
+    assert_int_equal(obs.alert_sent.desc, 112);
+    msg(&o, 1, SSL3_RT_ALERT, "\x01\x5a", 2); /* warning user_canceled: the last */
+    assert_int_equal(obs.alert_sent.desc, 90);
+    assert_int_equal(obs.done_us, 0);
+    msg(&o, 1, SSL3_RT_ALERT, "\x02\x28", 2); /* fatal handshake_failure */
+    msg(&o, 1, SSL3_RT_ALERT, "\x02\x50", 2); /* a later fatal is ignored */
+    assert_int_equal(obs.alert_sent.level, 2);
+    assert_int_equal(obs.alert_sent.desc, 40);
+    msg(&o, 0, SSL3_RT_ALERT, "\x02", 1); /* malformed: ignored */
+    assert_false(obs.alert_received.seen);
+    msg(&o, 0, SSL3_RT_ALERT, "\x02\x30", 2);
+    assert_int_equal(obs.alert_received.desc, 48);
+    assert_int_equal(obs.tls_error, TG_TLSERR_NONE); /* only the library's reason counts */
+}
+
+static void first_bytes_rules(void **state)
+{
+    tg_observation_t obs;
+    tg_ossl_observer_t o = {.obs = &obs};
+    (void)state;
+    tg_observation_init(&obs);
+    msg(&o, 0, SSL3_RT_HEADER, "\x16\x03\x01\x00\x30", 5); /* TLS: nothing kept */
+    assert_true(obs.handshake_started);
+    assert_int_equal(obs.first_len, 0);
+    msg(&o, 0, SSL3_RT_HEADER, "GET /", 5); /* not the first input any more */
+    assert_int_equal(obs.first_len, 0);
+
+    tg_observation_init(&obs);
+    memcpy(obs.first_bytes, "host", 4); /* the host saw the bytes itself */
+    obs.first_len = 4;
+    msg(&o, 0, SSL3_RT_HEADER, "GET /", 5);
+    assert_int_equal(obs.first_len, 4);
+    assert_memory_equal(obs.first_bytes, "host", 4);
+
+    tg_observation_init(&obs);
+    msg(&o, 1, SSL3_RT_HEADER, "\x15\x03\x03\x00\x02", 5); /* output is not input */
+    assert_false(obs.handshake_started);
+}
+
+static void hello_without_memory(void **state)
+{
+    static const uint8_t hello[] = {1, 0, 0, 2, 3, 3};
+    tg_observation_t obs;
+    tg_ossl_observer_t o = {.obs = &obs};
+    (void)state;
+    tg_observation_init(&obs);
+    msg(&o, 0, SSL3_RT_HANDSHAKE, hello, sizeof(hello));
+    assert_int_equal(obs.hellos, 1);
+    assert_null(obs.hello);
+    assert_int_equal(obs.hello_len, 0);
+    assert_int_equal(obs.hello_us, 0); /* no clock */
+    msg(&o, 0, SSL3_RT_HANDSHAKE, hello, 0); /* empty: ignored */
+    assert_int_equal(obs.msgs_in, 1);
+}
+
+static void after_done_only_handshake_messages(void **state)
+{
+    tg_observation_t obs;
+    tg_ossl_observer_t o = {.obs = &obs};
+    (void)state;
+    tg_observation_init(&obs);
+    obs.handshake_done = 1;
+    msg(&o, 0, SSL3_RT_ALERT, "\x01\x00", 2);
+    msg(&o, 0, SSL3_RT_HEADER, "GET /", 5);
+    assert_false(obs.alert_received.seen);
+    assert_false(obs.handshake_started);
+    msg(&o, 1, SSL3_RT_HANDSHAKE, "\x04\x00\x00\x00", 4);
+    assert_int_equal(obs.last_msg_out, 4);
+    tg_ossl_observe_finish(&o, NULL);
+    msg(&o, 1, SSL3_RT_HANDSHAKE, "\x18\x00\x00\x01\x00", 5);
+    assert_int_equal(obs.msgs_out, 1);
+}
+
+static void start_refuses_bad_arguments(void **state)
+{
+    tg_ossl_observer_t o = {0};
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    SSL *ssl = SSL_new(ctx);
+    (void)state;
+    assert_int_equal(tg_ossl_observe_init(), 0); /* again: no new slot */
+    assert_int_equal(tg_ossl_observe_start(ssl, &o), -1); /* no record */
+    assert_int_equal(tg_ossl_observe_start(NULL, &o), -1);
+    assert_null(SSL_get_info_callback(ssl));
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+}
+
+/* ---- the reason table --------------------------------------------------------- */
+
+static const tg_ossl_reason_map_t expected[] = {
+    {SSL_R_UNSUPPORTED_PROTOCOL, TG_TLSERR_UNSUPPORTED_PROTOCOL},
+    {SSL_R_VERSION_TOO_LOW, TG_TLSERR_UNSUPPORTED_PROTOCOL},
+    {SSL_R_VERSION_TOO_HIGH, TG_TLSERR_UNSUPPORTED_PROTOCOL},
+    {SSL_R_UNKNOWN_PROTOCOL, TG_TLSERR_UNSUPPORTED_PROTOCOL},
+    {SSL_R_BAD_LEGACY_VERSION, TG_TLSERR_UNSUPPORTED_PROTOCOL},
+    {SSL_R_NO_SHARED_CIPHER, TG_TLSERR_NO_SHARED_CIPHER},
+    {SSL_R_NO_SUITABLE_KEY_SHARE, TG_TLSERR_NO_SHARED_GROUP},
+    {SSL_R_NO_SHARED_GROUPS, TG_TLSERR_NO_SHARED_GROUP},
+    {SSL_R_NO_SHARED_SIGNATURE_ALGORITHMS, TG_TLSERR_NO_SHARED_SIGALG},
+    {SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM, TG_TLSERR_NO_SHARED_SIGALG},
+    {SSL_R_INAPPROPRIATE_FALLBACK, TG_TLSERR_INAPPROPRIATE_FALLBACK},
+    {SSL_R_NO_APPLICATION_PROTOCOL, TG_TLSERR_NO_APPLICATION_PROTOCOL},
+    {SSL_R_HTTP_REQUEST, TG_TLSERR_HTTP_REQUEST},
+    {SSL_R_HTTPS_PROXY_REQUEST, TG_TLSERR_HTTPS_PROXY_REQUEST},
+    {SSL_R_WRONG_VERSION_NUMBER, TG_TLSERR_NOT_TLS},
+    {SSL_R_PACKET_LENGTH_TOO_LONG, TG_TLSERR_NOT_TLS},
+    {SSL_R_ENCRYPTED_LENGTH_TOO_LONG, TG_TLSERR_NOT_TLS},
+    {SSL_R_DATA_LENGTH_TOO_LONG, TG_TLSERR_NOT_TLS},
+    {SSL_R_RECORD_LENGTH_MISMATCH, TG_TLSERR_MALFORMED},
+    {SSL_R_BAD_PACKET_LENGTH, TG_TLSERR_MALFORMED},
+    {SSL_R_LENGTH_MISMATCH, TG_TLSERR_MALFORMED},
+    {SSL_R_LENGTH_TOO_SHORT, TG_TLSERR_MALFORMED},
+    {SSL_R_BAD_EXTENSION, TG_TLSERR_MALFORMED},
+    {SSL_R_BAD_KEY_SHARE, TG_TLSERR_MALFORMED},
+    {SSL_R_BAD_ECPOINT, TG_TLSERR_MALFORMED},
+    {SSL_R_BAD_PACKET, TG_TLSERR_MALFORMED},
+    {SSL_R_BAD_LENGTH, TG_TLSERR_MALFORMED},
+    {SSL_R_BAD_CIPHER, TG_TLSERR_MALFORMED},
+    {SSL_R_BAD_CHANGE_CIPHER_SPEC, TG_TLSERR_MALFORMED},
+    {SSL_R_BAD_DECOMPRESSION, TG_TLSERR_MALFORMED},
+    {SSL_R_BAD_PROTOCOL_VERSION_NUMBER, TG_TLSERR_MALFORMED},
+    {SSL_R_BAD_RECORD_TYPE, TG_TLSERR_MALFORMED},
+    {SSL_R_CCS_RECEIVED_EARLY, TG_TLSERR_MALFORMED},
+    {SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC, TG_TLSERR_MALFORMED},
+    {SSL_R_EXCESSIVE_MESSAGE_SIZE, TG_TLSERR_MALFORMED},
+    {SSL_R_INVALID_ALERT, TG_TLSERR_MALFORMED},
+    {SSL_R_INVALID_CCS_MESSAGE, TG_TLSERR_MALFORMED},
+    {SSL_R_MISSING_SIGALGS_EXTENSION, TG_TLSERR_MALFORMED},
+    {SSL_R_MISSING_SUPPORTED_GROUPS_EXTENSION, TG_TLSERR_MALFORMED},
+    {SSL_R_MISSING_PSK_KEX_MODES_EXTENSION, TG_TLSERR_MALFORMED},
+    {SSL_R_NO_CIPHERS_SPECIFIED, TG_TLSERR_MALFORMED},
+    {SSL_R_RECORD_TOO_SMALL, TG_TLSERR_MALFORMED},
+    {SSL_R_RENEGOTIATION_MISMATCH, TG_TLSERR_MALFORMED},
+    {SSL_R_TOO_MANY_WARN_ALERTS, TG_TLSERR_MALFORMED},
+    {SSL_R_UNEXPECTED_MESSAGE, TG_TLSERR_MALFORMED},
+    {SSL_R_UNEXPECTED_RECORD, TG_TLSERR_MALFORMED},
+    {SSL_R_UNEXPECTED_CCS_MESSAGE, TG_TLSERR_MALFORMED},
+    {SSL_R_UNEXPECTED_EOF_WHILE_READING, TG_TLSERR_UNEXPECTED_EOF},
+    {SSL_R_CALLBACK_FAILED, TG_TLSERR_CALLBACK_FAILED},
+    {SSL_R_CLIENTHELLO_TLSEXT, TG_TLSERR_CALLBACK_FAILED},
+    {SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE, TG_TLSERR_PEER_NO_CERTIFICATE},
+    {SSL_R_CERTIFICATE_VERIFY_FAILED, TG_TLSERR_PEER_CERTIFICATE},
+    {SSL_R_BAD_SIGNATURE, TG_TLSERR_PEER_CERTIFICATE},
+    {SSL_R_NO_PROTOCOLS_AVAILABLE, TG_TLSERR_INTERNAL},
+    {SSL_R_NO_CIPHERS_AVAILABLE, TG_TLSERR_INTERNAL},
+    {SSL_R_NO_CERTIFICATE_ASSIGNED, TG_TLSERR_INTERNAL},
+};
+
+static void table_is_sorted_and_maps_as_intended(void **state)
+{
+    size_t n, n_expected = sizeof(expected) / sizeof(expected[0]);
+    const tg_ossl_reason_map_t *t = tg_ossl_reason_table(&n);
+    (void)state;
+    for (size_t i = 1; i < n; i++)
+        assert_true(t[i - 1].reason < t[i].reason);
+    /* the table and this list hold the same rows */
+    assert_int_equal(n, n_expected);
+    for (size_t i = 0; i < n_expected; i++) {
+        unsigned long e = ERR_PACK(ERR_LIB_SSL, 0, expected[i].reason);
+        if (tg_ossl_map_error(e) != expected[i].error)
+            fail_msg("reason %d maps to %s, wanted %s", expected[i].reason,
+                     tg_tls_error_name(tg_ossl_map_error(e)),
+                     tg_tls_error_name(expected[i].error));
+    }
+    for (size_t i = 0; i < n; i++)
+        assert_int_not_equal(t[i].error, TG_TLSERR_NONE);
+}
+
+static void map_error_edges(void **state)
+{
+    (void)state;
+    assert_int_equal(tg_ossl_map_error(0), TG_TLSERR_NONE);
+    /* every alert received, named by OpenSSL or not */
+    assert_int_equal(tg_ossl_map_error(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_TLSV1_ALERT_UNKNOWN_CA)),
+                     TG_TLSERR_PEER_ALERT);
+    assert_int_equal(
+        tg_ossl_map_error(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE)),
+        TG_TLSERR_PEER_ALERT);
+    assert_int_equal(tg_ossl_map_error(ERR_PACK(ERR_LIB_SSL, 0, SSL_AD_REASON_OFFSET)),
+                     TG_TLSERR_PEER_ALERT);
+    assert_int_equal(tg_ossl_map_error(ERR_PACK(ERR_LIB_SSL, 0, SSL_AD_REASON_OFFSET + 255)),
+                     TG_TLSERR_PEER_ALERT);
+    /* 999 is just below the alert range */
+    assert_int_equal(tg_ossl_map_error(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_INVALID_SESSION_ID)),
+                     TG_TLSERR_OTHER);
+    assert_int_equal(tg_ossl_map_error(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_BAD_VALUE)),
+                     TG_TLSERR_OTHER);
+    /* common reasons in any library are ours */
+    assert_int_equal(tg_ossl_map_error(ERR_PACK(ERR_LIB_SSL, 0, ERR_R_INTERNAL_ERROR)),
+                     TG_TLSERR_INTERNAL);
+    assert_int_equal(tg_ossl_map_error(ERR_PACK(ERR_LIB_EVP, 0, ERR_R_MALLOC_FAILURE)),
+                     TG_TLSERR_INTERNAL);
+    /* the same number from another library is not an SSL reason */
+    assert_int_equal(tg_ossl_map_error(ERR_PACK(ERR_LIB_X509, 0, SSL_R_NO_SHARED_CIPHER)),
+                     TG_TLSERR_OTHER);
+    assert_int_equal(tg_ossl_map_error(ERR_SYSTEM_FLAG | 104), TG_TLSERR_OTHER);
+}
+
+static void group_codes(void **state)
+{
+    (void)state;
+    assert_int_equal(tg_ossl_group_code(NID_undef), 0);
+    assert_int_equal(tg_ossl_group_code(NID_X25519), 0x001d);
+    assert_int_equal(tg_ossl_group_code(NID_X9_62_prime256v1), 0x0017);
+    assert_int_equal(tg_ossl_group_code(NID_ffdhe8192), 0x0104);        /* by name */
+    assert_int_equal(tg_ossl_group_code(NID_brainpoolP256r1), 0x001a);  /* by name */
+    assert_int_equal(tg_ossl_group_code(TLSEXT_nid_unknown | 0x11ec), 0x11ec);
+    assert_int_equal(tg_ossl_group_code(NID_sha256), 0); /* not a group */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tls13_success),
+        cmocka_unit_test(tls12_success_and_renegotiation),
+        cmocka_unit_test(hello_retry_counts_two_hellos),
+        cmocka_unit_test(split_hello_is_copied_whole),
+        cmocka_unit_test(oversized_hello_is_truncated),
+        cmocka_unit_test(tls10_client_is_refused),
+        cmocka_unit_test(cipher_mismatch),
+        cmocka_unit_test(group_mismatch),
+        cmocka_unit_test(client_rejects_certificate_tls13),
+        cmocka_unit_test(client_rejects_certificate_tls12),
+        cmocka_unit_test(unknown_server_name),
+        cmocka_unit_test(alpn_mismatch),
+        cmocka_unit_test(http_on_the_tls_port),
+        cmocka_unit_test(garbage_is_not_tls),
+        cmocka_unit_test(eof_mid_hello),
+        cmocka_unit_test(sslv2_hello_is_counted),
+        cmocka_unit_test(chain_follows_sni_switch),
+        cmocka_unit_test(chain_keeps_earlier_ssl_callback),
+        cmocka_unit_test(alerts_keep_first_fatal_else_last),
+        cmocka_unit_test(first_bytes_rules),
+        cmocka_unit_test(hello_without_memory),
+        cmocka_unit_test(after_done_only_handshake_messages),
+        cmocka_unit_test(start_refuses_bad_arguments),
+        cmocka_unit_test(table_is_sorted_and_maps_as_intended),
+        cmocka_unit_test(map_error_edges),
+        cmocka_unit_test(group_codes),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
