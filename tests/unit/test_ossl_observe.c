@@ -674,7 +674,8 @@ static void eof_mid_hello(void **state)
     pair_free(&p);
 }
 
-/* SSLv2-format hello (RFC 5246 E.2): counted, not copied. */
+/* SSLv2-format hello (RFC 5246 E.2): counted, not copied; its failure is
+ * recorded like any other. */
 static void sslv2_hello_is_counted(void **state)
 {
     static const uint8_t v2[] = {
@@ -692,6 +693,10 @@ static void sslv2_hello_is_counted(void **state)
     assert_null(p.obs.hello);
     assert_int_equal(p.obs.first_len, 0);
     assert_true(p.obs.handshake_started);
+    /* no sigalgs extension: SHA-1 only, refused at the default security level */
+    assert_int_equal(p.s_result, -1);
+    assert_int_equal(p.obs.tls_error, TG_TLSERR_NO_SHARED_CIPHER);
+    assert_int_equal(p.obs.alert_sent.desc, 40);
     pair_free(&p);
 }
 
