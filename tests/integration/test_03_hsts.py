@@ -72,11 +72,14 @@ def https(port, path, *args, host="localhost", cacert=None, h2=False):
     return out
 
 
-def http(port, path, *args, host="localhost"):
-    cmd = ["curl", "-sS", "-i", "--max-time", "10", "--http1.1", *args,
+def http(port, path, *args, host="localhost", h2c=False):
+    proto = "--http2-prior-knowledge" if h2c else "--http1.1"
+    cmd = ["curl", "-sS", "-i", "--max-time", "10", proto, *args,
            "http://127.0.0.1:%d%s" % (port, path), "-H", "Host: " + host]
     rc, out = run(cmd, timeout=15)
     assert rc == 0, out
+    if h2c:
+        assert out.startswith("HTTP/2 "), out
     return out
 
 
@@ -180,7 +183,7 @@ def site(certs):
     h.write(h.base_conf(h.modules(SITE_MODULES))
             + "Listen 127.0.0.1:%d\nListen 127.0.0.1:%d\nListen 127.0.0.1:%d\n"
             % (h.port, h.http_port, h.backend_port)
-            + "Protocols h2 http/1.1\n"
+            + "Protocols h2 h2c http/1.1\n"
             + "TLSGuardHSTS %s\n" % OURS
             + site_lines(h, h.backend_port)
             + h.ssl_vhost("")
@@ -254,13 +257,24 @@ def test_backend_really_sends_its_own_header(site):
         assert sts_of(out) == (status, [BACKEND_STS]), out
 
 
+@pytest.mark.parametrize("h2c", [False, True], ids=["http1.1", "h2c"])
 @pytest.mark.parametrize("name,path,status,app", CASES, ids=[c[0] for c in CASES])
-def test_plain_http_never_has_the_header(site, certs, name, path, status, app):
+def test_plain_http_never_has_the_header(site, certs, name, path, status, app, h2c):
     args = []
     if status == 304:
         etag = header(http(site.http_port, "/index.html"), "ETag")
         args = ["-H", "If-None-Match: " + etag]
-    out = http(site.http_port, path, *args)
+    out = http(site.http_port, path, *args, h2c=h2c)
+    assert sts_of(out) == (status, []), out
+
+
+@pytest.mark.parametrize("h2", [False, True], ids=["http1.1", "h2"])
+@pytest.mark.parametrize("path,status", [("/index.html", 200), ("/missing.html", 404),
+                                         ("/backend/index.html", 200)])
+def test_head_requests(site, certs, path, status, h2):
+    out = https(site.port, path, "-I", cacert=certs.ca, h2=h2)
+    assert sts_of(out) == (status, [OURS]), out
+    out = http(site.http_port, path, "-I", h2c=h2)
     assert sts_of(out) == (status, []), out
 
 
@@ -373,8 +387,11 @@ def three_ports(httpd):
     bodies = ["    " + HEADER_ALWAYS,
               "    TLSGuardHSTS " + OURS,
               "    " + HEADER_ALWAYS + "\n    TLSGuardHSTS " + OURS]
-    httpd.write(httpd.base_conf()
-                + "".join("Listen 127.0.0.1:%d\n" % p for p in httpd.ports)
+    backend = free_port()
+    httpd.write(httpd.base_conf(httpd.modules(["proxy", "proxy_http"]))
+                + "".join("Listen 127.0.0.1:%d\n" % p for p in httpd.ports + [backend])
+                + "ProxyPass /backend/ http://127.0.0.1:%d/\n" % backend
+                + backend_vhost(backend)
                 + "".join(httpd.ssl_vhost(b, port=p) for p, b in zip(httpd.ports, bodies)))
     httpd.start()
     return httpd
@@ -396,6 +413,17 @@ def test_http_on_https_port_vs_mod_headers(three_ports, certs):
     assert sts_of(https(only_ours, "/", cacert=certs.ca)) == (200, [OURS])
     assert sts_of(https(both, "/", cacert=certs.ca)) == (200, [OURS])
     assert sts_of(https(both, "/missing", cacert=certs.ca)) == (404, [OURS])
+
+
+def test_backend_header_vs_mod_headers(three_ports, certs):
+    """A proxied backend sends its own header: mod_headers' `always` one is
+    added next to it (two headers); ours leaves exactly one."""
+    only_headers, only_ours, both = three_ports.ports
+    path = "/backend/index.html"
+    out = https(only_headers, path, cacert=certs.ca)
+    assert sorted(sts_of(out)[1]) == sorted([BACKEND_STS, MOD_HEADERS_STS]), out  # the fault
+    assert sts_of(https(only_ours, path, cacert=certs.ca)) == (200, [OURS])
+    assert sts_of(https(both, path, cacert=certs.ca)) == (200, [OURS])
 
 
 # ---- Off, sections, spellings, profile defaults --------------------------------------
