@@ -11,7 +11,7 @@ import tempfile
 
 import pytest
 
-from tg_httpd import Httpd, curl, free_port, require_tool, run
+from tg_httpd import Httpd, curl, free_port, run
 
 OURS = "max-age=63072000; includeSubDomains; preload"
 BACKEND_STS = "max-age=1"      # what the proxied backend sends
@@ -31,7 +31,7 @@ LONG_URI = "/" + "a" * 9000    # over LimitRequestLine (8190): 414
 # ---- helpers ------------------------------------------------------------------
 
 def split_response(text):
-    """(status, [(name lower-case, value)]) of the last response in curl -i
+    """(status, [(name lower-case, value)]) of the final response in curl -i
     output or a raw HTTP/1.x answer (interim 1xx responses skipped)."""
     blocks = re.split(r"\r?\n\r?\n", text)
     status, headers = None, []
@@ -575,3 +575,16 @@ def test_withdraw_and_short_age_are_audited(httpd, certs):
     assert "max-age=0 tells browsers to forget HSTS" in line[0], line
     assert ("preload-ready: no (max-age 0 is below 31536000 (one year); includeSubDomains "
             "is missing; preload is missing)") in line[0], line
+
+
+def test_graceful_restart_keeps_working(httpd, certs):
+    """Values are rebuilt with the new configuration: nothing dangles."""
+    httpd.simple("TLSGuardHSTS On", "<Location /x>\n    TLSGuardHSTS %s\n</Location>" % OURS)
+    httpd.start()
+    for _ in range(2):
+        assert sts_of(https(httpd.port, "/", cacert=certs.ca)) == (
+            200, ["max-age=63072000; includeSubDomains"])
+        assert sts_of(https(httpd.port, "/x", cacert=certs.ca)) == (404, [OURS])
+        httpd.graceful()
+    # one line per server and pass: start-up and two restarts
+    assert len(httpd.log_lines("TLSGUARD-020: <VirtualHost>")) == 3
