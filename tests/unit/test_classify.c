@@ -1,0 +1,865 @@
+/*
+ * tg_classify: every row of the reason table (R01-R20) and of the stage
+ * table (S01-S10), the order between rows, the policy judgement, and the
+ * observations of docs/events.md's "observed on this host" table (from
+ * DESIGN.md), built by hand.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tg_classify.h"
+#include "tg_hello.h"
+#include "tg_observation.h"
+#include "tg_policy.h"
+#include "tg_profile.h"
+
+/* ---- a small ClientHello builder ------------------------------------------- */
+
+typedef struct hb_t {
+    uint8_t b[4096];
+    size_t len;
+    size_t ext_at;
+} hb_t;
+
+static hb_t hb;
+static tg_hello_t hello;
+
+static void put8(unsigned v)
+{
+    assert_true(hb.len < sizeof hb.b);
+    hb.b[hb.len++] = (uint8_t)v;
+}
+
+static void put16(unsigned v)
+{
+    put8(v >> 8);
+    put8(v & 0xff);
+}
+
+static void patch16(size_t at, size_t v)
+{
+    hb.b[at] = (uint8_t)(v >> 8);
+    hb.b[at + 1] = (uint8_t)v;
+}
+
+/* Handshake header, legacy_version, random, empty session id, suites. */
+static void hello_begin(uint16_t version)
+{
+    hb.len = 0;
+    hb.ext_at = 0;
+    put8(1);
+    put8(0);
+    put16(0);
+    put16(version);
+    for (int i = 0; i < 33; i++)
+        put8(0);
+    put16(4);
+    put16(0x1301);
+    put16(0xc02f);
+    put8(1);
+    put8(0);
+}
+
+static void ext_u16_list(uint16_t type, const uint16_t *v, size_t n, int byte_len)
+{
+    if (!hb.ext_at) {
+        hb.ext_at = hb.len;
+        put16(0);
+    }
+    put16(type);
+    put16((unsigned)(2 * n + (byte_len ? 1 : 2)));
+    if (byte_len)
+        put8((unsigned)(2 * n));
+    else
+        put16((unsigned)(2 * n));
+    for (size_t i = 0; i < n; i++)
+        put16(v[i]);
+}
+
+static void ext_key_share(uint16_t group)
+{
+    if (!hb.ext_at) {
+        hb.ext_at = hb.len;
+        put16(0);
+    }
+    put16(TG_HELLO_EXT_KEY_SHARE);
+    put16(2 + 4 + 1);
+    put16(4 + 1);
+    put16(group);
+    put16(1);
+    put8(0x42);
+}
+
+/* Closes the lengths and parses; returns the parse result. */
+static int hello_end(void)
+{
+    size_t body = hb.len - 4;
+
+    hb.b[1] = (uint8_t)(body >> 16);
+    hb.b[2] = (uint8_t)(body >> 8);
+    hb.b[3] = (uint8_t)body;
+    if (hb.ext_at)
+        patch16(hb.ext_at, hb.len - hb.ext_at - 2);
+    return tg_hello_parse(hb.b, hb.len, &hello);
+}
+
+/* A TLS 1.3 browser-like hello: versions 1.3 and 1.2, x25519 + P-256. */
+static const tg_hello_t *modern_hello(void)
+{
+    static const uint16_t versions[] = {0x1a1a, 0x0304, 0x0303};
+    static const uint16_t groups[] = {0x2a2a, 0x001d, 0x0017};
+
+    hello_begin(0x0303);
+    ext_u16_list(TG_HELLO_EXT_SUPPORTED_VERSIONS, versions, 3, 1);
+    ext_u16_list(TG_HELLO_EXT_SUPPORTED_GROUPS, groups, 3, 0);
+    ext_key_share(0x001d);
+    assert_int_equal(hello_end(), TG_HELLO_OK);
+    return &hello;
+}
+
+/* A TLS 1.0 client without supported_versions. */
+static const tg_hello_t *tls10_hello(void)
+{
+    static const uint16_t groups[] = {0x0017};
+
+    hello_begin(0x0301);
+    ext_u16_list(TG_HELLO_EXT_SUPPORTED_GROUPS, groups, 1, 0);
+    assert_int_equal(hello_end(), TG_HELLO_OK);
+    return &hello;
+}
+
+/* ---- observations ----------------------------------------------------------- */
+
+static tg_observation_t obs;
+static tg_verdict_t v;
+
+static const uint8_t tls_start[] = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01};
+
+/* A hello arrived, nothing sent yet (the start of every TLS case). */
+static void seen_hello(void)
+{
+    tg_observation_init(&obs);
+    memcpy(obs.first_bytes, tls_start, sizeof tls_start);
+    obs.first_len = sizeof tls_start;
+    obs.bytes_in = 517;
+    obs.hello = hb.b;
+    obs.hello_len = 64;
+    obs.hellos = 1;
+    obs.msgs_in = 1;
+    obs.last_msg_in = 1;
+    obs.handshake_started = 1;
+}
+
+static void raw_only(const char *bytes, size_t n)
+{
+    tg_observation_init(&obs);
+    memcpy(obs.first_bytes, bytes, n < TG_OBS_FIRST_BYTES ? n : TG_OBS_FIRST_BYTES);
+    obs.first_len = n < TG_OBS_FIRST_BYTES ? n : TG_OBS_FIRST_BYTES;
+    obs.bytes_in = n;
+}
+
+static void alert_out(uint8_t desc)
+{
+    obs.alert_sent = (tg_obs_alert_t){1, 2, desc};
+}
+
+static void alert_in(uint8_t desc)
+{
+    obs.alert_received = (tg_obs_alert_t){1, 2, desc};
+}
+
+static void classify(const tg_hello_t *h, int err, const tg_policy_t *p)
+{
+    memset(&v, 0xff, sizeof v);
+    tg_classify(&obs, h, err, p, &v);
+}
+
+static void expect(tg_reason_t reason, const char *rrule, tg_stage_t stage,
+                   const char *srule)
+{
+    assert_string_equal(tg_reason_name(v.reason), tg_reason_name(reason));
+    assert_int_equal(v.reason, reason);
+    assert_string_equal(v.reason_rule, rrule);
+    assert_string_equal(tg_stage_name(v.stage), tg_stage_name(stage));
+    assert_int_equal(v.stage, stage);
+    assert_string_equal(v.stage_rule, srule);
+    assert_int_equal(v.success, reason == TG_REASON_NONE);
+}
+
+static tg_policy_t policy_of(const char *profile)
+{
+    tg_policy_t p;
+    char err[256];
+
+    assert_int_equal(tg_policy_build(tg_profile_find(profile),
+                                     &(tg_policy_overrides_t){0}, &p, err,
+                                     sizeof err), 0);
+    return p;
+}
+
+/* ---- the table of DESIGN.md: what was observed on this host ------------------- */
+
+static void test_observed_tls10_only(void **state)
+{
+    (void)state;
+    seen_hello();
+    alert_out(70);
+    obs.tls_error = TG_TLSERR_UNSUPPORTED_PROTOCOL;
+    classify(tls10_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_PROTOCOL_VERSION, "R06", TG_STAGE_CLIENT_HELLO, "S02");
+    assert_false(v.judged);
+}
+
+static void test_observed_weak_ciphers(void **state)
+{
+    (void)state;
+    seen_hello();
+    alert_out(40);
+    obs.tls_error = TG_TLSERR_NO_SHARED_CIPHER;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_NO_SHARED_CIPHER, "R07", TG_STAGE_CLIENT_HELLO, "S02");
+}
+
+static void test_observed_plain_http(void **state)
+{
+    (void)state;
+    raw_only("GET / HTTP/1.1\r\nHost: x\r\n", 25);
+    obs.tls_error = TG_TLSERR_HTTP_REQUEST;
+    classify(NULL, TG_HELLO_OK, NULL);
+    expect(TG_REASON_NOT_TLS, "R04", TG_STAGE_CLIENT_HELLO, "S02");
+}
+
+static void test_observed_unknown_ca_tls13(void **state)
+{
+    (void)state;
+    seen_hello();
+    obs.last_msg_out = 20; /* our Finished */
+    alert_in(48);
+    obs.tls_error = TG_TLSERR_PEER_ALERT;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_REJECTED_CERTIFICATE, "R13", TG_STAGE_CERTIFICATE,
+           "S03");
+}
+
+static void test_observed_unknown_ca_tls12(void **state)
+{
+    (void)state;
+    seen_hello();
+    obs.last_msg_out = 14; /* ServerHelloDone */
+    alert_in(48);
+    obs.tls_error = TG_TLSERR_PEER_ALERT;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_REJECTED_CERTIFICATE, "R13", TG_STAGE_CERTIFICATE,
+           "S03");
+}
+
+static void test_observed_connect_and_close(void **state)
+{
+    (void)state;
+    tg_observation_init(&obs);
+    obs.peer_eof = 1;
+    classify(NULL, TG_HELLO_OK, NULL);
+    expect(TG_REASON_EMPTY_CONNECTION, "R03", TG_STAGE_CLIENT_HELLO, "S02");
+}
+
+static void test_observed_partial_hello_timeout(void **state)
+{
+    (void)state;
+    raw_only("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+    obs.read_timeout = 1;
+    obs.handshake_started = 1;
+    classify(NULL, TG_HELLO_OK, NULL);
+    expect(TG_REASON_TIMEOUT, "R02", TG_STAGE_CLIENT_HELLO, "S02");
+}
+
+static void test_observed_good_tls13(void **state)
+{
+    (void)state;
+    seen_hello();
+    obs.last_msg_in = 20;
+    obs.last_msg_out = 4; /* NewSessionTicket */
+    obs.handshake_done = 1;
+    obs.version = 0x0304;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_NONE, "R01", TG_STAGE_ESTABLISHED, "S01");
+    assert_true(v.success);
+    assert_string_equal(tg_reason_name(v.reason), "none");
+}
+
+/* ---- every reason row ----------------------------------------------------------- */
+
+static void test_r02_timeout_wins_over_eof(void **state)
+{
+    (void)state;
+    seen_hello();
+    obs.last_msg_out = 14;
+    obs.read_timeout = 1;
+    obs.peer_eof = 1;
+    obs.tls_error = TG_TLSERR_UNEXPECTED_EOF;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_TIMEOUT, "R02", TG_STAGE_KEY_EXCHANGE, "S08");
+}
+
+static void test_r03_needs_silence(void **state)
+{
+    (void)state;
+    /* no raw observer: bytes_in stays 0, the library still says HTTP */
+    tg_observation_init(&obs);
+    obs.tls_error = TG_TLSERR_HTTP_REQUEST;
+    classify(NULL, TG_HELLO_OK, NULL);
+    expect(TG_REASON_NOT_TLS, "R04", TG_STAGE_CLIENT_HELLO, "S02");
+
+    /* closed without a byte, the library saw the EOF */
+    tg_observation_init(&obs);
+    obs.tls_error = TG_TLSERR_UNEXPECTED_EOF;
+    obs.peer_eof = 1;
+    obs.handshake_started = 1;
+    classify(NULL, TG_HELLO_OK, NULL);
+    expect(TG_REASON_EMPTY_CONNECTION, "R03", TG_STAGE_CLIENT_HELLO, "S02");
+
+    /* one byte counted: not empty any more */
+    obs.bytes_in = 1;
+    classify(NULL, TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_ABORTED, "R19", TG_STAGE_CLIENT_HELLO, "S02");
+}
+
+static void test_r04_not_tls_library_and_raw(void **state)
+{
+    static const struct {
+        const char *bytes;
+        size_t n;
+        tg_tls_error_t lib;
+        int not_tls;
+    } cases[] = {
+        {"CONNECT a:443 HTTP/1.1", 22, TG_TLSERR_HTTPS_PROXY_REQUEST, 1},
+        {"\x15\x03\x01\x00\x02\x02\x28", 7, TG_TLSERR_NOT_TLS, 1},
+        {"SSH-2.0-OpenSSH_9.2", 19, TG_TLSERR_NONE, 1},  /* raw */
+        {"\x00\x00\x00\x00", 4, TG_TLSERR_OTHER, 1},      /* raw */
+        {"\x16\x02\x00", 3, TG_TLSERR_NONE, 1},           /* major 2 */
+        {"\x16\x03", 2, TG_TLSERR_NONE, 0},               /* a TLS start */
+        {"\x16", 1, TG_TLSERR_NONE, 0},
+        {"\x80\x2e\x01\x03\x01", 5, TG_TLSERR_NONE, 0},   /* SSL 2.0 hello */
+        {"\x80\x2e\x02", 3, TG_TLSERR_NONE, 1},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        raw_only(cases[i].bytes, cases[i].n);
+        obs.tls_error = cases[i].lib;
+        obs.peer_eof = 1;
+        classify(NULL, TG_HELLO_OK, NULL);
+        if (cases[i].not_tls)
+            expect(TG_REASON_NOT_TLS, "R04", TG_STAGE_CLIENT_HELLO, "S02");
+        else
+            assert_int_not_equal(v.reason, TG_REASON_NOT_TLS);
+    }
+}
+
+static void test_r04_raw_needs_no_hello(void **state)
+{
+    (void)state;
+    /* a hello was captured: the raw bytes do not decide (a proxy header
+     * before the hello, say) */
+    seen_hello();
+    memcpy(obs.first_bytes, "PROXY TCP4 ", 11);
+    obs.tls_error = TG_TLSERR_OTHER;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_OTHER, "R20", TG_STAGE_CLIENT_HELLO, "S02");
+}
+
+static void test_r05_inappropriate_fallback(void **state)
+{
+    (void)state;
+    seen_hello();
+    obs.tls_error = TG_TLSERR_INAPPROPRIATE_FALLBACK;
+    alert_out(86);
+    classify(tls10_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_INAPPROPRIATE_FALLBACK, "R05", TG_STAGE_CLIENT_HELLO, "S02");
+
+    /* the alert alone, with an unmapped library reason */
+    obs.tls_error = TG_TLSERR_OTHER;
+    classify(tls10_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_INAPPROPRIATE_FALLBACK, "R05", TG_STAGE_CLIENT_HELLO, "S02");
+}
+
+static void test_r06_protocol_version_by_alert(void **state)
+{
+    (void)state;
+    /* the client refused the version of our ServerHello */
+    seen_hello();
+    obs.last_msg_out = 2;
+    alert_in(70);
+    obs.tls_error = TG_TLSERR_PEER_ALERT;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_PROTOCOL_VERSION, "R06", TG_STAGE_SERVER_HELLO, "S06");
+}
+
+static void test_r07_to_r09_library_decides(void **state)
+{
+    tg_policy_t modern = policy_of("modern");
+
+    (void)state;
+    seen_hello();
+    alert_out(40);
+    /* the library's cipher verdict stands although the policy judgement
+     * would say protocol_version */
+    obs.tls_error = TG_TLSERR_NO_SHARED_CIPHER;
+    classify(tls10_hello(), TG_HELLO_OK, &modern);
+    expect(TG_REASON_NO_SHARED_CIPHER, "R07", TG_STAGE_CLIENT_HELLO, "S02");
+    assert_false(v.judged);
+
+    obs.tls_error = TG_TLSERR_NO_SHARED_GROUP;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_NO_SHARED_GROUP, "R08", TG_STAGE_CLIENT_HELLO, "S02");
+
+    obs.tls_error = TG_TLSERR_NO_SHARED_SIGALG;
+    obs.last_msg_out = TG_OBS_NO_MSG;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_NO_SHARED_SIGALG, "R09", TG_STAGE_CLIENT_HELLO, "S02");
+}
+
+static void test_r10_unknown_server_name(void **state)
+{
+    (void)state;
+    seen_hello();
+    obs.tls_error = TG_TLSERR_UNRECOGNIZED_NAME;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_UNKNOWN_SERVER_NAME, "R10", TG_STAGE_CLIENT_HELLO, "S02");
+
+    obs.tls_error = TG_TLSERR_CALLBACK_FAILED;
+    alert_out(112);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_UNKNOWN_SERVER_NAME, "R10", TG_STAGE_CLIENT_HELLO, "S02");
+}
+
+static void test_r11_alpn_mismatch(void **state)
+{
+    (void)state;
+    seen_hello();
+    obs.tls_error = TG_TLSERR_NO_APPLICATION_PROTOCOL;
+    alert_out(120);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_ALPN_MISMATCH, "R11", TG_STAGE_CLIENT_HELLO, "S02");
+
+    /* the client refused the protocol we picked */
+    seen_hello();
+    obs.last_msg_out = 20;
+    alert_in(120);
+    obs.tls_error = TG_TLSERR_PEER_ALERT;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_ALPN_MISMATCH, "R11", TG_STAGE_FINISHED, "S09");
+}
+
+static void test_r12_client_certificate_invalid(void **state)
+{
+    (void)state;
+    /* TLS 1.3: our Finished out, the client's Certificate in, refused */
+    seen_hello();
+    obs.last_msg_out = 20;
+    obs.last_msg_in = 11;
+    obs.tls_error = TG_TLSERR_PEER_CERTIFICATE;
+    alert_out(48);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_CERTIFICATE_INVALID, "R12", TG_STAGE_CERTIFICATE,
+           "S03");
+
+    /* none sent although required */
+    obs.tls_error = TG_TLSERR_PEER_NO_CERTIFICATE;
+    alert_out(116);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_CERTIFICATE_INVALID, "R12", TG_STAGE_CERTIFICATE,
+           "S03");
+
+    /* TLS 1.2: the alert we sent is enough, library reason unmapped */
+    seen_hello();
+    obs.last_msg_out = 14;
+    obs.last_msg_in = 11;
+    obs.tls_error = TG_TLSERR_OTHER;
+    alert_out(45);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_CERTIFICATE_INVALID, "R12", TG_STAGE_CERTIFICATE,
+           "S03");
+}
+
+static void test_r13_every_certificate_alert(void **state)
+{
+    static const uint8_t alerts[] = {42, 43, 44, 45, 46, 48, 111, 113, 114};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof alerts; i++) {
+        seen_hello();
+        obs.last_msg_out = 20;
+        alert_in(alerts[i]);
+        obs.tls_error = TG_TLSERR_PEER_ALERT;
+        classify(modern_hello(), TG_HELLO_OK, NULL);
+        expect(TG_REASON_CLIENT_REJECTED_CERTIFICATE, "R13",
+               TG_STAGE_CERTIFICATE, "S03");
+    }
+    /* certificate_required is only ever ours to send */
+    alert_in(116);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_OTHER, "R20", TG_STAGE_FINISHED, "S09");
+}
+
+static void test_r14_r15_malformed_hello(void **state)
+{
+    int err;
+
+    (void)state;
+    /* the library could not decode the hello */
+    seen_hello();
+    obs.tls_error = TG_TLSERR_MALFORMED;
+    alert_out(50);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_MALFORMED_HELLO, "R14", TG_STAGE_CLIENT_HELLO, "S02");
+
+    /* a later message was malformed: not the hello */
+    obs.last_msg_out = 14;
+    obs.last_msg_in = 16;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_OTHER, "R20", TG_STAGE_KEY_EXCHANGE, "S04");
+
+    /* our parser refuses the captured hello (a list length off by one) */
+    modern_hello();
+    hb.b[4 + 2 + 32 + 1 + 1] = 5; /* cipher_suites length 4 -> 5 */
+    err = tg_hello_parse(hb.b, hb.len, &hello);
+    assert_int_not_equal(err, TG_HELLO_OK);
+    seen_hello();
+    obs.peer_eof = 1;
+    classify(&hello, err, NULL);
+    expect(TG_REASON_MALFORMED_HELLO, "R15", TG_STAGE_CLIENT_HELLO, "S02");
+
+    /* the library's specific reason beats our parser's */
+    obs.tls_error = TG_TLSERR_UNSUPPORTED_PROTOCOL;
+    classify(&hello, err, NULL);
+    expect(TG_REASON_PROTOCOL_VERSION, "R06", TG_STAGE_CLIENT_HELLO, "S02");
+}
+
+static void test_r15_not_for_our_own_cut(void **state)
+{
+    int err;
+
+    (void)state;
+    modern_hello();
+    err = tg_hello_parse(hb.b, hb.len - 3, &hello);
+    assert_int_equal(err, TG_HELLO_TRUNCATED);
+    seen_hello();
+    obs.peer_eof = 1;
+    obs.hello_truncated = 1; /* longer than TG_OBS_MAX_HELLO: our cut */
+    classify(&hello, err, NULL);
+    expect(TG_REASON_CLIENT_ABORTED, "R19", TG_STAGE_CLIENT_HELLO, "S02");
+
+    obs.hello_truncated = 0; /* the client's own message was short */
+    classify(&hello, err, NULL);
+    expect(TG_REASON_MALFORMED_HELLO, "R15", TG_STAGE_CLIENT_HELLO, "S02");
+}
+
+static void test_r16_internal_error(void **state)
+{
+    (void)state;
+    seen_hello();
+    obs.tls_error = TG_TLSERR_INTERNAL;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_INTERNAL_ERROR, "R16", TG_STAGE_CLIENT_HELLO, "S02");
+
+    obs.tls_error = TG_TLSERR_NONE;
+    obs.last_msg_out = 2;
+    alert_out(80);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_INTERNAL_ERROR, "R16", TG_STAGE_SERVER_HELLO, "S06");
+}
+
+static void test_r17_judged_protocol_version(void **state)
+{
+    tg_policy_t modern = policy_of("modern");
+    tg_policy_t old = policy_of("old");
+
+    (void)state;
+    seen_hello();
+    alert_out(40);
+    obs.tls_error = TG_TLSERR_OTHER;
+    classify(tls10_hello(), TG_HELLO_OK, &modern);
+    expect(TG_REASON_PROTOCOL_VERSION, "R17", TG_STAGE_CLIENT_HELLO, "S02");
+    assert_true(v.judged);
+
+    /* inside the old profile's range: no judgement, the fallback row */
+    classify(tls10_hello(), TG_HELLO_OK, &old);
+    expect(TG_REASON_OTHER, "R20", TG_STAGE_CLIENT_HELLO, "S02");
+    assert_false(v.judged);
+
+    /* no policy: no judgement */
+    classify(tls10_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_OTHER, "R20", TG_STAGE_CLIENT_HELLO, "S02");
+
+    /* an unparsed hello is never judged */
+    classify(tls10_hello(), TG_HELLO_BAD_EXTENSION, &modern);
+    assert_int_not_equal(v.reason, TG_REASON_PROTOCOL_VERSION);
+}
+
+static void test_r18_judged_no_shared_group(void **state)
+{
+    static const uint16_t ffdhe[] = {0x0100, 0x0101};
+    tg_policy_t inter = policy_of("intermediate");
+    tg_policy_t nist = policy_of("nist-800-52r2");
+
+    (void)state;
+    hello_begin(0x0303);
+    ext_u16_list(TG_HELLO_EXT_SUPPORTED_GROUPS, ffdhe, 2, 0);
+    assert_int_equal(hello_end(), TG_HELLO_OK);
+    seen_hello();
+    obs.tls_error = TG_TLSERR_NONE;
+    alert_out(40);
+    classify(&hello, TG_HELLO_OK, &inter);
+    expect(TG_REASON_NO_SHARED_GROUP, "R18", TG_STAGE_CLIENT_HELLO, "S02");
+    assert_true(v.judged);
+
+    /* NIST lists ffdhe2048: shared, so not this row */
+    classify(&hello, TG_HELLO_OK, &nist);
+    expect(TG_REASON_OTHER, "R20", TG_STAGE_CLIENT_HELLO, "S02");
+}
+
+static void test_r19_client_aborted(void **state)
+{
+    (void)state;
+    /* TLS 1.2 client closes after our ServerHelloDone */
+    seen_hello();
+    obs.last_msg_out = 14;
+    obs.tls_error = TG_TLSERR_UNEXPECTED_EOF;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_ABORTED, "R19", TG_STAGE_KEY_EXCHANGE, "S08");
+
+    /* closed with no library reason */
+    seen_hello();
+    obs.peer_eof = 1;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_ABORTED, "R19", TG_STAGE_CLIENT_HELLO, "S02");
+
+    /* close_notify and user_canceled from the client */
+    seen_hello();
+    obs.last_msg_out = 20;
+    obs.tls_error = TG_TLSERR_PEER_ALERT;
+    alert_in(0);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_ABORTED, "R19", TG_STAGE_FINISHED, "S09");
+    alert_in(90);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_ABORTED, "R19", TG_STAGE_FINISHED, "S09");
+}
+
+static void test_r20_other(void **state)
+{
+    (void)state;
+    /* decrypt_error from the client after our Finished */
+    seen_hello();
+    obs.last_msg_out = 20;
+    alert_in(51);
+    obs.tls_error = TG_TLSERR_PEER_ALERT;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_OTHER, "R20", TG_STAGE_FINISHED, "S09");
+
+    /* an out-of-range library code is treated as "other" */
+    seen_hello();
+    obs.tls_error = (tg_tls_error_t)77;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_OTHER, "R20", TG_STAGE_CLIENT_HELLO, "S02");
+}
+
+/* ---- every stage row ------------------------------------------------------------- */
+
+static void stage_case(int in, int out, tg_stage_t stage, const char *rule)
+{
+    seen_hello();
+    obs.last_msg_in = in;
+    obs.last_msg_out = out;
+    obs.tls_error = TG_TLSERR_OTHER;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    assert_int_equal(v.stage, stage);
+    assert_string_equal(v.stage_rule, rule);
+}
+
+static void test_stage_rows(void **state)
+{
+    (void)state;
+    stage_case(1, TG_OBS_NO_MSG, TG_STAGE_CLIENT_HELLO, "S02");
+    stage_case(15, 20, TG_STAGE_CERTIFICATE, "S03");  /* client CertificateVerify */
+    stage_case(25, 20, TG_STAGE_CERTIFICATE, "S03");  /* compressed certificate */
+    stage_case(16, 14, TG_STAGE_KEY_EXCHANGE, "S04"); /* ClientKeyExchange */
+    stage_case(20, 20, TG_STAGE_FINISHED, "S05");
+    stage_case(67, 14, TG_STAGE_FINISHED, "S05");     /* NPN before Finished */
+    stage_case(5, 20, TG_STAGE_FINISHED, "S05");      /* EndOfEarlyData */
+    stage_case(1, 2, TG_STAGE_SERVER_HELLO, "S06");   /* HelloRetryRequest */
+    stage_case(1, 6, TG_STAGE_SERVER_HELLO, "S06");
+    stage_case(1, 8, TG_STAGE_SERVER_HELLO, "S06");
+    stage_case(1, 11, TG_STAGE_CERTIFICATE, "S07");
+    stage_case(1, 22, TG_STAGE_CERTIFICATE, "S07");
+    stage_case(1, 15, TG_STAGE_CERTIFICATE, "S07");
+    stage_case(1, 25, TG_STAGE_CERTIFICATE, "S07");
+    stage_case(1, 12, TG_STAGE_KEY_EXCHANGE, "S08");
+    stage_case(1, 13, TG_STAGE_KEY_EXCHANGE, "S08");
+    stage_case(1, 14, TG_STAGE_KEY_EXCHANGE, "S08");
+    stage_case(1, 20, TG_STAGE_FINISHED, "S09");
+    stage_case(1, 4, TG_STAGE_FINISHED, "S09");
+    stage_case(1, 0, TG_STAGE_CLIENT_HELLO, "S10");   /* HelloRequest */
+    stage_case(99, 99, TG_STAGE_CLIENT_HELLO, "S10"); /* unknown types */
+    stage_case(300, 254, TG_STAGE_CLIENT_HELLO, "S10");
+}
+
+static void test_stage_received_wins_over_sent(void **state)
+{
+    (void)state;
+    /* a certificate alert beats every later-step message */
+    seen_hello();
+    obs.last_msg_in = 16;
+    obs.last_msg_out = 14;
+    alert_in(42);
+    obs.tls_error = TG_TLSERR_PEER_ALERT;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_REJECTED_CERTIFICATE, "R13", TG_STAGE_CERTIFICATE,
+           "S03");
+
+    /* nothing sent beats everything received */
+    seen_hello();
+    obs.last_msg_in = 20;
+    obs.tls_error = TG_TLSERR_OTHER;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    assert_string_equal(v.stage_rule, "S02");
+}
+
+/* ---- judgement helpers and names ------------------------------------------------------ */
+
+static void test_versions_outside(void **state)
+{
+    static const uint16_t only_grease[] = {0x3a3a};
+    static const uint16_t drafts[] = {0x7f1c, 0x0304};
+    tg_policy_t modern = policy_of("modern");
+    tg_policy_t inter = policy_of("intermediate");
+
+    (void)state;
+    assert_int_equal(tg_classify_versions_outside(modern_hello(), &modern), 0);
+    assert_int_equal(tg_classify_versions_outside(tls10_hello(), &modern), 1);
+    assert_int_equal(tg_classify_versions_outside(tls10_hello(), &inter), 1);
+
+    /* without supported_versions a 1.2 client also speaks 1.2 */
+    hello_begin(0x0303);
+    assert_int_equal(hello_end(), TG_HELLO_OK);
+    assert_int_equal(tg_classify_versions_outside(&hello, &inter), 0);
+    assert_int_equal(tg_classify_versions_outside(&hello, &modern), 1);
+
+    /* GREASE is never a version; drafts outside, 1.3 inside */
+    hello_begin(0x0303);
+    ext_u16_list(TG_HELLO_EXT_SUPPORTED_VERSIONS, only_grease, 1, 1);
+    assert_int_equal(hello_end(), TG_HELLO_OK);
+    assert_int_equal(tg_classify_versions_outside(&hello, &inter), 1);
+    hello_begin(0x0303);
+    ext_u16_list(TG_HELLO_EXT_SUPPORTED_VERSIONS, drafts, 2, 1);
+    assert_int_equal(hello_end(), TG_HELLO_OK);
+    assert_int_equal(tg_classify_versions_outside(&hello, &modern), 0);
+
+    assert_int_equal(tg_classify_versions_outside(NULL, &modern), 0);
+    assert_int_equal(tg_classify_versions_outside(&hello, NULL), 0);
+}
+
+static void test_groups_outside(void **state)
+{
+    static const uint16_t x448[] = {0x1a1a, 0x001e};
+    static const uint16_t grease[] = {0x1a1a};
+    tg_policy_t inter = policy_of("intermediate");
+    tg_policy_t custom = inter;
+
+    (void)state;
+    assert_int_equal(tg_classify_groups_outside(modern_hello(), &inter), 0);
+
+    hello_begin(0x0303);
+    ext_u16_list(TG_HELLO_EXT_SUPPORTED_GROUPS, x448, 2, 0);
+    assert_int_equal(hello_end(), TG_HELLO_OK);
+    assert_int_equal(tg_classify_groups_outside(&hello, &inter), 1);
+
+    /* a key share in the policy counts as shared */
+    ext_key_share(0x0017);
+    assert_int_equal(hello_end(), TG_HELLO_OK);
+    assert_int_equal(tg_classify_groups_outside(&hello, &inter), 0);
+
+    /* policy names in any spelling tg_names knows; unknown ones skipped */
+    hello_begin(0x0303);
+    ext_u16_list(TG_HELLO_EXT_SUPPORTED_GROUPS, x448, 2, 0);
+    assert_int_equal(hello_end(), TG_HELLO_OK);
+    custom.groups = "no-such-group:X448";
+    assert_int_equal(tg_classify_groups_outside(&hello, &custom), 0);
+    custom.groups = "no-such-group";
+    assert_int_equal(tg_classify_groups_outside(&hello, &custom), 0);
+    custom.groups = "";
+    assert_int_equal(tg_classify_groups_outside(&hello, &custom), 0);
+
+    /* only GREASE offered, or no extension: nothing to judge */
+    hello_begin(0x0303);
+    ext_u16_list(TG_HELLO_EXT_SUPPORTED_GROUPS, grease, 1, 0);
+    assert_int_equal(hello_end(), TG_HELLO_OK);
+    assert_int_equal(tg_classify_groups_outside(&hello, &inter), 0);
+    assert_int_equal(tg_classify_groups_outside(tls10_hello(), NULL), 0);
+}
+
+static void test_names(void **state)
+{
+    static const char *const reasons[] = {
+        "none", "protocol_version", "no_shared_cipher", "no_shared_group",
+        "no_shared_sigalg", "unknown_server_name", "client_rejected_certificate",
+        "client_certificate_invalid", "alpn_mismatch", "inappropriate_fallback",
+        "malformed_hello", "not_tls", "client_aborted", "timeout",
+        "empty_connection", "internal_error", "other"};
+    static const char *const stages[] = {"client_hello", "server_hello",
+                                         "certificate", "key_exchange",
+                                         "finished", "established"};
+
+    (void)state;
+    assert_int_equal(sizeof reasons / sizeof reasons[0], TG_REASON_COUNT);
+    for (int i = 0; i < TG_REASON_COUNT; i++)
+        assert_string_equal(tg_reason_name((tg_reason_t)i), reasons[i]);
+    assert_string_equal(tg_reason_name(TG_REASON_COUNT), "other");
+    assert_int_equal(sizeof stages / sizeof stages[0], TG_STAGE_COUNT);
+    for (int i = 0; i < TG_STAGE_COUNT; i++)
+        assert_string_equal(tg_stage_name((tg_stage_t)i), stages[i]);
+    assert_string_equal(tg_stage_name(TG_STAGE_COUNT), "client_hello");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_observed_tls10_only),
+        cmocka_unit_test(test_observed_weak_ciphers),
+        cmocka_unit_test(test_observed_plain_http),
+        cmocka_unit_test(test_observed_unknown_ca_tls13),
+        cmocka_unit_test(test_observed_unknown_ca_tls12),
+        cmocka_unit_test(test_observed_connect_and_close),
+        cmocka_unit_test(test_observed_partial_hello_timeout),
+        cmocka_unit_test(test_observed_good_tls13),
+        cmocka_unit_test(test_r02_timeout_wins_over_eof),
+        cmocka_unit_test(test_r03_needs_silence),
+        cmocka_unit_test(test_r04_not_tls_library_and_raw),
+        cmocka_unit_test(test_r04_raw_needs_no_hello),
+        cmocka_unit_test(test_r05_inappropriate_fallback),
+        cmocka_unit_test(test_r06_protocol_version_by_alert),
+        cmocka_unit_test(test_r07_to_r09_library_decides),
+        cmocka_unit_test(test_r10_unknown_server_name),
+        cmocka_unit_test(test_r11_alpn_mismatch),
+        cmocka_unit_test(test_r12_client_certificate_invalid),
+        cmocka_unit_test(test_r13_every_certificate_alert),
+        cmocka_unit_test(test_r14_r15_malformed_hello),
+        cmocka_unit_test(test_r15_not_for_our_own_cut),
+        cmocka_unit_test(test_r16_internal_error),
+        cmocka_unit_test(test_r17_judged_protocol_version),
+        cmocka_unit_test(test_r18_judged_no_shared_group),
+        cmocka_unit_test(test_r19_client_aborted),
+        cmocka_unit_test(test_r20_other),
+        cmocka_unit_test(test_stage_rows),
+        cmocka_unit_test(test_stage_received_wins_over_sent),
+        cmocka_unit_test(test_versions_outside),
+        cmocka_unit_test(test_groups_outside),
+        cmocka_unit_test(test_names),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
