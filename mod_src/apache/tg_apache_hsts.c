@@ -148,7 +148,7 @@ const char *tg_hsts_cmd_existing(cmd_parms *cmd, void *dcv, const char *arg)
     return NULL;
 }
 
-static const dir_conf_t *dir_conf(ap_conf_vector_t *v)
+static dir_conf_t *dir_conf(ap_conf_vector_t *v)
 {
     return ap_get_module_config(v, &tlsguard_module);
 }
@@ -161,8 +161,9 @@ static int mark_vhost_chosen(request_rec *r)
     return DECLINED;
 }
 
-/* An ErrorDocument redirect starts a new request without post_read_request:
- * what counts is the request the client sent. */
+/* An ErrorDocument redirect is a new request that runs post_read_request
+ * (and is marked) even when the request the client sent failed before its
+ * vhost was chosen: what counts is that first request. */
 static int vhost_chosen(const request_rec *r)
 {
     while (r->prev)
@@ -211,7 +212,7 @@ static action_t *resolve(request_rec *r)
 {
     ap_conf_vector_t *dirs;
     server_rec *s = policy_source(r, &dirs);
-    const dir_conf_t *dc = dir_conf(dirs);
+    dir_conf_t *dc = dir_conf(dirs);
     int keep;
 
     if (!dc || !dc->set || dc->policy.mode == TG_HSTS_OFF)
@@ -219,7 +220,7 @@ static action_t *resolve(request_rec *r)
     keep = dc->existing == EXISTING_KEEP;
     if (dc->policy.mode == TG_HSTS_ON)
         return on_action(s, keep);
-    return (action_t *)&dc->act[keep];
+    return &dc->act[keep];
 }
 
 /* ---- the filter ------------------------------------------------------- */
