@@ -2,7 +2,11 @@
 #include <httpd.h>
 #include <http_config.h>
 
+#include <http_connection.h>
+
 #include "tg_apache_conf.h"
+#include "tg_apache_conn.h"
+#include "tg_apache_rawin.h"
 #include "tg_apache_enforce.h"
 #include "tg_apache_hsts.h"
 #include "tg_mod_ssl_hooks.h"
@@ -14,6 +18,10 @@ static void register_hooks(apr_pool_t *p)
     APR_OPTIONAL_HOOK(ssl, init_server, tg_enforce_init_server, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ssl, pre_handshake, tg_enforce_pre_handshake, NULL, NULL,
                       APR_HOOK_MIDDLE);
+    ap_hook_open_logs(tg_enforce_open_logs, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(tg_enforce_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_pre_close_connection(tg_conn_pre_close, NULL, NULL, APR_HOOK_MIDDLE);
+    tg_rawin_register();
     tg_hsts_register_hooks(p);
 }
 
@@ -25,5 +33,5 @@ AP_DECLARE_MODULE(tlsguard) = {
     tg_conf_merge_srv,       /* server config merger */
     tg_conf_cmds,            /* command table */
     register_hooks,
-    AP_MODULE_FLAG_NONE,
+    AP_MODULE_FLAG_ALWAYS_MERGE, /* every vhost needs its own record (eff, sink) */
 };

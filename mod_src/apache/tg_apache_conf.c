@@ -12,6 +12,7 @@ void *tg_conf_create_srv(apr_pool_t *p, server_rec *s)
     (void)s;
     sc->enabled = TG_UNSET;
     sc->proxy = TG_UNSET;
+    sc->events = TG_UNSET;
     return sc;
 }
 
@@ -29,6 +30,9 @@ void *tg_conf_merge_srv(apr_pool_t *p, void *basev, void *addv)
     sc->ov.ciphers12 = MERGE_PTR(ov.ciphers12);
     sc->ov.suites13 = MERGE_PTR(ov.suites13);
     sc->ov.groups = MERGE_PTR(ov.groups);
+    sc->sink = MERGE_PTR(sink);
+    sc->events = MERGE_INT(events);
+    sc->sample = add->events != TG_UNSET ? add->sample : base->sample;
     return sc;
 }
 
@@ -128,6 +132,40 @@ static const char *set_groups(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+static const char *set_event_log(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *err = tg_sink_parse(cmd->pool, arg, &cmd_conf(cmd)->sink);
+    (void)dc;
+    return err ? apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err) : NULL;
+}
+
+static const char *set_events(cmd_parms *cmd, void *dc, const char *what, const char *n)
+{
+    tg_srv_conf_t *sc = cmd_conf(cmd);
+    char *end;
+    (void)dc;
+    if (strcasecmp(what, "sample") == 0) {
+        long v = n ? strtol(n, &end, 10) : 0;
+        if (!n || *end || v < 1 || v > 1000000)
+            return apr_psprintf(cmd->pool, "%s: sample needs a whole number from 1 to 1000000 "
+                                           "(one successful handshake in N), got \"%s\"",
+                                cmd->cmd->name, n ? n : "");
+        sc->events = TG_EVENTS_SAMPLE;
+        sc->sample = (unsigned)v;
+        return NULL;
+    }
+    if (n)
+        return apr_psprintf(cmd->pool, "%s: \"%s\" takes no number", cmd->cmd->name, what);
+    if (strcasecmp(what, "failures") == 0)
+        sc->events = TG_EVENTS_FAILURES;
+    else if (strcasecmp(what, "all") == 0)
+        sc->events = TG_EVENTS_ALL;
+    else
+        return apr_psprintf(cmd->pool, "%s: unknown value \"%s\" (expected failures, all or "
+                                       "sample N)", cmd->cmd->name, what);
+    return NULL;
+}
+
 const command_rec tg_conf_cmds[] = {
     AP_INIT_FLAG("TLSGuard", set_enabled, NULL, RSRC_CONF,
                  "On|Off: enforce the TLS policy on SSL virtual hosts (default On)"),
@@ -141,6 +179,10 @@ const command_rec tg_conf_cmds[] = {
                   "TLS 1.3 cipher suites, colon-separated"),
     AP_INIT_TAKE1("TLSGuardGroups", set_groups, NULL, RSRC_CONF,
                   "key-exchange groups in preference order, colon-separated"),
+    AP_INIT_TAKE1("TLSGuardEventLog", set_event_log, NULL, RSRC_CONF,
+                  "where handshake events go: /path/file, \"|program\" or syslog[:facility]"),
+    AP_INIT_TAKE12("TLSGuardEvents", set_events, NULL, RSRC_CONF,
+                   "failures (default) | all | sample N: which handshakes become events"),
     AP_INIT_FLAG("TLSGuardProxy", set_proxy, NULL, RSRC_CONF,
                  "On|Off: also enforce on mod_proxy's backend TLS contexts (default Off)"),
     AP_INIT_RAW_ARGS("TLSGuardHSTS", tg_hsts_cmd_policy, NULL, RSRC_CONF | ACCESS_CONF,
@@ -149,5 +191,5 @@ const command_rec tg_conf_cmds[] = {
     AP_INIT_TAKE1("TLSGuardHSTSExisting", tg_hsts_cmd_existing, NULL, RSRC_CONF | ACCESS_CONF,
                   "replace|keep: what to do with a Strict-Transport-Security header set by "
                   "the application (default replace)"),
-    {NULL},
+    {.name = NULL},
 };

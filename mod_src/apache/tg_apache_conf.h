@@ -5,16 +5,23 @@
 #include <httpd.h>
 #include <http_config.h>
 
+#include "tg_apache_sink.h"
 #include "tg_ossl_policy.h"
 #include "tg_policy.h"
 
 #define TG_UNSET (-1)
+
+/* TLSGuardEvents */
+enum { TG_EVENTS_FAILURES = 1, TG_EVENTS_ALL, TG_EVENTS_SAMPLE };
 
 typedef struct tg_srv_conf_t {
     int enabled;                    /* TLSGuard On|Off */
     const tg_profile_t *profile;    /* TLSGuardProfile */
     tg_policy_overrides_t ov;       /* TLSGuardProtocols/Ciphers/CipherSuites/Groups */
     int proxy;                      /* TLSGuardProxy On|Off */
+    tg_sink_t *sink;                /* TLSGuardEventLog */
+    int events;                     /* TLSGuardEvents: TG_EVENTS_* */
+    unsigned sample;                /* TLSGuardEvents sample N: one success in N */
 
     /* Derived at check_config / init_server time. */
     int checked;                    /* policy and resolved are valid */

@@ -8,7 +8,9 @@
 #include <openssl/ssl.h>
 
 #include "tg_apache_conf.h"
+#include "tg_apache_conn.h"
 #include "tg_apache_sni.h"
+#include "tg_ossl_observe.h"
 
 APLOG_USE_MODULE(tlsguard);
 
@@ -158,6 +160,32 @@ int tg_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *
 int tg_enforce_pre_handshake(conn_rec *c, SSL *ssl, int is_proxy)
 {
     if (!is_proxy)
-        tg_sni_watch(c, ssl);
+        tg_conn_start(c, ssl);
     return DECLINED;
+}
+
+int tg_enforce_open_logs(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    (void)plog;
+    (void)ptemp;
+    return tg_sink_open_all(pconf, s);
+}
+
+int tg_enforce_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                           server_rec *s)
+{
+    int wanted = 0;
+    (void)pconf;
+    (void)plog;
+    (void)ptemp;
+    for (server_rec *v = s; v; v = v->next)
+        wanted |= tg_conf_srv(v)->sink != NULL;
+    if (wanted && tg_ossl_observe_init() != 0) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     "TLSGUARD-032: OpenSSL refused a connection data slot: cannot observe "
+                     "handshakes for TLSGuardEventLog");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    tg_conn_set_events_wanted(wanted);
+    return OK;
 }

@@ -20,12 +20,6 @@
 #define TG_MAX_SNI 255 /* RFC 1035 name length limit */
 
 typedef struct {
-    conn_rec *c;
-    server_rec *server; /* whose policy governs the connection */
-    unsigned hellos;    /* ClientHellos seen */
-} tg_sni_conn_t;
-
-typedef struct {
     const char *name;
     server_rec *found;
 } vhost_search_t;
@@ -104,33 +98,14 @@ static server_rec *policy_server(conn_rec *c, const uint8_t *msg, size_t len)
     return target ? target : c->base_server;
 }
 
-static void on_first_hello(tg_sni_conn_t *st, SSL *ssl, const uint8_t *msg, size_t len)
+server_rec *tg_sni_on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, size_t len)
 {
     tg_ossl_effective_t restore;
-    st->server = policy_server(st->c, msg, len);
-    if (st->server == st->c->base_server)
-        return;
-    const tg_ossl_effective_t *eff = settings_for(st->c->base_server, st->server, &restore);
-    if (eff)
-        tg_ossl_policy_apply_ssl(ssl, eff);
-}
-
-static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
-                   SSL *ssl, void *arg)
-{
-    tg_sni_conn_t *st = arg;
-    const uint8_t *msg = buf;
-    (void)version;
-    if (write_p || content_type != SSL3_RT_HANDSHAKE || len < 4 || msg[0] != SSL3_MT_CLIENT_HELLO)
-        return;
-    if (st->hellos++ == 0) /* a second one is a TLS 1.3 retry or a renegotiation */
-        on_first_hello(st, ssl, msg, len);
-}
-
-void tg_sni_watch(conn_rec *c, SSL *ssl)
-{
-    tg_sni_conn_t *st = apr_pcalloc(c->pool, sizeof(*st));
-    st->c = c;
-    SSL_set_msg_callback(ssl, msg_cb);
-    SSL_set_msg_callback_arg(ssl, st);
+    server_rec *server = policy_server(c, msg, len);
+    if (server != c->base_server) {
+        const tg_ossl_effective_t *eff = settings_for(c->base_server, server, &restore);
+        if (eff)
+            tg_ossl_policy_apply_ssl(ssl, eff);
+    }
+    return server;
 }

@@ -5,10 +5,12 @@
 #include <httpd.h>
 #include <openssl/ssl.h>
 
-/* Watch the connection's ClientHello and, when its server name selects another
- * name-based vhost, give the connection that vhost's versions, groups and
- * cipher order (mod_ssl switches only the SSL_CTX; see docs/enforcement.md). */
-void tg_sni_watch(conn_rec *c, SSL *ssl);
+/* Called with the connection's first ClientHello (before OpenSSL processes
+ * it): when its server name selects another name-based vhost, give the
+ * connection that vhost's versions, groups and cipher order (mod_ssl switches
+ * only the SSL_CTX; see docs/enforcement.md). Returns the vhost whose policy
+ * governs the connection. */
+server_rec *tg_sni_on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, size_t len);
 
 /* The vhost mod_ssl will select for `name` on connection c, NULL if none. */
 server_rec *tg_sni_find_vhost(conn_rec *c, const char *name);

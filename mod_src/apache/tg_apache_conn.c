@@ -1,0 +1,130 @@
+/* Per-connection life cycle. In pre_handshake we attach a record to the
+ * connection and let OpenSSL's callbacks and a raw input filter fill it while
+ * the handshake runs; at pre_close_connection (after mod_ssl has freed the SSL
+ * of a failed handshake) the record becomes one event line. */
+#include "tg_apache_conn.h"
+
+#include <apr_atomic.h>
+#include <apr_strings.h>
+#include <http_config.h>
+#include <http_connection.h>
+
+#include "tg_apache_conf.h"
+#include "tg_apache_rawin.h"
+#include "tg_apache_sni.h"
+#include "tg_event.h"
+#include "tg_ossl_digest.h"
+#include "tg_ossl_observe.h"
+#include "tg_version.h"
+
+typedef struct tg_conn_t {
+    conn_rec *c;
+    server_rec *server;   /* whose policy governs the connection */
+    unsigned hellos;      /* ClientHellos seen */
+    int observing;        /* an event may be written */
+    tg_observation_t obs;
+    tg_ossl_observer_t observer;
+} tg_conn_t;
+
+static int events_wanted;
+static apr_uint32_t successes; /* for TLSGuardEvents sample N, per process */
+
+void tg_conn_set_events_wanted(int wanted)
+{
+    events_wanted = wanted;
+}
+
+static void *pool_alloc(void *baton, size_t size)
+{
+    return apr_palloc(baton, size);
+}
+
+static int64_t now_us(void)
+{
+    return (int64_t)apr_time_now();
+}
+
+static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
+                   SSL *ssl, void *arg)
+{
+    tg_conn_t *st = arg;
+    const uint8_t *msg = buf;
+    if (st->observing)
+        tg_ossl_observe_msg(&st->observer, write_p, version, content_type, buf, len, ssl);
+    if (write_p || content_type != SSL3_RT_HANDSHAKE || len < 4 || msg[0] != SSL3_MT_CLIENT_HELLO)
+        return;
+    if (st->hellos++ == 0) /* a second one is a TLS 1.3 retry or a renegotiation */
+        st->server = tg_sni_on_client_hello(st->c, ssl, msg, len);
+}
+
+static void note_addresses(tg_observation_t *obs, conn_rec *c)
+{
+    apr_cpystrn(obs->src_ip, c->client_ip ? c->client_ip : "", sizeof(obs->src_ip));
+    apr_cpystrn(obs->dst_ip, c->local_ip ? c->local_ip : "", sizeof(obs->dst_ip));
+    obs->src_port = c->client_addr ? c->client_addr->port : 0;
+    obs->dst_port = c->local_addr ? c->local_addr->port : 0;
+}
+
+void tg_conn_start(conn_rec *c, SSL *ssl)
+{
+    tg_conn_t *st = apr_pcalloc(c->pool, sizeof(*st));
+    st->c = c;
+    st->server = c->base_server;
+    ap_set_module_config(c->conn_config, &tlsguard_module, st);
+    if (events_wanted) {
+        tg_observation_init(&st->obs);
+        st->obs.start_us = now_us();
+        note_addresses(&st->obs, c);
+        st->observer.obs = &st->obs;
+        st->observer.alloc = pool_alloc;
+        st->observer.baton = c->pool;
+        st->observer.now_us = now_us;
+        st->observing = tg_ossl_observe_start(ssl, &st->observer) == 0;
+        if (st->observing)
+            tg_rawin_add(c, &st->obs);
+    }
+    SSL_set_msg_callback(ssl, msg_cb);
+    SSL_set_msg_callback_arg(ssl, st);
+}
+
+/* Failures always; successes as TLSGuardEvents says. */
+static int wanted(const tg_srv_conf_t *sc, const tg_observation_t *obs)
+{
+    if (!obs->handshake_done)
+        return 1;
+    if (sc->events == TG_EVENTS_ALL)
+        return 1;
+    if (sc->events == TG_EVENTS_SAMPLE && sc->sample > 0)
+        return apr_atomic_inc32(&successes) % sc->sample == 0;
+    return 0;
+}
+
+int tg_conn_pre_close(conn_rec *c)
+{
+    tg_conn_t *st = ap_get_module_config(c->conn_config, &tlsguard_module);
+    char line[TG_EVENT_LINE_MAX];
+
+    if (!st || !st->observing)
+        return DECLINED;
+    st->observing = 0; /* one event per connection */
+    tg_ossl_observe_finish(&st->observer, NULL);
+    tg_srv_conf_t *sc = tg_conf_srv(st->server);
+    if (!sc->sink || !wanted(sc, &st->obs))
+        return DECLINED;
+
+    int guarded = sc->eff.set && sc->eff.guarded;
+    st->obs.end_us = now_us();
+    st->obs.vhost = st->server->server_hostname;
+    st->obs.policy = guarded ? sc->policy.profile->name : NULL;
+    tg_event_ctx_t ctx = {
+        .md5 = tg_ossl_md5,
+        .sha256 = tg_ossl_sha256,
+        .mode = guarded ? "enforce" : "off",
+        .version = TG_VERSION,
+        .policy = guarded ? &sc->policy : NULL,
+    };
+    size_t len = tg_event_build(&st->obs, &ctx, line, sizeof(line));
+    if (len > 0)
+        tg_sink_write(sc->sink, st->server, line, len);
+    return DECLINED;
+}

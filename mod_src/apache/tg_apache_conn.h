@@ -1,0 +1,17 @@
+/* Per-connection life cycle: observe the handshake, emit its event. */
+#ifndef TG_APACHE_CONN_H
+#define TG_APACHE_CONN_H
+
+#include <httpd.h>
+#include <openssl/ssl.h>
+
+/* mod_ssl's pre_handshake, inbound connections: install the observers. */
+void tg_conn_start(conn_rec *c, SSL *ssl);
+
+/* pre_close_connection: classify and write the event (the SSL may be gone). */
+int tg_conn_pre_close(conn_rec *c);
+
+/* post_config: whether any vhost writes events (else nothing is observed). */
+void tg_conn_set_events_wanted(int wanted);
+
+#endif

@@ -1,0 +1,19 @@
+/* A raw byte observer below mod_ssl: bytes, first bytes, timeouts, EOF. */
+#ifndef TG_APACHE_RAWIN_H
+#define TG_APACHE_RAWIN_H
+
+#include <httpd.h>
+
+#include "tg_observation.h"
+
+/* Between mod_ssl (CONNECTION + 5) and mod_reqtimeout (CONNECTION + 8): sees the
+ * TLS bytes mod_ssl reads and the APR_TIMEUP mod_reqtimeout returns. */
+#define TG_RAWIN_FTYPE (AP_FTYPE_CONNECTION + 6)
+
+void tg_rawin_register(void);
+
+/* Watch the connection's input until the handshake is over (obs->done_us set
+ * or handshake_done): the filter removes itself then. */
+void tg_rawin_add(conn_rec *c, tg_observation_t *obs);
+
+#endif

@@ -1,0 +1,154 @@
+/* Event sinks: an O_APPEND file, an httpd piped log, or syslog. Each event is
+ * one line of at most 4096 bytes written with one write(), which POSIX makes
+ * atomic for pipes (PIPE_BUF) and for O_APPEND files: lines from many
+ * children never interleave. */
+#include "tg_apache_sink.h"
+
+#include <apr_atomic.h>
+#include <apr_hash.h>
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <http_config.h>
+#include <http_log.h>
+#include <syslog.h>
+
+#include "tg_apache_conf.h"
+
+APLOG_USE_MODULE(tlsguard);
+
+#define REPORT_INTERVAL apr_time_from_sec(60)
+#define PIPE_TIMEOUT apr_time_from_msec(100) /* a stuck reader costs a worker this much */
+
+static const struct {
+    const char *name;
+    int facility;
+} facilities[] = {
+    {"auth", LOG_AUTH},     {"authpriv", LOG_AUTHPRIV}, {"daemon", LOG_DAEMON},
+    {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1},     {"local2", LOG_LOCAL2},
+    {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},     {"local5", LOG_LOCAL5},
+    {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},     {"user", LOG_USER},
+};
+
+static const char *parse_syslog(apr_pool_t *p, const char *arg, tg_sink_t *sink)
+{
+    const char *name = arg[6] == ':' ? arg + 7 : "local0";
+    if (arg[6] != '\0' && arg[6] != ':')
+        return apr_psprintf(p, "unknown sink \"%s\" (expected a file path, \"|program\" "
+                               "or syslog[:facility])", arg);
+    for (size_t i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++) {
+        if (strcasecmp(name, facilities[i].name) == 0) {
+            sink->kind = TG_SINK_SYSLOG;
+            sink->facility = facilities[i].facility;
+            return NULL;
+        }
+    }
+    return apr_psprintf(p, "unknown syslog facility \"%s\" (expected daemon, user, auth, "
+                           "authpriv or local0..local7)", name);
+}
+
+const char *tg_sink_parse(apr_pool_t *p, const char *arg, tg_sink_t **out)
+{
+    tg_sink_t *sink = apr_pcalloc(p, sizeof(*sink));
+    const char *err = NULL;
+    sink->spec = arg;
+    if (arg[0] == '\0') {
+        err = "needs a file path, \"|program\" or syslog[:facility]";
+    } else if (arg[0] == '|') {
+        const char *cmd = arg + 1;
+        while (apr_isspace(*cmd))
+            cmd++;
+        if (*cmd == '\0')
+            err = "\"|\" must be followed by a program";
+        sink->kind = TG_SINK_PIPE;
+        sink->target = cmd;
+    } else if (strncasecmp(arg, "syslog", 6) == 0) {
+        err = parse_syslog(p, arg, sink);
+    } else {
+        sink->kind = TG_SINK_FILE;
+        sink->target = ap_server_root_relative(p, arg);
+        if (!sink->target)
+            err = apr_psprintf(p, "invalid file path \"%s\"", arg);
+    }
+    *out = sink;
+    return err;
+}
+
+static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
+{
+    apr_status_t rv = APR_SUCCESS;
+    if (sink->kind == TG_SINK_FILE) {
+        rv = apr_file_open(&sink->fd, sink->target,
+                           APR_FOPEN_WRITE | APR_FOPEN_APPEND | APR_FOPEN_CREATE
+                               | APR_FOPEN_LARGEFILE,
+                           APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD, p);
+    } else if (sink->kind == TG_SINK_PIPE) {
+        piped_log *pl = ap_open_piped_log(p, sink->target);
+        if (!pl)
+            return APR_EGENERAL;
+        sink->fd = ap_piped_log_write_fd(pl);
+        rv = apr_file_pipe_timeout_set(sink->fd, PIPE_TIMEOUT);
+    }
+    if (rv != APR_SUCCESS)
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     "TLSGUARD-031: TLSGuardEventLog %s: cannot open \"%s\"", sink->spec,
+                     sink->target);
+    return rv;
+}
+
+int tg_sink_open_all(apr_pool_t *pconf, server_rec *s)
+{
+    apr_hash_t *opened = apr_hash_make(pconf);
+    for (server_rec *v = s; v; v = v->next) {
+        tg_srv_conf_t *sc = tg_conf_srv(v);
+        if (!sc->sink)
+            continue;
+        tg_sink_t *same = apr_hash_get(opened, sc->sink->spec, APR_HASH_KEY_STRING);
+        if (same) {
+            sc->sink = same;
+            continue;
+        }
+        if (open_one(pconf, v, sc->sink) != APR_SUCCESS)
+            return HTTP_INTERNAL_SERVER_ERROR;
+        apr_hash_set(opened, sc->sink->spec, APR_HASH_KEY_STRING, sc->sink);
+    }
+    return OK;
+}
+
+/* At most one error-log line a minute per sink and process; nothing is lost
+ * silently: the line counts every failed write since the previous one. */
+static void report_errors(tg_sink_t *sink, server_rec *s)
+{
+    apr_time_t now = apr_time_now();
+    if (sink->last_report && now - sink->last_report < REPORT_INTERVAL)
+        return;
+    apr_uint32_t n = apr_atomic_xchg32(&sink->errors, 0);
+    sink->last_report = now;
+    ap_log_error(APLOG_MARK, APLOG_ERR, sink->last_errno, s,
+                 "TLSGUARD-030: TLSGuardEventLog %s: %u event(s) could not be written "
+                 "since the last report",
+                 sink->spec, n);
+}
+
+void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t len)
+{
+    apr_size_t n = len;
+    apr_status_t rv = APR_SUCCESS;
+    if (sink->kind == TG_SINK_SYSLOG) {
+        /* without the newline; no openlog(): httpd's ErrorLog may own the ident */
+        syslog(sink->facility | LOG_NOTICE, "%.*s", (int)(len && line[len - 1] == '\n' ? len - 1 : len),
+               line);
+    } else if (!sink->fd) {
+        rv = APR_EBADF;
+    } else {
+        rv = apr_file_write(sink->fd, line, &n);
+        if (rv == APR_SUCCESS && n != len)
+            rv = APR_EINCOMPLETE;
+    }
+    if (rv == APR_SUCCESS) {
+        apr_atomic_inc32(&sink->written);
+        return;
+    }
+    sink->last_errno = rv;
+    apr_atomic_inc32(&sink->errors);
+    report_errors(sink, s);
+}
