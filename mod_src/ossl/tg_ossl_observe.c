@@ -282,8 +282,6 @@ void tg_ossl_observe_finish(tg_ossl_observer_t *o, SSL *ssl)
     if (!o)
         return;
     if (ssl && ex_index >= 0 && SSL_get_ex_data(ssl, ex_index) == o) {
-        if (!o->stopped && o->obs->handshake_done && o->obs->version == 0)
-            read_negotiated(o->obs, ssl);
         if (SSL_get_info_callback(ssl) == info_cb)
             SSL_set_info_callback(ssl, o->prev_info);
         SSL_set_ex_data(ssl, ex_index, NULL);

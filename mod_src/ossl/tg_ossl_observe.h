@@ -70,10 +70,14 @@ void tg_ossl_observe_msg_cb(int write_p, int version, int content_type, const vo
                             size_t len, SSL *ssl, void *arg);
 
 /* Stop observing: later callbacks leave the record alone. With ssl (NULL when
- * the host already freed it), remove the observer's info callback (restoring
- * the one found at start) and its link, and read the negotiated values if the
- * handshake completed and they were not read yet. The record is final after
- * this call. Calling it twice is harmless. */
+ * the host already freed it), also remove the observer's info callback
+ * (restoring the one found at start) and its link. The negotiated values were
+ * read at SSL_CB_HANDSHAKE_DONE, while the SSL was certainly alive (those of
+ * the first handshake: a renegotiation does not replace them). The record is
+ * final after this call. Calling it twice is harmless.
+ *
+ * done_us stays 0 when the handshake neither completed nor failed inside the
+ * library (the peer went silent, the host gave up): the host's end_us tells. */
 void tg_ossl_observe_finish(tg_ossl_observer_t *o, SSL *ssl);
 
 /* ---- OpenSSL error codes -> tg_tls_error_t -------------------------------- */
