@@ -272,24 +272,60 @@ static int name_value(tg_json_t *j, const char *name, uint16_t code)
 }
 
 /*
+ * A member whose value is an object or array. Groups are dropped whole when
+ * nothing fitted inside them, and atomic ones (small records such as an
+ * alert) also when any part of them was refused, so no half record is left.
+ */
+typedef struct group_t {
+    tg_json_mark_t mark;
+    size_t inner;  /* len right after the opening bracket */
+    bool array;
+    bool atomic;
+} group_t;
+
+static void group_begin(tg_json_t *j, group_t *g, const char *key, bool array,
+                        bool atomic)
+{
+    g->mark = tg_json_mark(j);
+    g->array = array;
+    g->atomic = atomic;
+    tg_json_key(j, key);
+    if (array)
+        tg_json_begin_array(j);
+    else
+        tg_json_begin_object(j);
+    g->inner = j->len;
+}
+
+static void group_end(tg_json_t *j, const group_t *g)
+{
+    if (g->array)
+        tg_json_end_array(j);
+    else
+        tg_json_end_object(j);
+    if (j->len <= g->inner + 1 ||
+        (g->atomic && tg_json_refused_since(j, &g->mark)))
+        tg_json_rollback(j, &g->mark);
+}
+
+/*
  * Opens key:[ with its elements capped to `budget` bytes from here on, while
  * `tail` bytes stay free for what follows. list_end() restores the tail.
  */
-static void list_begin(tg_json_t *j, const char *key, size_t budget,
-                       size_t tail)
+static void list_begin(tg_json_t *j, group_t *g, const char *key,
+                       size_t budget, size_t tail)
 {
     size_t fixed = j->len + j->depth + 1 + budget, reserve = tail;
 
     if (j->cap > fixed && j->cap - fixed > tail)
         reserve = j->cap - fixed;
     tg_json_set_reserve(j, reserve);
-    tg_json_key(j, key);
-    tg_json_begin_array(j);
+    group_begin(j, g, key, true, false);
 }
 
-static void list_end(tg_json_t *j, size_t tail)
+static void list_end(tg_json_t *j, const group_t *g, size_t tail)
 {
-    tg_json_end_array(j);
+    group_end(j, g);
     tg_json_set_reserve(j, tail);
 }
 
@@ -298,15 +334,16 @@ static void u16_names(tg_json_t *j, const char *key, tg_view_t v, name_fn *fn,
                       size_t budget, size_t tail)
 {
     size_t n = tg_u16_count(v);
+    group_t g;
 
-    list_begin(j, key, budget, tail);
+    list_begin(j, &g, key, budget, tail);
     for (size_t i = 0; i < n; i++) {
         uint16_t c = tg_u16_at(v, i);
 
         if (!tg_is_grease(c) && name_value(j, fn(c), c) != TG_JSON_OK)
             break;
     }
-    list_end(j, tail);
+    list_end(j, &g, tail);
 }
 
 /* ---- header: @timestamp, ecs, event, observer, endpoints, error ---------------------- */
@@ -314,9 +351,9 @@ static void u16_names(tg_json_t *j, const char *key, tg_view_t v, name_fn *fn,
 static void put_event(tg_json_t *j, const tg_event_t *ev)
 {
     const tg_observation_t *o = ev->obs;
+    group_t g;
 
-    tg_json_key(j, "event");
-    tg_json_begin_object(j);
+    group_begin(j, &g, "event", false, true);
     tg_json_field_str(j, "kind", "event");
     tg_json_key(j, "category");
     tg_json_begin_array(j);
@@ -332,21 +369,21 @@ static void put_event(tg_json_t *j, const tg_event_t *ev)
     tg_json_field_str(j, "dataset", "tlsguard.handshake");
     if (o->start_us > 0 && o->end_us >= o->start_us)
         tg_json_field_int(j, "duration", (o->end_us - o->start_us) * 1000);
-    tg_json_end_object(j);
+    group_end(j, &g);
 }
 
 static void put_endpoint(tg_json_t *j, const char *key, const char *ip,
                          uint16_t port)
 {
     size_t n = bounded_len(ip, TG_OBS_IP_MAX);
+    group_t g;
 
     if (n == 0)
         return;
-    tg_json_key(j, key);
-    tg_json_begin_object(j);
+    group_begin(j, &g, key, false, true);
     tg_json_field_string(j, "ip", ip, n);
     tg_json_field_uint(j, "port", port);
-    tg_json_end_object(j);
+    group_end(j, &g);
 }
 
 static void put_error(tg_json_t *j, const tg_observation_t *o)
@@ -355,11 +392,11 @@ static void put_error(tg_json_t *j, const tg_observation_t *o)
     char code[2 * sizeof(unsigned long) + 1];
     unsigned long e = o->lib_error;
     size_t k = sizeof code - 1;
+    group_t g;
 
     if (n == 0 && e == 0)
         return;
-    tg_json_key(j, "error");
-    tg_json_begin_object(j);
+    group_begin(j, &g, "error", false, false);
     if (n > 0)
         tg_json_field_string(j, "message", o->lib_error_text, n);
     if (e != 0) {
@@ -371,7 +408,7 @@ static void put_error(tg_json_t *j, const tg_observation_t *o)
         } while (e != 0 || k > sizeof code - 9);
         tg_json_field_str(j, "code", code + k);
     }
-    tg_json_end_object(j);
+    group_end(j, &g);
 }
 
 static void put_header(tg_json_t *j, const tg_event_t *ev,
@@ -380,18 +417,18 @@ static void put_header(tg_json_t *j, const tg_event_t *ev,
     const tg_observation_t *o = ev->obs;
     char ts[TG_EVENT_TIME_SIZE];
 
+    group_t g;
+
     tg_event_format_time(o->end_us, ts);
     tg_json_field_str(j, "@timestamp", ts);
-    tg_json_key(j, "ecs");
-    tg_json_begin_object(j);
+    group_begin(j, &g, "ecs", false, true);
     tg_json_field_str(j, "version", TG_EVENT_ECS_VERSION);
-    tg_json_end_object(j);
+    group_end(j, &g);
     put_event(j, ev);
-    tg_json_key(j, "observer");
-    tg_json_begin_object(j);
+    group_begin(j, &g, "observer", false, false);
     tg_json_field_str(j, "product", "mod_tlsguard");
     field_text(j, "version", ctx->version, HOST_TEXT_MAX);
-    tg_json_end_object(j);
+    group_end(j, &g);
     put_endpoint(j, "source", o->src_ip, o->src_port);
     put_endpoint(j, "destination", o->dst_ip, o->dst_port);
     put_error(j, o);
@@ -403,20 +440,20 @@ static void put_tls_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
                            size_t tail)
 {
     const tg_hello_t *h = &ev->hello;
+    group_t g;
 
     if (!ev->has_hello)
         return;
-    tg_json_key(j, "client");
-    tg_json_begin_object(j);
+    group_begin(j, &g, "client", false, false);
     if (h->has_sni)
         tg_json_field_string(j, "server_name", (const char *)h->sni.p,
                              h->sni.len);
     if (fp->ja3[0])
         tg_json_field_str(j, "ja3", fp->ja3);
-    if (h->ciphers.len > 0)
+    if (ev->hello_err == TG_HELLO_OK && h->ciphers.len > 0)
         u16_names(j, "supported_ciphers", h->ciphers, tg_names_cipher_iana,
                   BUDGET_CIPHERS, tail);
-    tg_json_end_object(j);
+    group_end(j, &g);
 }
 
 static void put_tls(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
@@ -424,9 +461,9 @@ static void put_tls(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
 {
     const tg_observation_t *o = ev->obs;
     const char *ecs = o->version ? tg_names_version_ecs(o->version) : NULL;
+    group_t g;
 
-    tg_json_key(j, "tls");
-    tg_json_begin_object(j);
+    group_begin(j, &g, "tls", false, false);
     tg_json_field_bool(j, "established", ev->verdict.success);
     if (ecs) {
         tg_json_field_str(j, "version", ecs);
@@ -444,7 +481,7 @@ static void put_tls(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
                              o->alpn_len < TG_OBS_TEXT_MAX ? o->alpn_len
                                                            : TG_OBS_TEXT_MAX);
     put_tls_client(j, ev, fp, tail);
-    tg_json_end_object(j);
+    group_end(j, &g);
 }
 
 /* ---- tlsguard ---------------------------------------------------------------------------- */
@@ -452,18 +489,18 @@ static void put_tls(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
 static void put_alert(tg_json_t *j, const char *key, const tg_obs_alert_t *a)
 {
     const char *level = tg_names_alert_level(a->level);
+    group_t g;
 
     if (!a->seen)
         return;
-    tg_json_key(j, key);
-    tg_json_begin_object(j);
+    group_begin(j, &g, key, false, true);
     if (level)
         tg_json_field_str(j, "level", level);
     else
         tg_json_field_uint(j, "level", a->level);
     tg_json_field_uint(j, "code", a->desc);
     field_name(j, "name", tg_names_alert(a->desc), a->desc);
-    tg_json_end_object(j);
+    group_end(j, &g);
 }
 
 static void put_message(tg_json_t *j, const char *key, int type)
@@ -475,19 +512,19 @@ static void put_message(tg_json_t *j, const char *key, int type)
 
 static void put_progress(tg_json_t *j, const tg_observation_t *o)
 {
+    group_t g;
+
     if (o->alert_sent.seen || o->alert_received.seen) {
-        tg_json_key(j, "alert");
-        tg_json_begin_object(j);
+        group_begin(j, &g, "alert", false, false);
         put_alert(j, "sent", &o->alert_sent);
         put_alert(j, "received", &o->alert_received);
-        tg_json_end_object(j);
+        group_end(j, &g);
     }
     if (o->last_msg_in >= 0 || o->last_msg_out >= 0) {
-        tg_json_key(j, "last_message");
-        tg_json_begin_object(j);
+        group_begin(j, &g, "last_message", false, false);
         put_message(j, "received", o->last_msg_in);
         put_message(j, "sent", o->last_msg_out);
-        tg_json_end_object(j);
+        group_end(j, &g);
     }
 }
 
@@ -530,8 +567,9 @@ static void put_head(tg_json_t *j, const tg_event_t *ev,
 static void alpn_names(tg_json_t *j, tg_view_t v, size_t tail)
 {
     size_t i = 0;
+    group_t g;
 
-    list_begin(j, "alpn", BUDGET_ALPN, tail);
+    list_begin(j, &g, "alpn", BUDGET_ALPN, tail);
     while (i < v.len) {
         size_t n = v.p[i++];
 
@@ -540,19 +578,21 @@ static void alpn_names(tg_json_t *j, tg_view_t v, size_t tail)
             break;
         i += n;
     }
-    list_end(j, tail);
+    list_end(j, &g, tail);
 }
 
 static void key_share_names(tg_json_t *j, const tg_hello_t *h, size_t tail)
 {
-    list_begin(j, "key_share_groups", BUDGET_KEY_SHARES, tail);
-    for (size_t i = 0; i < h->key_share_n; i++) {
-        uint16_t g = h->key_share_groups[i];
+    group_t g;
 
-        if (!tg_is_grease(g) && name_value(j, tg_names_group(g), g) != TG_JSON_OK)
+    list_begin(j, &g, "key_share_groups", BUDGET_KEY_SHARES, tail);
+    for (size_t i = 0; i < h->key_share_n; i++) {
+        uint16_t c = h->key_share_groups[i];
+
+        if (!tg_is_grease(c) && name_value(j, tg_names_group(c), c) != TG_JSON_OK)
             break;
     }
-    list_end(j, tail);
+    list_end(j, &g, tail);
 }
 
 /* Extension types in wire order; the block is walked past the stored 64. */
@@ -562,9 +602,10 @@ static void extension_names(tg_json_t *j, const tg_hello_t *h, size_t tail)
     tg_view_t body;
     uint16_t t;
     size_t i = 0;
+    group_t g;
 
     tg_hello_ext_first(h, &it);
-    list_begin(j, "extensions", BUDGET_EXTENSIONS, tail);
+    list_begin(j, &g, "extensions", BUDGET_EXTENSIONS, tail);
     for (;;) {
         if (!h->ext_overflow) {
             if (i >= h->ext_n)
@@ -576,7 +617,7 @@ static void extension_names(tg_json_t *j, const tg_hello_t *h, size_t tail)
         if (!tg_is_grease(t) && name_value(j, tg_names_ext(t), t) != TG_JSON_OK)
             break;
     }
-    list_end(j, tail);
+    list_end(j, &g, tail);
 }
 
 static void put_lists(tg_json_t *j, const tg_hello_t *h, size_t tail)
@@ -616,11 +657,11 @@ static void put_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
                        size_t tail)
 {
     const tg_hello_t *h = &ev->hello;
+    group_t g;
 
     if (!ev->has_hello)
         return;
-    tg_json_key(j, "client");
-    tg_json_begin_object(j);
+    group_begin(j, &g, "client", false, false);
     if (ev->hello_err != TG_HELLO_OK)
         tg_json_field_str(j, "hello_error", tg_hello_err_name(ev->hello_err));
     if (h->legacy_version)
@@ -628,11 +669,12 @@ static void put_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
                    h->legacy_version);
     if (fp->ja4[0])
         tg_json_field_str(j, "ja4", fp->ja4);
-    put_lists(j, h, tail);
+    if (ev->hello_err == TG_HELLO_OK) /* no half-parsed lists */
+        put_lists(j, h, tail);
     field_budget(j, "ja3_string", fp->ja3_string, fp->ja3_len,
                  BUDGET_JA3_STRING, tail);
     field_budget(j, "ja4_r", fp->ja4_r, fp->ja4_r_len, BUDGET_JA4_R, tail);
-    tg_json_end_object(j);
+    group_end(j, &g);
 }
 
 /* ---- the line ------------------------------------------------------------------------------ */
@@ -664,8 +706,9 @@ size_t tg_event_encode(const tg_event_t *ev, const tg_event_ctx_t *ctx,
         return 0;
     fingerprint(ev, ctx, work, work_size, &fp);
     tg_json_init(&j, line, cap);
-    tg_json_set_reserve(&j, head_tail(ev, ctx));
+    tg_json_set_reserve(&j, 1);
     tg_json_begin_object(&j);
+    tg_json_set_reserve(&j, head_tail(ev, ctx));
     put_header(&j, ev, ctx);
     put_tls(&j, ev, &fp, head_tail(ev, ctx));
     tg_json_set_reserve(&j, TRUNC_TAIL);
