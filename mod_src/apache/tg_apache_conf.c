@@ -12,6 +12,7 @@ void *tg_conf_create_srv(apr_pool_t *p, server_rec *s)
     (void)s;
     sc->enabled = TG_UNSET;
     sc->proxy = TG_UNSET;
+    sc->strict_sni = TG_UNSET;
     sc->events = TG_UNSET;
     return sc;
 }
@@ -25,6 +26,7 @@ void *tg_conf_merge_srv(apr_pool_t *p, void *basev, void *addv)
     tg_srv_conf_t *sc = apr_pcalloc(p, sizeof(*sc));
     sc->enabled = MERGE_INT(enabled);
     sc->proxy = MERGE_INT(proxy);
+    sc->strict_sni = MERGE_INT(strict_sni);
     sc->profile = MERGE_PTR(profile);
     sc->ov.protocols = MERGE_PTR(ov.protocols);
     sc->ov.ciphers12 = MERGE_PTR(ov.ciphers12);
@@ -80,6 +82,13 @@ static const char *set_proxy(cmd_parms *cmd, void *dc, int on)
 {
     (void)dc;
     cmd_conf(cmd)->proxy = on;
+    return NULL;
+}
+
+static const char *set_strict_sni(cmd_parms *cmd, void *dc, int on)
+{
+    (void)dc;
+    cmd_conf(cmd)->strict_sni = on;
     return NULL;
 }
 
@@ -179,6 +188,8 @@ const command_rec tg_conf_cmds[] = {
                   "TLS 1.3 cipher suites, colon-separated"),
     AP_INIT_TAKE1("TLSGuardGroups", set_groups, NULL, RSRC_CONF,
                   "key-exchange groups in preference order, colon-separated"),
+    AP_INIT_FLAG("TLSGuardStrictSNI", set_strict_sni, NULL, RSRC_CONF,
+                 "On|Off: refuse handshakes whose server name no vhost claims (default Off)"),
     AP_INIT_TAKE1("TLSGuardEventLog", set_event_log, NULL, RSRC_CONF,
                   "where handshake events go: /path/file, \"|program\" or syslog[:facility]"),
     AP_INIT_TAKE12("TLSGuardEvents", set_events, NULL, RSRC_CONF,

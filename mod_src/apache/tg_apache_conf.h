@@ -19,6 +19,7 @@ typedef struct tg_srv_conf_t {
     const tg_profile_t *profile;    /* TLSGuardProfile */
     tg_policy_overrides_t ov;       /* TLSGuardProtocols/Ciphers/CipherSuites/Groups */
     int proxy;                      /* TLSGuardProxy On|Off */
+    int strict_sni;                 /* TLSGuardStrictSNI On|Off */
     tg_sink_t *sink;                /* TLSGuardEventLog */
     int events;                     /* TLSGuardEvents: TG_EVENTS_* */
     unsigned sample;                /* TLSGuardEvents sample N: one success in N */

@@ -153,6 +153,8 @@ int tg_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *
                      vhost_label(p, s, is_proxy), sc->policy.profile->name, err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    if (!is_proxy && sc->strict_sni == 1)
+        SSL_CTX_set_tlsext_servername_callback(ctx, tg_sni_strict_cb);
     log_enforced(p, s, is_proxy, ctx, sc, eff);
     return DECLINED;
 }

@@ -109,3 +109,22 @@ server_rec *tg_sni_on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, si
     }
     return server;
 }
+
+/* Replaces mod_ssl's servername callback on guarded contexts with
+ * TLSGuardStrictSNI On. With OpenSSL >= 1.1.1 mod_ssl switches vhosts in its
+ * client-hello callback and its servername callback only logs at debug level
+ * and acknowledges a known name; this one does the same acknowledgement and
+ * ends the handshake with a fatal unrecognized_name alert (RFC 6066 §3) when
+ * no vhost on the address claims the name. */
+int tg_sni_strict_cb(SSL *ssl, int *al, void *arg)
+{
+    conn_rec *c = SSL_get_app_data(ssl); /* mod_ssl's convention */
+    const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+    (void)arg;
+    if (!c || !name)
+        return SSL_TLSEXT_ERR_NOACK; /* no name: mod_ssl's own rules apply */
+    if (tg_sni_find_vhost(c, name))
+        return SSL_TLSEXT_ERR_OK;
+    *al = SSL_AD_UNRECOGNIZED_NAME;
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
+}

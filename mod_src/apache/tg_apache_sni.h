@@ -15,4 +15,7 @@ server_rec *tg_sni_on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, si
 /* The vhost mod_ssl will select for `name` on connection c, NULL if none. */
 server_rec *tg_sni_find_vhost(conn_rec *c, const char *name);
 
+/* OpenSSL servername callback for TLSGuardStrictSNI On. */
+int tg_sni_strict_cb(SSL *ssl, int *al, void *arg);
+
 #endif

@@ -201,21 +201,29 @@ static void take_error(tg_ossl_observer_t *o)
     mark_end(o);
 }
 
+/* The protocol the server chose by ALPN, also when the handshake then fails:
+ * a client that rejects the choice is an ALPN mismatch. */
+static void read_alpn(tg_observation_t *obs, const SSL *ssl)
+{
+    const unsigned char *alpn = NULL;
+    unsigned alpn_len = 0;
+
+    SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
+    obs->alpn_len = alpn_len < sizeof(obs->alpn) ? alpn_len : sizeof(obs->alpn);
+    if (obs->alpn_len)
+        memcpy(obs->alpn, alpn, obs->alpn_len);
+}
+
 static void read_negotiated(tg_observation_t *obs, const SSL *ssl)
 {
     const SSL_CIPHER *cipher = SSL_get_current_cipher(ssl);
-    const unsigned char *alpn = NULL;
-    unsigned alpn_len = 0;
 
     obs->version = (uint16_t)SSL_version(ssl);
     obs->cipher = cipher ? SSL_CIPHER_get_protocol_id(cipher) : 0;
     /* SSL_get_negotiated_group() is an SSL_ctrl() macro, which takes a
      * non-const SSL although it only reads. */
     obs->group = tg_ossl_group_code((int)SSL_get_negotiated_group((SSL *)ssl));
-    SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
-    obs->alpn_len = alpn_len < sizeof(obs->alpn) ? alpn_len : sizeof(obs->alpn);
-    if (obs->alpn_len)
-        memcpy(obs->alpn, alpn, obs->alpn_len);
+    read_alpn(obs, ssl);
     obs->resumed = SSL_session_reused(ssl);
 }
 
@@ -231,11 +239,15 @@ static void on_info(tg_ossl_observer_t *o, const SSL *ssl, int where, int ret)
         read_negotiated(obs, ssl);
     } else if (where & SSL_CB_ALERT) {
         /* A fatal alert we send follows the error OpenSSL just raised. */
-        if ((ret >> 8) == TG_ALERT_FATAL)
+        if ((ret >> 8) == TG_ALERT_FATAL) {
             take_error(o);
+            read_alpn(obs, ssl);
+        }
     } else if ((where & SSL_CB_EXIT) && ret <= 0) {
         /* ret -1 with an empty queue is an ordinary "want more input". */
         take_error(o);
+        if (obs->lib_error)
+            read_alpn(obs, ssl);
     }
 }
 
