@@ -1,15 +1,18 @@
 """The demo: a private httpd on 127.0.0.1 with mod_ssl and mod_tlsguard, a
 generated certificate, and real clients that are accepted or rejected."""
 
+import json
 import os
 import re
 import shutil
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "integration"))
 
 from tg_httpd import Certs, Httpd, curl, gnutls, s_client, s_client_cipher, s_client_protocol  # noqa: E402
+from tg_rawtls import send_and_close  # noqa: E402
 
 # The vhost's own mod_ssl settings allow everything; the module holds it to the profile.
 VHOST = """    SSLProtocol all
@@ -36,7 +39,10 @@ def main():
     os.chmod(root, 0o755)
     certs = Certs(root)
     h = Httpd(os.path.join(root, "server"), certs)
-    h.write(h.base_conf() + "Listen 127.0.0.1:%d\nTLSGuardProfile intermediate\n" % h.port
+    h.write(h.base_conf() + "Listen 127.0.0.1:%d\n" % h.port
+            + "TLSGuardProfile intermediate\n"
+            + "TLSGuardEventLog logs/tlsguard-events.json\n"
+            + "TLSGuardHSTS max-age=63072000; includeSubDomains\n"
             + h.ssl_vhost(VHOST))
     print("== httpd.conf (ServerRoot %s)" % h.root)
     print(open(h.conf_path).read())
@@ -64,10 +70,28 @@ def main():
         ok, out = gnutls(h.port, "NONE:+VERS-TLS1.2:+AES-128-CBC:+ECDHE-RSA:+SHA1:+COMP-NULL:"
                          "+SIGN-ALL:+GROUP-ALL")
         show("gnutls-cli TLS 1.2 ECDHE-RSA-AES-128-CBC-SHA1", ok, alert_of(out))
+        send_and_close(h.port, b"GET / HTTP/1.0\r\n\r\n")
+        show("plain HTTP spoken to the TLS port", False, "answered in clear text, no HSTS")
+        rc, out = curl(h.port, "/", cacert=certs.ca)
+        hsts = [l for l in out.splitlines() if l.lower().startswith("strict-transport-security")]
+        print("\n== HTTPS response header: %s" % (hsts[0] if hsts else "(none)"))
+        time.sleep(0.5)
         events = os.path.join(h.root, "logs", "tlsguard-events.json")
-        if os.path.exists(events):
-            print("\n== handshake events (%s)" % events)
-            print(open(events).read())
+        print("\n== one JSON event per failed handshake (%s)" % events)
+        lines = open(events).read().splitlines() if os.path.exists(events) else []
+        for line in lines:
+            e = json.loads(line)
+            t = e["tlsguard"]
+            if "reason" not in t or t["bytes_in"] == 0 and t["reason"] == "empty_connection":
+                continue  # the demo's own port probe
+            print("  %-16s stage=%-12s alert=%-18s versions=%-8s ciphers offered=%d ja4=%s" % (
+                t["reason"], t["stage"], t.get("alert", {}).get("sent", {}).get("name", "-"),
+                ",".join(t.get("client", {}).get("versions", [])) or "-",
+                len(e["tls"].get("client", {}).get("supported_ciphers", [])),
+                t.get("client", {}).get("ja4", "-")))
+        if lines:
+            print("\n  the first full event:")
+            print("  " + next(l for l in lines if '"protocol_version"' in l))
     finally:
         h.stop()
         shutil.rmtree(root, ignore_errors=True)
