@@ -80,12 +80,15 @@ def main():
         b = Httpd(os.path.join(root, "b"), certs)
         b.write(b.base_conf() + "Listen 127.0.0.1:%d\nTLSGuardProfile intermediate\n" % b.port
                 + b.ssl_vhost())
+        c = Httpd(os.path.join(root, "c"), certs)
+        c.write(c.base_conf() + "Listen 127.0.0.1:%d\nTLSGuardProfile intermediate\n" % c.port
+                + "TLSGuardEventLog logs/events.json\n" + c.ssl_vhost())
         print("instructions per connection, httpd -X under callgrind, %d connections each" % n)
-        print("%-30s %14s %14s %8s" % ("scenario", "A mod_ssl", "B +tlsguard", "B/A"))
+        print("A: mod_ssl alone, B: + mod_tlsguard, C: + mod_tlsguard writing events")
+        print("%-22s %12s %12s %12s %8s %8s" % ("scenario", "A", "B", "C", "B/A", "C/A"))
         for title, args, ok in SCENARIOS:
-            ia = measure(a, args, ok, n)
-            ib = measure(b, args, ok, n)
-            print("%-30s %14.0f %14.0f %8.4f" % (title, ia, ib, ib / ia))
+            ia, ib, ic = (measure(h, args, ok, n) for h in (a, b, c))
+            print("%-22s %12.0f %12.0f %12.0f %8.4f %8.4f" % (title, ia, ib, ic, ib / ia, ic / ia))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
