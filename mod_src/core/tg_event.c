@@ -367,7 +367,8 @@ static void put_event(tg_json_t *j, const tg_event_t *ev)
     tg_json_field_str(j, "action", "tls-handshake");
     tg_json_field_str(j, "outcome", ev->verdict.success ? "success" : "failure");
     tg_json_field_str(j, "dataset", "tlsguard.handshake");
-    if (o->start_us > 0 && o->end_us >= o->start_us)
+    if (o->start_us > 0 && o->end_us >= o->start_us &&
+        o->end_us - o->start_us <= INT64_MAX / 1000)
         tg_json_field_int(j, "duration", (o->end_us - o->start_us) * 1000);
     group_end(j, &g);
 }
