@@ -32,53 +32,58 @@ static int count_ciphers(SSL_CTX *ctx, int want_tls13)
     return n;
 }
 
+/* One context for every check of the configuration phase (single-threaded):
+ * creating a context costs OpenSSL 3 far more than using one. Kept for the
+ * life of the process. */
 static SSL_CTX *scratch_ctx(void)
 {
-    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-    if (ctx)
-        SSL_CTX_set_security_level(ctx, 0); /* judge the list, not the level */
-    return ctx;
+    static SSL_CTX *scratch;
+    if (!scratch)
+        scratch = SSL_CTX_new(TLS_server_method());
+    if (scratch)
+        SSL_CTX_set_security_level(scratch, 0); /* judge the list, not the level */
+    return scratch;
+}
+
+typedef struct {
+    int (*set)(SSL_CTX *, const char *);
+    int tls13;              /* which ciphers the list must select */
+    const char *what;
+} list_check_t;
+
+static const list_check_t check_ciphers12 = {SSL_CTX_set_cipher_list, 0, "cipher list"};
+static const list_check_t check_suites13 = {SSL_CTX_set_ciphersuites, 1,
+                                            "TLS 1.3 cipher suites"};
+
+static int check_list(const list_check_t *check, const char *list, char *err, size_t errlen)
+{
+    char why[128];
+    SSL_CTX *ctx = scratch_ctx();
+    if (!ctx) {
+        snprintf(err, errlen, "OpenSSL could not create a context");
+        return -1;
+    }
+    if (check->set(ctx, list) != 1) {
+        take_openssl_error(why, sizeof(why));
+        snprintf(err, errlen, "OpenSSL rejects the %s \"%s\": %s", check->what, list, why);
+        return -1;
+    }
+    if (count_ciphers(ctx, check->tls13) == 0) {
+        snprintf(err, errlen, "the %s \"%s\" selects no TLS %s cipher", check->what, list,
+                 check->tls13 ? "1.3" : "1.2");
+        return -1;
+    }
+    return 0;
 }
 
 int tg_ossl_check_ciphers12(const char *list, char *err, size_t errlen)
 {
-    char why[128];
-    SSL_CTX *ctx = scratch_ctx();
-    int rv = -1;
-    if (!ctx) {
-        snprintf(err, errlen, "OpenSSL could not create a context");
-        return -1;
-    }
-    if (SSL_CTX_set_cipher_list(ctx, list) != 1) {
-        take_openssl_error(why, sizeof(why));
-        snprintf(err, errlen, "OpenSSL rejects the cipher list \"%s\": %s", list, why);
-    } else if (count_ciphers(ctx, 0) == 0) {
-        snprintf(err, errlen, "the cipher list \"%s\" selects no TLS 1.2 cipher", list);
-    } else {
-        rv = 0;
-    }
-    SSL_CTX_free(ctx);
-    return rv;
+    return check_list(&check_ciphers12, list, err, errlen);
 }
 
 int tg_ossl_check_suites13(const char *list, char *err, size_t errlen)
 {
-    char why[128];
-    SSL_CTX *ctx = scratch_ctx();
-    int rv = -1;
-    if (!ctx) {
-        snprintf(err, errlen, "OpenSSL could not create a context");
-        return -1;
-    }
-    if (SSL_CTX_set_ciphersuites(ctx, list) != 1 || count_ciphers(ctx, 1) == 0) {
-        take_openssl_error(why, sizeof(why));
-        snprintf(err, errlen, "OpenSSL rejects the TLS 1.3 cipher suites \"%s\": %s", list,
-                 why);
-    } else {
-        rv = 0;
-    }
-    SSL_CTX_free(ctx);
-    return rv;
+    return check_list(&check_suites13, list, err, errlen);
 }
 
 static void append_item(char *buf, size_t cap, const char *item, size_t len)
@@ -154,7 +159,6 @@ int tg_ossl_policy_resolve(const tg_policy_t *pol, tg_ossl_resolved_t *res, char
         rv = 0;
     }
     ERR_clear_error();
-    SSL_CTX_free(probe);
     return rv;
 }
 
