@@ -183,14 +183,13 @@ static void hash12(tg_digest_fn *sha256, const char *s, size_t n, char *out)
 static void ja4_from_raw(const char *raw, size_t len, tg_digest_fn *sha256,
                          char *out)
 {
-    const char *b = raw + TG_JA4_A_LEN + 1;
-    const char *end = raw + len;
-    const char *c;
+    const char *end = raw + len, *b, *c;
 
-    if (len < TG_JA4_A_LEN + 2) {
+    if (len < TG_JA4_A_LEN + 2) { /* "a_" at least; never from tg_ja4_raw */
         memset(out, 0, TG_JA4_SIZE);
         return;
     }
+    b = raw + TG_JA4_A_LEN + 1;
     c = memchr(b, '_', (size_t)(end - b));
     if (!c)
         c = end;
@@ -417,7 +416,6 @@ static void put_header(tg_json_t *j, const tg_event_t *ev,
 {
     const tg_observation_t *o = ev->obs;
     char ts[TG_EVENT_TIME_SIZE];
-
     group_t g;
 
     tg_event_format_time(o->end_us, ts);

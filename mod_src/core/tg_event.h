@@ -50,9 +50,9 @@
 #define TG_EVENT_WORK_MAX 65536
 
 typedef struct tg_event_ctx_t {
-    tg_digest_fn *md5;          /* JA3; NULL: no JA3 */
-    tg_digest_fn *sha256;       /* JA4; NULL: no JA4 */
-    const char *mode;           /* "enforce" or "report"; NULL: omitted */
+    tg_digest_fn *md5;          /* JA3; NULL: no ja3 nor ja3_string */
+    tg_digest_fn *sha256;       /* JA4; NULL: no ja4 nor ja4_r */
+    const char *mode;           /* "enforce", "report" or "off"; NULL: omitted */
     const char *version;        /* observer.version (module version); NULL: omitted */
     const tg_policy_t *policy;  /* the vhost's policy, for the judgement; may be NULL */
     char *work;                 /* fingerprint scratch; NULL: TG_EVENT_STACK_WORK
