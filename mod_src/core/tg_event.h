@@ -46,8 +46,10 @@
  * captured client (the largest, 93 suites, needs about 1 KiB). */
 #define TG_EVENT_STACK_WORK 8192
 
-/* Scratch that fingerprints any hello of up to TG_OBS_MAX_HELLO bytes. */
-#define TG_EVENT_WORK_MAX 65536
+/* Scratch that fingerprints any hello of up to TG_OBS_MAX_HELLO bytes: the
+ * JA3 string (at most 3 bytes per hello byte) and JA4_r with its sort space
+ * (at most 3.5 per byte) side by side. */
+#define TG_EVENT_WORK_MAX 131072
 
 typedef struct tg_event_ctx_t {
     tg_digest_fn *md5;          /* JA3; NULL: no ja3 nor ja3_string */

@@ -954,6 +954,36 @@ static void test_truncation_of_a_maximal_hello(void **state)
     expect_raw(line, len, "tlsguard.truncated", "true");
 }
 
+/* The largest hello the observer keeps, all suites: the worst case for the
+ * fingerprints' scratch, which TG_EVENT_WORK_MAX covers. */
+static void test_work_max_covers_the_largest_hello(void **state)
+{
+    static uint16_t ciphers[8200];
+    static char work[TG_EVENT_WORK_MAX];
+    size_t n = (TG_OBS_MAX_HELLO - 4 - 2 - 32 - 1 - 2 - 2) / 2;
+    tg_hello_t h;
+
+    (void)state;
+    for (size_t i = 0; i < n; i++)
+        ciphers[i] = (uint16_t)(0x0100 + i);
+    hb_begin(0x0303, ciphers, n);
+    hb_end();
+    assert_true(hb.len <= TG_OBS_MAX_HELLO);
+    assert_true(hb.len > TG_OBS_MAX_HELLO - 2);
+    assert_int_equal(tg_hello_parse(hb.b, hb.len, &h), TG_HELLO_OK);
+    assert_true(tg_fp_work_size(&h) > 50000);
+    context("intermediate");
+    ctx.work = work;
+    ctx.work_size = sizeof work;
+    connection();
+    received(hb.b, hb.len);
+    obs.tls_error = TG_TLSERR_NO_SHARED_CIPHER;
+    encode();
+    assert_int_equal(get(line, len, "tls.client.ja3").len, 34);
+    assert_int_equal(get(line, len, "tlsguard.client.ja4").len, 38);
+    expect_raw(line, len, "tlsguard.truncated", "true"); /* the lists */
+}
+
 static void test_every_capacity(void **state)
 {
     static char buf[TG_EVENT_LINE_MAX + 16];
@@ -1417,6 +1447,7 @@ int main(void)
         cmocka_unit_test(test_escaping_wire_strings),
         cmocka_unit_test(test_host_strings_are_bounded),
         cmocka_unit_test(test_truncation_of_a_maximal_hello),
+        cmocka_unit_test(test_work_max_covers_the_largest_hello),
         cmocka_unit_test(test_every_capacity),
         cmocka_unit_test(test_no_arguments),
         cmocka_unit_test(test_no_hello),
