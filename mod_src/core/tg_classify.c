@@ -29,7 +29,9 @@ enum {
     F_LIB_GROUP,   /* library no_shared_group */
     F_LIB_SIGALG,  /* library no_shared_sigalg */
     F_SNI,         /* library unrecognized_name, or alert 112 sent */
-    F_ALPN,        /* library no_application_protocol, or alert 120 either way */
+    F_ALPN,        /* library no_application_protocol, or alert 120 sent */
+    F_ALPN_REFUSED, /* the client sent alert 120: it refused our ALPN choice */
+    F_ALPN_UNOFFERED, /* we selected a protocol the client did not offer */
     F_CLIENT_CERT, /* library peer_certificate / peer_no_certificate, or a
                       certificate alert (or certificate_required) sent */
     F_CERT_ALERT_IN, /* a certificate alert received */
@@ -89,31 +91,33 @@ static const reason_rule_t reason_rules[] = {
     {"R08", B(F_LIB_GROUP), 0, TG_REASON_NO_SHARED_GROUP, 0},
     {"R09", B(F_LIB_SIGALG), 0, TG_REASON_NO_SHARED_SIGALG, 0},
     {"R10", B(F_SNI), 0, TG_REASON_UNKNOWN_SERVER_NAME, 0},
-    {"R11", B(F_ALPN), 0, TG_REASON_ALPN_MISMATCH, 0},
+    {"R11", 0, B(F_ALPN) | B(F_ALPN_REFUSED), TG_REASON_ALPN_MISMATCH, 0},
     {"R12", B(F_CLIENT_CERT), 0, TG_REASON_CLIENT_CERTIFICATE_INVALID, 0},
     {"R13", B(F_CERT_ALERT_IN), 0, TG_REASON_CLIENT_REJECTED_CERTIFICATE, 0},
     {"R14", B(F_LIB_MALFORMED) | B(F_SENT_NOTHING), 0,
      TG_REASON_MALFORMED_HELLO, 0},
     {"R15", B(F_HELLO_BAD), 0, TG_REASON_MALFORMED_HELLO, 0},
     {"R16", B(F_INTERNAL), 0, TG_REASON_INTERNAL_ERROR, 0},
-    {"R17", B(F_AMBIGUOUS) | B(F_VERSIONS_OUT), 0, TG_REASON_PROTOCOL_VERSION,
+    {"R17", B(F_ALPN_UNOFFERED), 0, TG_REASON_ALPN_MISMATCH, 1},
+    {"R18", B(F_AMBIGUOUS) | B(F_VERSIONS_OUT), 0, TG_REASON_PROTOCOL_VERSION,
      1},
-    {"R18", B(F_AMBIGUOUS) | B(F_GROUPS_OUT), 0, TG_REASON_NO_SHARED_GROUP, 1},
-    {"R19", B(F_ABORTED), 0, TG_REASON_CLIENT_ABORTED, 0},
-    {"R20", B(F_ALWAYS), 0, TG_REASON_OTHER, 0},
+    {"R19", B(F_AMBIGUOUS) | B(F_GROUPS_OUT), 0, TG_REASON_NO_SHARED_GROUP, 1},
+    {"R20", B(F_ABORTED), 0, TG_REASON_CLIENT_ABORTED, 0},
+    {"R21", B(F_ALWAYS), 0, TG_REASON_OTHER, 0},
 };
 
 static const stage_rule_t stage_rules[] = {
     {"S01", B(F_DONE), TG_STAGE_ESTABLISHED},
     {"S02", B(F_SENT_NOTHING), TG_STAGE_CLIENT_HELLO},
     {"S03", B(F_CERT_ALERT_IN) | B(F_IN_CERT), TG_STAGE_CERTIFICATE},
-    {"S04", B(F_IN_KX), TG_STAGE_KEY_EXCHANGE},
-    {"S05", B(F_IN_FIN), TG_STAGE_FINISHED},
-    {"S06", B(F_OUT_HELLO), TG_STAGE_SERVER_HELLO},
-    {"S07", B(F_OUT_CERT), TG_STAGE_CERTIFICATE},
-    {"S08", B(F_OUT_KX), TG_STAGE_KEY_EXCHANGE},
-    {"S09", B(F_OUT_FIN), TG_STAGE_FINISHED},
-    {"S10", B(F_ALWAYS), TG_STAGE_CLIENT_HELLO},
+    {"S04", B(F_ALPN_REFUSED) | B(F_ALPN_UNOFFERED), TG_STAGE_SERVER_HELLO},
+    {"S05", B(F_IN_KX), TG_STAGE_KEY_EXCHANGE},
+    {"S06", B(F_IN_FIN), TG_STAGE_FINISHED},
+    {"S07", B(F_OUT_HELLO), TG_STAGE_SERVER_HELLO},
+    {"S08", B(F_OUT_CERT), TG_STAGE_CERTIFICATE},
+    {"S09", B(F_OUT_KX), TG_STAGE_KEY_EXCHANGE},
+    {"S10", B(F_OUT_FIN), TG_STAGE_FINISHED},
+    {"S11", B(F_ALWAYS), TG_STAGE_CLIENT_HELLO},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -216,7 +220,7 @@ static const alert_fact_t alert_facts[] = {
     {113, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* bad_certificate_status_response */
     {114, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* bad_certificate_hash_value */
     {116, F_CLIENT_CERT, -1},         /* certificate_required */
-    {120, F_ALPN, F_ALPN},            /* no_application_protocol */
+    {120, F_ALPN, F_ALPN_REFUSED},    /* no_application_protocol */
 };
 
 /* Handshake types, one bit each (all of interest are below 64 except NPN). */
@@ -308,6 +312,32 @@ static facts_t raw_facts(const tg_observation_t *obs, int has_hello)
          obs->tls_error == TG_TLSERR_UNEXPECTED_EOF))
         f |= B(F_SILENT);
     return f;
+}
+
+/*
+ * The protocol we selected by ALPN is not among those the hello offered
+ * (mod_ssl falls back to its default protocol), so the client could only
+ * refuse it.
+ */
+static int alpn_unoffered(const tg_observation_t *obs, const tg_hello_t *h,
+                          int hello_err)
+{
+    size_t n = obs->alpn_len < TG_OBS_TEXT_MAX ? obs->alpn_len : TG_OBS_TEXT_MAX;
+    size_t i = 0;
+
+    if (!h || hello_err != TG_HELLO_OK || !(h->seen & TG_HELLO_SEEN_ALPN) ||
+        n == 0)
+        return 0;
+    while (i < h->alpn.len) {
+        size_t len = h->alpn.p[i++];
+
+        if (len > h->alpn.len - i)
+            break;
+        if (len == n && memcmp(h->alpn.p + i, obs->alpn, n) == 0)
+            return 0;
+        i += len;
+    }
+    return 1;
 }
 
 /* ---- the judgement ------------------------------------------------------------- */
@@ -415,6 +445,8 @@ static facts_t observed_facts(const tg_observation_t *obs, const tg_hello_t *h,
         !(obs->hello_truncated && hello_err == TG_HELLO_TRUNCATED))
         f |= B(F_HELLO_BAD);
     f |= raw_facts(obs, has_hello);
+    if (!obs->handshake_done && alpn_unoffered(obs, h, hello_err))
+        f |= B(F_ALPN_UNOFFERED);
     f |= lib_fact(obs->tls_error);
     f |= alert_fact(&obs->alert_sent, 1) | alert_fact(&obs->alert_received, 0);
     if (obs->last_msg_out == TG_OBS_NO_MSG)

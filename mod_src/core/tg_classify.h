@@ -8,11 +8,13 @@
  * tables are reproduced in docs/events.md, and every row has an id ("R07",
  * "S03") that the verdict names, so a surprising verdict can be traced.
  *
- * The TLS library's own reason decides whenever it is specific. Where it is
- * not (no reason, "other", a refused callback, a non-certificate alert), the
- * hello is judged against the policy: no offered version inside the policy's
- * range gives protocol_version, no offered group in the policy's list gives
- * no_shared_group. Cipher lists are only judged by the library.
+ * The TLS library's own reason decides whenever it is specific. After it,
+ * the hello itself is judged: a protocol we selected by ALPN that the hello
+ * never offered gives alpn_mismatch; and where the library's reason is not
+ * specific (none, "other", a refused callback, a non-certificate alert), the
+ * hello is judged against the policy: no offered version inside the
+ * policy's range gives protocol_version, no offered group in the policy's
+ * list gives no_shared_group. Cipher lists are only judged by the library.
  */
 #ifndef TG_CLASSIFY_H
 #define TG_CLASSIFY_H
@@ -62,7 +64,8 @@ typedef struct tg_verdict_t {
     tg_stage_t stage;
     const char *reason_rule; /* id of the deciding row, "R01".. (static) */
     const char *stage_rule;  /* "S01".. (static) */
-    int judged;              /* the reason came from the policy judgement */
+    int judged;              /* the reason came from judging the hello, not
+                                from the TLS library */
 } tg_verdict_t;
 
 /*

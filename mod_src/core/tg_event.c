@@ -619,11 +619,24 @@ static void extension_names(tg_json_t *j, const tg_hello_t *h, size_t tail)
     list_end(j, &g, tail);
 }
 
+/* Without supported_versions a client offers its legacy_version (and, by
+ * TLS 1.2's rules, the versions below it): the list names that one. */
+static void legacy_versions(tg_json_t *j, uint16_t v, size_t tail)
+{
+    group_t g;
+
+    list_begin(j, &g, "versions", BUDGET_VERSIONS, tail);
+    name_value(j, tg_names_version(v), v);
+    list_end(j, &g, tail);
+}
+
 static void put_lists(tg_json_t *j, const tg_hello_t *h, size_t tail)
 {
     if (h->seen & TG_HELLO_SEEN_SUPPORTED_VERSIONS)
         u16_names(j, "versions", h->versions, tg_names_version, BUDGET_VERSIONS,
                   tail);
+    else if (h->legacy_version)
+        legacy_versions(j, h->legacy_version, tail);
     if (h->seen & TG_HELLO_SEEN_ALPN)
         alpn_names(j, h->alpn, tail);
     if (h->seen & TG_HELLO_SEEN_SUPPORTED_GROUPS)

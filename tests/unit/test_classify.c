@@ -1,6 +1,6 @@
 /*
- * tg_classify: every row of the reason table (R01-R20) and of the stage
- * table (S01-S10), the order between rows, the policy judgement, and the
+ * tg_classify: every row of the reason table (R01-R21) and of the stage
+ * table (S01-S11), the order between rows, the policy judgement, and the
  * observations of docs/events.md's "observed on this host" table (from
  * DESIGN.md), built by hand.
  */
@@ -301,7 +301,7 @@ static void test_r02_timeout_wins_over_eof(void **state)
     obs.peer_eof = 1;
     obs.tls_error = TG_TLSERR_UNEXPECTED_EOF;
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_TIMEOUT, "R02", TG_STAGE_KEY_EXCHANGE, "S08");
+    expect(TG_REASON_TIMEOUT, "R02", TG_STAGE_KEY_EXCHANGE, "S09");
 }
 
 static void test_r03_needs_silence(void **state)
@@ -324,7 +324,7 @@ static void test_r03_needs_silence(void **state)
     /* one byte counted: not empty any more */
     obs.bytes_in = 1;
     classify(NULL, TG_HELLO_OK, NULL);
-    expect(TG_REASON_CLIENT_ABORTED, "R19", TG_STAGE_CLIENT_HELLO, "S02");
+    expect(TG_REASON_CLIENT_ABORTED, "R20", TG_STAGE_CLIENT_HELLO, "S02");
 }
 
 static void test_r04_not_tls_library_and_raw(void **state)
@@ -368,7 +368,7 @@ static void test_r04_raw_needs_no_hello(void **state)
     memcpy(obs.first_bytes, "PROXY TCP4 ", 11);
     obs.tls_error = TG_TLSERR_OTHER;
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_OTHER, "R20", TG_STAGE_CLIENT_HELLO, "S02");
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_CLIENT_HELLO, "S02");
 }
 
 static void test_r05_inappropriate_fallback(void **state)
@@ -395,7 +395,7 @@ static void test_r06_protocol_version_by_alert(void **state)
     alert_in(70);
     obs.tls_error = TG_TLSERR_PEER_ALERT;
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_PROTOCOL_VERSION, "R06", TG_STAGE_SERVER_HELLO, "S06");
+    expect(TG_REASON_PROTOCOL_VERSION, "R06", TG_STAGE_SERVER_HELLO, "S07");
 }
 
 static void test_r07_to_r09_library_decides(void **state)
@@ -445,13 +445,85 @@ static void test_r11_alpn_mismatch(void **state)
     classify(modern_hello(), TG_HELLO_OK, NULL);
     expect(TG_REASON_ALPN_MISMATCH, "R11", TG_STAGE_CLIENT_HELLO, "S02");
 
-    /* the client refused the protocol we picked */
+    /* the client refused the protocol we picked: it judged our hello */
     seen_hello();
     obs.last_msg_out = 20;
     alert_in(120);
     obs.tls_error = TG_TLSERR_PEER_ALERT;
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_ALPN_MISMATCH, "R11", TG_STAGE_FINISHED, "S09");
+    expect(TG_REASON_ALPN_MISMATCH, "R11", TG_STAGE_SERVER_HELLO, "S04");
+}
+
+/* A hello offering ALPN "imap" (and h2 when both is set). */
+static const tg_hello_t *alpn_hello(int both)
+{
+    static const uint8_t imap[] = {0x00, 0x05, 0x04, 'i', 'm', 'a', 'p'};
+    static const uint8_t two[] = {0x00, 0x08, 0x04, 'i', 'm', 'a', 'p', 0x02, 'h', '2'};
+
+    hello_begin(0x0303);
+    if (!hb.ext_at) {
+        hb.ext_at = hb.len;
+        put16(0);
+    }
+    put16(TG_HELLO_EXT_ALPN);
+    put16(both ? sizeof two : sizeof imap);
+    for (size_t i = 0; i < (both ? sizeof two : sizeof imap); i++)
+        put8(both ? two[i] : imap[i]);
+    assert_int_equal(hello_end(), TG_HELLO_OK);
+    return &hello;
+}
+
+static void test_r17_alpn_choice_not_offered(void **state)
+{
+    (void)state;
+    /* mod_ssl fell back to http/1.1 for a client offering only imap; the
+     * client answered our Finished with decode_error */
+    seen_hello();
+    obs.last_msg_out = 20;
+    memcpy(obs.alpn, "http/1.1", 8);
+    obs.alpn_len = 8;
+    alert_in(50);
+    obs.tls_error = TG_TLSERR_PEER_ALERT;
+    classify(alpn_hello(0), TG_HELLO_OK, NULL);
+    expect(TG_REASON_ALPN_MISMATCH, "R17", TG_STAGE_SERVER_HELLO, "S04");
+    assert_true(v.judged);
+
+    /* or it just closed */
+    obs.alert_received.seen = 0;
+    obs.tls_error = TG_TLSERR_UNEXPECTED_EOF;
+    classify(alpn_hello(0), TG_HELLO_OK, NULL);
+    expect(TG_REASON_ALPN_MISMATCH, "R17", TG_STAGE_SERVER_HELLO, "S04");
+
+    /* an offered choice is no mismatch; prefixes do not count */
+    memcpy(obs.alpn, "h2", 2);
+    obs.alpn_len = 2;
+    classify(alpn_hello(1), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_ABORTED, "R20", TG_STAGE_FINISHED, "S10");
+    memcpy(obs.alpn, "ima", 3);
+    obs.alpn_len = 3;
+    classify(alpn_hello(1), TG_HELLO_OK, NULL);
+    expect(TG_REASON_ALPN_MISMATCH, "R17", TG_STAGE_SERVER_HELLO, "S04");
+
+    /* no ALPN in the hello, or an unparsed hello: nothing to judge */
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_ABORTED, "R20", TG_STAGE_FINISHED, "S10");
+    classify(alpn_hello(0), TG_HELLO_BAD_EXTENSION, NULL);
+    expect(TG_REASON_MALFORMED_HELLO, "R15", TG_STAGE_FINISHED, "S10");
+
+    /* the library's specific reason wins */
+    obs.tls_error = TG_TLSERR_PEER_CERTIFICATE;
+    obs.last_msg_in = 11;
+    classify(alpn_hello(0), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_CERTIFICATE_INVALID, "R12", TG_STAGE_CERTIFICATE,
+           "S03");
+
+    /* a completed handshake is a success whatever was selected */
+    seen_hello();
+    obs.handshake_done = 1;
+    memcpy(obs.alpn, "http/1.1", 8);
+    obs.alpn_len = 8;
+    classify(alpn_hello(0), TG_HELLO_OK, NULL);
+    expect(TG_REASON_NONE, "R01", TG_STAGE_ESTABLISHED, "S01");
 }
 
 static void test_r12_client_certificate_invalid(void **state)
@@ -502,7 +574,7 @@ static void test_r13_every_certificate_alert(void **state)
     /* certificate_required is only ever ours to send */
     alert_in(116);
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_OTHER, "R20", TG_STAGE_FINISHED, "S09");
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_FINISHED, "S10");
 }
 
 static void test_r14_r15_malformed_hello(void **state)
@@ -521,7 +593,7 @@ static void test_r14_r15_malformed_hello(void **state)
     obs.last_msg_out = 14;
     obs.last_msg_in = 16;
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_OTHER, "R20", TG_STAGE_KEY_EXCHANGE, "S04");
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_KEY_EXCHANGE, "S05");
 
     /* our parser refuses the captured hello (a list length off by one) */
     modern_hello();
@@ -551,7 +623,7 @@ static void test_r15_not_for_our_own_cut(void **state)
     obs.peer_eof = 1;
     obs.hello_truncated = 1; /* longer than TG_OBS_MAX_HELLO: our cut */
     classify(&hello, err, NULL);
-    expect(TG_REASON_CLIENT_ABORTED, "R19", TG_STAGE_CLIENT_HELLO, "S02");
+    expect(TG_REASON_CLIENT_ABORTED, "R20", TG_STAGE_CLIENT_HELLO, "S02");
 
     obs.hello_truncated = 0; /* the client's own message was short */
     classify(&hello, err, NULL);
@@ -570,10 +642,10 @@ static void test_r16_internal_error(void **state)
     obs.last_msg_out = 2;
     alert_out(80);
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_INTERNAL_ERROR, "R16", TG_STAGE_SERVER_HELLO, "S06");
+    expect(TG_REASON_INTERNAL_ERROR, "R16", TG_STAGE_SERVER_HELLO, "S07");
 }
 
-static void test_r17_judged_protocol_version(void **state)
+static void test_r18_judged_protocol_version(void **state)
 {
     tg_policy_t modern = policy_of("modern");
     tg_policy_t old = policy_of("old");
@@ -583,24 +655,24 @@ static void test_r17_judged_protocol_version(void **state)
     alert_out(40);
     obs.tls_error = TG_TLSERR_OTHER;
     classify(tls10_hello(), TG_HELLO_OK, &modern);
-    expect(TG_REASON_PROTOCOL_VERSION, "R17", TG_STAGE_CLIENT_HELLO, "S02");
+    expect(TG_REASON_PROTOCOL_VERSION, "R18", TG_STAGE_CLIENT_HELLO, "S02");
     assert_true(v.judged);
 
     /* inside the old profile's range: no judgement, the fallback row */
     classify(tls10_hello(), TG_HELLO_OK, &old);
-    expect(TG_REASON_OTHER, "R20", TG_STAGE_CLIENT_HELLO, "S02");
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_CLIENT_HELLO, "S02");
     assert_false(v.judged);
 
     /* no policy: no judgement */
     classify(tls10_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_OTHER, "R20", TG_STAGE_CLIENT_HELLO, "S02");
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_CLIENT_HELLO, "S02");
 
     /* an unparsed hello is never judged */
     classify(tls10_hello(), TG_HELLO_BAD_EXTENSION, &modern);
     assert_int_not_equal(v.reason, TG_REASON_PROTOCOL_VERSION);
 }
 
-static void test_r18_judged_no_shared_group(void **state)
+static void test_r19_judged_no_shared_group(void **state)
 {
     static const uint16_t ffdhe[] = {0x0100, 0x0101};
     tg_policy_t inter = policy_of("intermediate");
@@ -614,15 +686,15 @@ static void test_r18_judged_no_shared_group(void **state)
     obs.tls_error = TG_TLSERR_NONE;
     alert_out(40);
     classify(&hello, TG_HELLO_OK, &inter);
-    expect(TG_REASON_NO_SHARED_GROUP, "R18", TG_STAGE_CLIENT_HELLO, "S02");
+    expect(TG_REASON_NO_SHARED_GROUP, "R19", TG_STAGE_CLIENT_HELLO, "S02");
     assert_true(v.judged);
 
     /* NIST lists ffdhe2048: shared, so not this row */
     classify(&hello, TG_HELLO_OK, &nist);
-    expect(TG_REASON_OTHER, "R20", TG_STAGE_CLIENT_HELLO, "S02");
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_CLIENT_HELLO, "S02");
 }
 
-static void test_r19_client_aborted(void **state)
+static void test_r20_client_aborted(void **state)
 {
     (void)state;
     /* TLS 1.2 client closes after our ServerHelloDone */
@@ -630,13 +702,13 @@ static void test_r19_client_aborted(void **state)
     obs.last_msg_out = 14;
     obs.tls_error = TG_TLSERR_UNEXPECTED_EOF;
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_CLIENT_ABORTED, "R19", TG_STAGE_KEY_EXCHANGE, "S08");
+    expect(TG_REASON_CLIENT_ABORTED, "R20", TG_STAGE_KEY_EXCHANGE, "S09");
 
     /* closed with no library reason */
     seen_hello();
     obs.peer_eof = 1;
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_CLIENT_ABORTED, "R19", TG_STAGE_CLIENT_HELLO, "S02");
+    expect(TG_REASON_CLIENT_ABORTED, "R20", TG_STAGE_CLIENT_HELLO, "S02");
 
     /* close_notify and user_canceled from the client */
     seen_hello();
@@ -644,13 +716,13 @@ static void test_r19_client_aborted(void **state)
     obs.tls_error = TG_TLSERR_PEER_ALERT;
     alert_in(0);
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_CLIENT_ABORTED, "R19", TG_STAGE_FINISHED, "S09");
+    expect(TG_REASON_CLIENT_ABORTED, "R20", TG_STAGE_FINISHED, "S10");
     alert_in(90);
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_CLIENT_ABORTED, "R19", TG_STAGE_FINISHED, "S09");
+    expect(TG_REASON_CLIENT_ABORTED, "R20", TG_STAGE_FINISHED, "S10");
 }
 
-static void test_r20_other(void **state)
+static void test_r21_other(void **state)
 {
     (void)state;
     /* decrypt_error from the client after our Finished */
@@ -659,13 +731,13 @@ static void test_r20_other(void **state)
     alert_in(51);
     obs.tls_error = TG_TLSERR_PEER_ALERT;
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_OTHER, "R20", TG_STAGE_FINISHED, "S09");
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_FINISHED, "S10");
 
     /* an out-of-range library code is treated as "other" */
     seen_hello();
     obs.tls_error = (tg_tls_error_t)77;
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_OTHER, "R20", TG_STAGE_CLIENT_HELLO, "S02");
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_CLIENT_HELLO, "S02");
 }
 
 /* ---- every stage row ------------------------------------------------------------- */
@@ -687,25 +759,25 @@ static void test_stage_rows(void **state)
     stage_case(1, TG_OBS_NO_MSG, TG_STAGE_CLIENT_HELLO, "S02");
     stage_case(15, 20, TG_STAGE_CERTIFICATE, "S03");  /* client CertificateVerify */
     stage_case(25, 20, TG_STAGE_CERTIFICATE, "S03");  /* compressed certificate */
-    stage_case(16, 14, TG_STAGE_KEY_EXCHANGE, "S04"); /* ClientKeyExchange */
-    stage_case(20, 20, TG_STAGE_FINISHED, "S05");
-    stage_case(67, 14, TG_STAGE_FINISHED, "S05");     /* NPN before Finished */
-    stage_case(5, 20, TG_STAGE_FINISHED, "S05");      /* EndOfEarlyData */
-    stage_case(1, 2, TG_STAGE_SERVER_HELLO, "S06");   /* HelloRetryRequest */
-    stage_case(1, 6, TG_STAGE_SERVER_HELLO, "S06");
-    stage_case(1, 8, TG_STAGE_SERVER_HELLO, "S06");
-    stage_case(1, 11, TG_STAGE_CERTIFICATE, "S07");
-    stage_case(1, 22, TG_STAGE_CERTIFICATE, "S07");
-    stage_case(1, 15, TG_STAGE_CERTIFICATE, "S07");
-    stage_case(1, 25, TG_STAGE_CERTIFICATE, "S07");
-    stage_case(1, 12, TG_STAGE_KEY_EXCHANGE, "S08");
-    stage_case(1, 13, TG_STAGE_KEY_EXCHANGE, "S08");
-    stage_case(1, 14, TG_STAGE_KEY_EXCHANGE, "S08");
-    stage_case(1, 20, TG_STAGE_FINISHED, "S09");
-    stage_case(1, 4, TG_STAGE_FINISHED, "S09");
-    stage_case(1, 0, TG_STAGE_CLIENT_HELLO, "S10");   /* HelloRequest */
-    stage_case(99, 99, TG_STAGE_CLIENT_HELLO, "S10"); /* unknown types */
-    stage_case(300, 254, TG_STAGE_CLIENT_HELLO, "S10");
+    stage_case(16, 14, TG_STAGE_KEY_EXCHANGE, "S05"); /* ClientKeyExchange */
+    stage_case(20, 20, TG_STAGE_FINISHED, "S06");
+    stage_case(67, 14, TG_STAGE_FINISHED, "S06");     /* NPN before Finished */
+    stage_case(5, 20, TG_STAGE_FINISHED, "S06");      /* EndOfEarlyData */
+    stage_case(1, 2, TG_STAGE_SERVER_HELLO, "S07");   /* HelloRetryRequest */
+    stage_case(1, 6, TG_STAGE_SERVER_HELLO, "S07");
+    stage_case(1, 8, TG_STAGE_SERVER_HELLO, "S07");
+    stage_case(1, 11, TG_STAGE_CERTIFICATE, "S08");
+    stage_case(1, 22, TG_STAGE_CERTIFICATE, "S08");
+    stage_case(1, 15, TG_STAGE_CERTIFICATE, "S08");
+    stage_case(1, 25, TG_STAGE_CERTIFICATE, "S08");
+    stage_case(1, 12, TG_STAGE_KEY_EXCHANGE, "S09");
+    stage_case(1, 13, TG_STAGE_KEY_EXCHANGE, "S09");
+    stage_case(1, 14, TG_STAGE_KEY_EXCHANGE, "S09");
+    stage_case(1, 20, TG_STAGE_FINISHED, "S10");
+    stage_case(1, 4, TG_STAGE_FINISHED, "S10");
+    stage_case(1, 0, TG_STAGE_CLIENT_HELLO, "S11");   /* HelloRequest */
+    stage_case(99, 99, TG_STAGE_CLIENT_HELLO, "S11"); /* unknown types */
+    stage_case(300, 254, TG_STAGE_CLIENT_HELLO, "S11");
 }
 
 static void test_stage_received_wins_over_sent(void **state)
@@ -850,10 +922,11 @@ int main(void)
         cmocka_unit_test(test_r14_r15_malformed_hello),
         cmocka_unit_test(test_r15_not_for_our_own_cut),
         cmocka_unit_test(test_r16_internal_error),
-        cmocka_unit_test(test_r17_judged_protocol_version),
-        cmocka_unit_test(test_r18_judged_no_shared_group),
-        cmocka_unit_test(test_r19_client_aborted),
-        cmocka_unit_test(test_r20_other),
+        cmocka_unit_test(test_r17_alpn_choice_not_offered),
+        cmocka_unit_test(test_r18_judged_protocol_version),
+        cmocka_unit_test(test_r19_judged_no_shared_group),
+        cmocka_unit_test(test_r20_client_aborted),
+        cmocka_unit_test(test_r21_other),
         cmocka_unit_test(test_stage_rows),
         cmocka_unit_test(test_stage_received_wins_over_sent),
         cmocka_unit_test(test_versions_outside),

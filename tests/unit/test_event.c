@@ -813,6 +813,37 @@ static void test_ja4_matches_fingerprint_module(void **state)
     }
 }
 
+/* Without supported_versions the offered version is legacy_version. */
+static void test_versions_without_the_extension(void **state)
+{
+    static const uint16_t ciphers[] = {0x002f, 0x0035};
+    capture_t *c = capture("curl-tls12-http11.hex");
+
+    (void)state;
+    context("intermediate");
+    hb_begin(0x0301, ciphers, 2);
+    hb_end();
+    connection();
+    received(hb.b, hb.len);
+    library(TG_TLSERR_UNSUPPORTED_PROTOCOL, 0x0A000102UL, "unsupported protocol");
+    encode();
+    expect_str(line, len, "tlsguard.client.legacy_version", "TLSv1");
+    expect_raw(line, len, "tlsguard.client.versions", "[\"TLSv1\"]");
+    expect_absent(line, len, "tlsguard.client.extensions");
+
+    connection();
+    received(c->msg, c->msg_len);
+    encode();
+    expect_raw(line, len, "tlsguard.client.versions", "[\"TLSv1.2\"]");
+
+    hb_begin(0x7f1c, ciphers, 2); /* a draft number: hex */
+    hb_end();
+    connection();
+    received(hb.b, hb.len);
+    encode();
+    expect_raw(line, len, "tlsguard.client.versions", "[\"0x7f1c\"]");
+}
+
 /* ---- escaping ---------------------------------------------------------------------- */
 
 static void test_escaping_wire_strings(void **state)
@@ -1221,15 +1252,24 @@ static void ex_client_certificate_invalid(void)
     library(TG_TLSERR_PEER_CERTIFICATE, 0x0A000086UL, "certificate verify failed");
 }
 
+/* "Protocols http/1.1": mod_ssl selects http/1.1, which the client (asking
+ * for _x or h2) never offered; OpenSSL's client answers with decode_error. */
 static void ex_alpn_mismatch(void)
 {
     capture_t *c = capture("openssl-odd-alpn.hex");
 
     received(c->msg, c->msg_len);
-    obs.alert_sent = (tg_obs_alert_t){1, 2, 120};
-    obs.done_us = T0 + 371;
-    library(TG_TLSERR_NO_APPLICATION_PROTOCOL, 0x0A0000EBUL,
-            "no application protocol");
+    obs.last_msg_out = 20;
+    obs.msgs_out = 6;
+    obs.alert_received = (tg_obs_alert_t){1, 2, 50};
+    obs.version = 0x0304;
+    obs.cipher = 0x1302;
+    obs.group = 0x001d;
+    memcpy(obs.alpn, "http/1.1", 8);
+    obs.alpn_len = 8;
+    obs.bytes_in += 7;
+    obs.done_us = T0 + 1940;
+    library(TG_TLSERR_PEER_ALERT, 0x0A00041AUL, "tlsv1 alert decode error");
 }
 
 static void ex_inappropriate_fallback(void)
@@ -1338,26 +1378,27 @@ static const struct {
     void (*setup)(void);
     tg_reason_t reason;
     const char *stage;
+    int judged;
 } examples[] = {
-    {ex_success, TG_REASON_NONE, "established"},
-    {ex_protocol_version, TG_REASON_PROTOCOL_VERSION, "client_hello"},
-    {ex_no_shared_cipher, TG_REASON_NO_SHARED_CIPHER, "client_hello"},
-    {ex_no_shared_group, TG_REASON_NO_SHARED_GROUP, "client_hello"},
-    {ex_no_shared_sigalg, TG_REASON_NO_SHARED_SIGALG, "client_hello"},
-    {ex_unknown_server_name, TG_REASON_UNKNOWN_SERVER_NAME, "client_hello"},
+    {ex_success, TG_REASON_NONE, "established", 0},
+    {ex_protocol_version, TG_REASON_PROTOCOL_VERSION, "client_hello", 0},
+    {ex_no_shared_cipher, TG_REASON_NO_SHARED_CIPHER, "client_hello", 0},
+    {ex_no_shared_group, TG_REASON_NO_SHARED_GROUP, "client_hello", 0},
+    {ex_no_shared_sigalg, TG_REASON_NO_SHARED_SIGALG, "client_hello", 0},
+    {ex_unknown_server_name, TG_REASON_UNKNOWN_SERVER_NAME, "client_hello", 0},
     {ex_client_rejected_certificate, TG_REASON_CLIENT_REJECTED_CERTIFICATE,
-     "certificate"},
+     "certificate", 0},
     {ex_client_certificate_invalid, TG_REASON_CLIENT_CERTIFICATE_INVALID,
-     "certificate"},
-    {ex_alpn_mismatch, TG_REASON_ALPN_MISMATCH, "client_hello"},
-    {ex_inappropriate_fallback, TG_REASON_INAPPROPRIATE_FALLBACK, "client_hello"},
-    {ex_malformed_hello, TG_REASON_MALFORMED_HELLO, "client_hello"},
-    {ex_not_tls, TG_REASON_NOT_TLS, "client_hello"},
-    {ex_client_aborted, TG_REASON_CLIENT_ABORTED, "key_exchange"},
-    {ex_timeout, TG_REASON_TIMEOUT, "client_hello"},
-    {ex_empty_connection, TG_REASON_EMPTY_CONNECTION, "client_hello"},
-    {ex_internal_error, TG_REASON_INTERNAL_ERROR, "server_hello"},
-    {ex_other, TG_REASON_OTHER, "finished"},
+     "certificate", 0},
+    {ex_alpn_mismatch, TG_REASON_ALPN_MISMATCH, "server_hello", 1},
+    {ex_inappropriate_fallback, TG_REASON_INAPPROPRIATE_FALLBACK, "client_hello", 0},
+    {ex_malformed_hello, TG_REASON_MALFORMED_HELLO, "client_hello", 0},
+    {ex_not_tls, TG_REASON_NOT_TLS, "client_hello", 0},
+    {ex_client_aborted, TG_REASON_CLIENT_ABORTED, "key_exchange", 0},
+    {ex_timeout, TG_REASON_TIMEOUT, "client_hello", 0},
+    {ex_empty_connection, TG_REASON_EMPTY_CONNECTION, "client_hello", 0},
+    {ex_internal_error, TG_REASON_INTERNAL_ERROR, "server_hello", 0},
+    {ex_other, TG_REASON_OTHER, "finished", 0},
 };
 
 static void test_reason_examples(void **state)
@@ -1382,7 +1423,10 @@ static void test_reason_examples(void **state)
             expect_str(line, len, "event.outcome", "failure");
         }
         expect_str(line, len, "tlsguard.stage", examples[i].stage);
-        expect_absent(line, len, "tlsguard.judged");
+        if (examples[i].judged)
+            expect_raw(line, len, "tlsguard.judged", "true");
+        else
+            expect_absent(line, len, "tlsguard.judged");
         expect_absent(line, len, "tlsguard.truncated");
         seen |= 1u << examples[i].reason;
         if (out) {
@@ -1444,6 +1488,7 @@ int main(void)
         cmocka_unit_test(test_success_fields),
         cmocka_unit_test(test_all_captures),
         cmocka_unit_test(test_ja4_matches_fingerprint_module),
+        cmocka_unit_test(test_versions_without_the_extension),
         cmocka_unit_test(test_escaping_wire_strings),
         cmocka_unit_test(test_host_strings_are_bounded),
         cmocka_unit_test(test_truncation_of_a_maximal_hello),
