@@ -213,7 +213,7 @@ def test_alpn_mismatch(ev):
     ok, out = s_client(ev.h.port, "-tls1_3", "-alpn", "imap")
     assert not ok, out
     e = ev.one()
-    common(e, "alpn_mismatch", "client_hello")
+    common(e, "alpn_mismatch", "server_hello")  # the server's choice, refused by the client
     assert e["tlsguard"]["client"]["alpn"] == ["imap"]
 
 
