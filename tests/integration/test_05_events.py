@@ -344,3 +344,50 @@ def test_unwritable_event_log_fails_start(httpd):
     rc, out = httpd.start(expect_ok=False)
     assert not httpd.alive()
     assert "TLSGUARD-031: TLSGuardEventLog /nonexistent-dir/events.json: cannot open" in out, out
+
+
+def test_sink_errors_are_counted_not_fatal(httpd, validator):
+    """/dev/full fails every write: connections are unaffected, the error log
+    says how many events were lost, at most once a minute."""
+    httpd.simple("TLSGuardEventLog /dev/full")
+    httpd.start()
+    for _ in range(3):
+        ok, out = s_client(httpd.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0")
+        assert not ok and "alert number 70" in out, out
+    assert s_client(httpd.port, "-tls1_3")[0]
+    time.sleep(0.5)
+    reports = httpd.log_lines("TLSGUARD-030")
+    assert len(reports) == 1, httpd.log()  # rate-limited: one line for the burst
+    assert "TLSGuardEventLog /dev/full: 1 event(s) could not be written" in reports[0]
+    assert "No space left on device" in reports[0]
+
+
+@pytest.fixture
+def dev_log():
+    """A syslog socket at /dev/log for the test (root, and only if none exists)."""
+    if os.geteuid() != 0 or os.path.exists("/dev/log"):
+        pytest.fail("the syslog test needs root and no /dev/log (it binds one)")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind("/dev/log")
+    os.chmod("/dev/log", 0o666)
+    sock.settimeout(10)
+    yield sock
+    sock.close()
+    os.unlink("/dev/log")
+
+
+def test_syslog_sink(httpd, validator, dev_log):
+    httpd.simple("TLSGuardEventLog syslog:local3")
+    httpd.start()
+    ok, _ = s_client(httpd.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0")
+    assert not ok
+    while True:
+        msg = dev_log.recv(8192).decode("utf-8")
+        if '"protocol_version"' in msg:
+            break
+    pri = int(msg[1:msg.index(">")])
+    assert pri == 19 * 8 + 5, msg  # local3.notice
+    e = json.loads(msg[msg.index("{"):])
+    validator.validate(e)
+    assert e["tlsguard"]["reason"] == "protocol_version"
+    assert not msg.endswith("\n")

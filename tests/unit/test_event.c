@@ -383,6 +383,14 @@ static void load_capture(capture_t *c)
 }
 
 /* expected.tsv: file, sni, ja3_string, ja3, ja4, ja4_r */
+/* Bounded copy of one TSV field (cut if longer than the slot). */
+static void copy_field(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 static int setup_captures(void **state)
 {
     static char line[8192];
@@ -411,12 +419,12 @@ static int setup_captures(void **state)
             if (p)
                 *p++ = '\0';
         }
-        snprintf(c->file, sizeof c->file, "%s", fields[0]);
-        snprintf(c->sni, sizeof c->sni, "%s", fields[1]);
-        snprintf(c->ja3_string, sizeof c->ja3_string, "%s", fields[2]);
-        snprintf(c->ja3, sizeof c->ja3, "%s", fields[3]);
-        snprintf(c->ja4, sizeof c->ja4, "%s", fields[4]);
-        snprintf(c->ja4_r, sizeof c->ja4_r, "%s", fields[5]);
+        copy_field(c->file, sizeof c->file, fields[0]);
+        copy_field(c->sni, sizeof c->sni, fields[1]);
+        copy_field(c->ja3_string, sizeof c->ja3_string, fields[2]);
+        copy_field(c->ja3, sizeof c->ja3, fields[3]);
+        copy_field(c->ja4, sizeof c->ja4, fields[4]);
+        copy_field(c->ja4_r, sizeof c->ja4_r, fields[5]);
         ncaps++;
     }
     fclose(f);
