@@ -364,16 +364,25 @@ def test_sink_errors_are_counted_not_fatal(httpd, validator):
 
 @pytest.fixture
 def dev_log():
-    """A syslog socket at /dev/log for the test (root, and only if none exists)."""
-    if os.geteuid() != 0 or os.path.exists("/dev/log"):
-        pytest.fail("the syslog test needs root and no /dev/log (it binds one)")
+    """Our own syslog socket at /dev/log for the test (needs root); a system
+    one is moved aside meanwhile and put back."""
+    if os.geteuid() != 0:
+        pytest.fail("the syslog test needs root: it binds /dev/log")
+    saved = "/dev/log.tlsguard-test"
+    had = os.path.lexists("/dev/log")
+    if had:
+        os.rename("/dev/log", saved)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    sock.bind("/dev/log")
-    os.chmod("/dev/log", 0o666)
-    sock.settimeout(10)
-    yield sock
-    sock.close()
-    os.unlink("/dev/log")
+    try:
+        sock.bind("/dev/log")
+        os.chmod("/dev/log", 0o666)
+        sock.settimeout(10)
+        yield sock
+    finally:
+        sock.close()
+        os.unlink("/dev/log")
+        if had:
+            os.rename(saved, "/dev/log")
 
 
 def test_syslog_sink(httpd, validator, dev_log):
