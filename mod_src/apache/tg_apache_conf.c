@@ -4,6 +4,7 @@
 #include "tg_apache_hsts.h"
 
 #include <apr_strings.h>
+#include <stddef.h>
 #include <http_log.h>
 
 void *tg_conf_create_srv(apr_pool_t *p, server_rec *s)
@@ -71,24 +72,11 @@ static tg_srv_conf_t *cmd_conf(cmd_parms *cmd)
     return ap_get_module_config(cmd->server->module_config, &tlsguard_module);
 }
 
-static const char *set_enabled(cmd_parms *cmd, void *dc, int on)
+/* On|Off directives: cmd->info is the offset of the int they set. */
+static const char *set_flag(cmd_parms *cmd, void *dc, int on)
 {
     (void)dc;
-    cmd_conf(cmd)->enabled = on;
-    return NULL;
-}
-
-static const char *set_proxy(cmd_parms *cmd, void *dc, int on)
-{
-    (void)dc;
-    cmd_conf(cmd)->proxy = on;
-    return NULL;
-}
-
-static const char *set_strict_sni(cmd_parms *cmd, void *dc, int on)
-{
-    (void)dc;
-    cmd_conf(cmd)->strict_sni = on;
+    *(int *)((char *)cmd_conf(cmd) + (size_t)cmd->info) = on;
     return NULL;
 }
 
@@ -114,23 +102,26 @@ static const char *set_protocols(cmd_parms *cmd, void *dc, const char *args)
     return NULL;
 }
 
-static const char *set_ciphers(cmd_parms *cmd, void *dc, const char *arg)
-{
-    char err[512];
-    (void)dc;
-    if (tg_ossl_check_ciphers12(arg, err, sizeof(err)) != 0)
-        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
-    cmd_conf(cmd)->ov.ciphers12 = arg;
-    return NULL;
-}
+/* Cipher lists OpenSSL checks at once, so `apache2 -t` names a bad value.
+ * (Not const: command_rec carries them as a void pointer.) */
+typedef struct {
+    int (*check)(const char *list, char *err, size_t errlen);
+    size_t offset; /* in tg_policy_overrides_t */
+} checked_list_t;
 
-static const char *set_suites(cmd_parms *cmd, void *dc, const char *arg)
+static checked_list_t ciphers12_list = {tg_ossl_check_ciphers12,
+                                              offsetof(tg_policy_overrides_t, ciphers12)};
+static checked_list_t suites13_list = {tg_ossl_check_suites13,
+                                             offsetof(tg_policy_overrides_t, suites13)};
+
+static const char *set_checked_list(cmd_parms *cmd, void *dc, const char *arg)
 {
+    const checked_list_t *list = cmd->info;
     char err[512];
     (void)dc;
-    if (tg_ossl_check_suites13(arg, err, sizeof(err)) != 0)
+    if (list->check(arg, err, sizeof(err)) != 0)
         return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
-    cmd_conf(cmd)->ov.suites13 = arg;
+    *(const char **)((char *)&cmd_conf(cmd)->ov + list->offset) = arg;
     return NULL;
 }
 
@@ -176,25 +167,25 @@ static const char *set_events(cmd_parms *cmd, void *dc, const char *what, const 
 }
 
 const command_rec tg_conf_cmds[] = {
-    AP_INIT_FLAG("TLSGuard", set_enabled, NULL, RSRC_CONF,
+    AP_INIT_FLAG("TLSGuard", set_flag, (void *)offsetof(tg_srv_conf_t, enabled), RSRC_CONF,
                  "On|Off: enforce the TLS policy on SSL virtual hosts (default On)"),
     AP_INIT_TAKE1("TLSGuardProfile", set_profile, NULL, RSRC_CONF,
                   "modern|intermediate|old|nist-800-52r2|bsi-tr-02102-2 (default intermediate)"),
     AP_INIT_RAW_ARGS("TLSGuardProtocols", set_protocols, NULL, RSRC_CONF,
                      "protocol versions allowed, one range, e.g. TLSv1.2 TLSv1.3"),
-    AP_INIT_TAKE1("TLSGuardCiphers", set_ciphers, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("TLSGuardCiphers", set_checked_list, &ciphers12_list, RSRC_CONF,
                   "OpenSSL cipher list for TLS 1.2 and below"),
-    AP_INIT_TAKE1("TLSGuardCipherSuites", set_suites, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("TLSGuardCipherSuites", set_checked_list, &suites13_list, RSRC_CONF,
                   "TLS 1.3 cipher suites, colon-separated"),
     AP_INIT_TAKE1("TLSGuardGroups", set_groups, NULL, RSRC_CONF,
                   "key-exchange groups in preference order, colon-separated"),
-    AP_INIT_FLAG("TLSGuardStrictSNI", set_strict_sni, NULL, RSRC_CONF,
+    AP_INIT_FLAG("TLSGuardStrictSNI", set_flag, (void *)offsetof(tg_srv_conf_t, strict_sni), RSRC_CONF,
                  "On|Off: refuse handshakes whose server name no vhost claims (default Off)"),
     AP_INIT_TAKE1("TLSGuardEventLog", set_event_log, NULL, RSRC_CONF,
                   "where handshake events go: /path/file, \"|program\" or syslog[:facility]"),
     AP_INIT_TAKE12("TLSGuardEvents", set_events, NULL, RSRC_CONF,
                    "failures (default) | all | sample N: which handshakes become events"),
-    AP_INIT_FLAG("TLSGuardProxy", set_proxy, NULL, RSRC_CONF,
+    AP_INIT_FLAG("TLSGuardProxy", set_flag, (void *)offsetof(tg_srv_conf_t, proxy), RSRC_CONF,
                  "On|Off: also enforce on mod_proxy's backend TLS contexts (default Off)"),
     AP_INIT_RAW_ARGS("TLSGuardHSTS", tg_hsts_cmd_policy, NULL, RSRC_CONF | ACCESS_CONF,
                      "Off|On|Strict-Transport-Security value, e.g. "
