@@ -81,6 +81,22 @@ static SSL_CTX *weak_ctx(int min, int max)
     return ctx;
 }
 
+/* A policy resolved and applied to ctx; the parts stay alive together
+ * (eff points into res). */
+typedef struct {
+    tg_policy_t pol;
+    tg_ossl_resolved_t res;
+    tg_ossl_effective_t eff;
+    char err[256];
+} applied_t;
+
+static int apply(applied_t *a, const char *profile, SSL_CTX *ctx)
+{
+    a->pol = build(profile, NULL);
+    assert_int_equal(tg_ossl_policy_resolve(&a->pol, &a->res, a->err, sizeof(a->err)), 0);
+    return tg_ossl_policy_apply_ctx(ctx, &a->pol, &a->res, &a->eff, a->err, sizeof(a->err));
+}
+
 static void apply_rewrites_a_weak_context(void **state)
 {
     tg_policy_t pol = build("intermediate", NULL);
@@ -136,49 +152,37 @@ static void apply_intersects_with_the_vhost_range(void **state)
 
 static void apply_old_sets_level_zero_and_server_order(void **state)
 {
-    tg_policy_t pol = build("old", NULL);
-    tg_ossl_resolved_t res;
-    tg_ossl_effective_t eff;
-    char err[256];
+    applied_t a;
     SSL_CTX *ctx = weak_ctx(0, 0);
     (void)state;
     SSL_CTX_set_security_level(ctx, 3);
-    assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), 0);
-    assert_int_equal(tg_ossl_policy_apply_ctx(ctx, &pol, &res, &eff, err, sizeof(err)), 0);
+    assert_int_equal(apply(&a, "old", ctx), 0);
     assert_int_equal(SSL_CTX_get_security_level(ctx), 0);
     assert_true(SSL_CTX_get_options(ctx) & SSL_OP_CIPHER_SERVER_PREFERENCE);
-    assert_int_equal(eff.min_version, TLS1_VERSION);
+    assert_int_equal(a.eff.min_version, TLS1_VERSION);
     SSL_CTX_free(ctx);
 }
 
 static void apply_keeps_a_higher_vhost_level(void **state)
 {
-    tg_policy_t pol = build("intermediate", NULL);
-    tg_ossl_resolved_t res;
-    tg_ossl_effective_t eff;
-    char err[256];
+    applied_t a;
     SSL_CTX *ctx = weak_ctx(0, 0);
     (void)state;
-    assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), 0);
     SSL_CTX_set_security_level(ctx, 3);
-    assert_int_equal(tg_ossl_policy_apply_ctx(ctx, &pol, &res, &eff, err, sizeof(err)), 0);
+    assert_int_equal(apply(&a, "intermediate", ctx), 0);
     assert_int_equal(SSL_CTX_get_security_level(ctx), 3);
     SSL_CTX_free(ctx);
 }
 
 static void apply_ssl_sets_connection_settings(void **state)
 {
-    tg_policy_t pol = build("nist-800-52r2", NULL);
-    tg_ossl_resolved_t res;
-    tg_ossl_effective_t eff;
-    char err[256];
+    applied_t a;
     SSL_CTX *ctx = weak_ctx(0, 0);
     (void)state;
-    assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), 0);
-    assert_int_equal(tg_ossl_policy_apply_ctx(ctx, &pol, &res, &eff, err, sizeof(err)), 0);
+    assert_int_equal(apply(&a, "nist-800-52r2", ctx), 0);
     SSL_CTX *other = weak_ctx(0, 0);
     SSL *ssl = SSL_new(other);
-    tg_ossl_policy_apply_ssl(ssl, &eff);
+    tg_ossl_policy_apply_ssl(ssl, &a.eff);
     assert_int_equal(SSL_get_min_proto_version(ssl), TLS1_2_VERSION);
     assert_int_equal(SSL_get_max_proto_version(ssl), TLS1_3_VERSION);
     assert_true(SSL_get_options(ssl) & SSL_OP_CIPHER_SERVER_PREFERENCE);
