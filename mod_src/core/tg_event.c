@@ -307,6 +307,17 @@ static void group_end(tg_json_t *j, const group_t *g)
         tg_json_rollback(j, &g->mark);
 }
 
+/* Lets what is written next use at most `budget` bytes from here on (less
+ * when only `tail` bytes would be left for what follows). */
+static void cap_next(tg_json_t *j, size_t budget, size_t tail)
+{
+    size_t fixed = j->len + j->depth + budget, reserve = tail;
+
+    if (j->cap > fixed && j->cap - fixed > tail)
+        reserve = j->cap - fixed;
+    tg_json_set_reserve(j, reserve);
+}
+
 /*
  * Opens key:[ with its elements capped to `budget` bytes from here on, while
  * `tail` bytes stay free for what follows. list_end() restores the tail.
@@ -314,11 +325,7 @@ static void group_end(tg_json_t *j, const group_t *g)
 static void list_begin(tg_json_t *j, group_t *g, const char *key,
                        size_t budget, size_t tail)
 {
-    size_t fixed = j->len + j->depth + 1 + budget, reserve = tail;
-
-    if (j->cap > fixed && j->cap - fixed > tail)
-        reserve = j->cap - fixed;
-    tg_json_set_reserve(j, reserve);
+    cap_next(j, 1 + budget, tail);
     group_begin(j, g, key, true, false);
 }
 
@@ -654,13 +661,9 @@ static void put_lists(tg_json_t *j, const tg_hello_t *h, size_t tail)
 static void field_budget(tg_json_t *j, const char *key, const char *s,
                          size_t n, size_t budget, size_t tail)
 {
-    size_t fixed = j->len + j->depth + budget, reserve = tail;
-
     if (!s)
         return;
-    if (j->cap > fixed && j->cap - fixed > tail)
-        reserve = j->cap - fixed;
-    tg_json_set_reserve(j, reserve);
+    cap_next(j, budget, tail);
     tg_json_field_string(j, key, s, n);
     tg_json_set_reserve(j, tail);
 }

@@ -21,13 +21,22 @@ static void take_openssl_error(char *buf, size_t cap)
     ERR_clear_error();
 }
 
+static int is_tls13_id(uint16_t protocol_id)
+{
+    return (protocol_id >> 8) == 0x13;
+}
+
+static int is_tls13(const SSL_CIPHER *c)
+{
+    return is_tls13_id((uint16_t)SSL_CIPHER_get_protocol_id(c));
+}
+
 static int count_ciphers(SSL_CTX *ctx, int want_tls13)
 {
     STACK_OF(SSL_CIPHER) *sk = SSL_CTX_get_ciphers(ctx);
     int n = 0;
     for (int i = 0; sk && i < sk_SSL_CIPHER_num(sk); i++) {
-        int is13 = (SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(sk, i)) >> 8) == 0x13;
-        n += (is13 == want_tls13);
+        n += is_tls13(sk_SSL_CIPHER_value(sk, i)) == want_tls13;
     }
     return n;
 }
@@ -293,7 +302,7 @@ static void lock_ciphers(SSL_CTX *ctx, tg_ossl_effective_t *eff)
     eff->n_allowed = 0;
     for (int i = 0; sk && i < sk_SSL_CIPHER_num(sk) && eff->n_allowed < TG_OSSL_MAX_CIPHERS; i++) {
         uint16_t id = (uint16_t)SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(sk, i));
-        if (!only13 || (id >> 8) == 0x13)
+        if (!only13 || is_tls13_id(id))
             eff->allowed[eff->n_allowed++] = id;
     }
     eff->chained = SSL_CTX_get_security_callback(ctx);
@@ -344,7 +353,7 @@ static void describe_ciphers(SSL_CTX *ctx, int want13, char *buf, size_t cap)
     buf[0] = '\0';
     for (int i = 0; sk && i < sk_SSL_CIPHER_num(sk); i++) {
         const SSL_CIPHER *c = sk_SSL_CIPHER_value(sk, i);
-        if (((SSL_CIPHER_get_protocol_id(c) >> 8) == 0x13) != want13)
+        if (is_tls13(c) != want13)
             continue;
         const char *name = SSL_CIPHER_get_name(c);
         append_item(buf, cap, name, strlen(name));
