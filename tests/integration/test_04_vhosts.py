@@ -219,3 +219,17 @@ def test_per_directory_renegotiation_stays_inside_the_policy(make_httpd, certs):
     assert rc == 0 and "200 OK" in out, out  # without the module the weak cipher is used
     rc, out = results["guarded"]
     assert "200 OK" not in out, out
+
+
+def test_vhosts_without_own_directives_keep_their_own_range(httpd):
+    """b.test and c.test set no TLSGuard directive; c.test narrows itself with
+    SSLProtocol. Each must keep its own effective range: b.test still takes
+    TLS 1.2 after the SNI switch, c.test does not."""
+    three_vhosts(httpd, a_lines="TLSGuardProfile intermediate",
+                 c_lines="SSLProtocol -all +TLSv1.3", server="")
+    ok, out = s_client(httpd.port, "-tls1_2", sni="b.test")
+    assert ok and s_client_protocol(out) == "TLSv1.2", out
+    ok, out = s_client(httpd.port, "-tls1_2", sni="c.test")
+    assert not ok, out
+    lines = httpd.log_lines("TLSGUARD-001")
+    assert sum("narrowed by the vhost's SSLProtocol" in l for l in lines) == 1, lines
