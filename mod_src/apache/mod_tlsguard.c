@@ -19,6 +19,7 @@ static void register_hooks(apr_pool_t *p)
     APR_OPTIONAL_HOOK(ssl, pre_handshake, tg_enforce_pre_handshake, NULL, NULL,
                       APR_HOOK_MIDDLE);
     ap_hook_open_logs(tg_enforce_open_logs, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_pre_config(tg_enforce_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(tg_enforce_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_pre_close_connection(tg_conn_pre_close, NULL, NULL, APR_HOOK_MIDDLE);
     tg_rawin_register();

@@ -19,7 +19,8 @@
 
 typedef struct tg_conn_t {
     conn_rec *c;
-    server_rec *server;   /* whose policy governs the connection */
+    server_rec *server;   /* whose settings the connection carries (forecast) */
+    tg_ossl_guard_t guard;
     unsigned hellos;      /* ClientHellos seen */
     int observing;        /* an event may be written */
     tg_observation_t obs;
@@ -54,7 +55,7 @@ static void msg_cb(int write_p, int version, int content_type, const void *buf, 
     if (write_p || content_type != SSL3_RT_HANDSHAKE || len < 4 || msg[0] != SSL3_MT_CLIENT_HELLO)
         return;
     if (st->hellos++ == 0) /* a second one is a TLS 1.3 retry or a renegotiation */
-        st->server = tg_sni_on_client_hello(st->c, ssl, msg, len);
+        st->server = tg_sni_on_client_hello(st->c, ssl, msg, len, &st->guard);
 }
 
 static void note_addresses(tg_observation_t *obs, conn_rec *c)
@@ -70,6 +71,8 @@ void tg_conn_start(conn_rec *c, SSL *ssl)
     tg_conn_t *st = apr_pcalloc(c->pool, sizeof(*st));
     st->c = c;
     st->server = c->base_server;
+    st->guard.applied = &tg_conf_srv(c->base_server)->eff; /* mod_ssl made the SSL from it */
+    tg_ossl_guard_attach(ssl, &st->guard);
     ap_set_module_config(c->conn_config, &tlsguard_module, st);
     if (events_wanted) {
         tg_observation_init(&st->obs);
@@ -85,6 +88,22 @@ void tg_conn_start(conn_rec *c, SSL *ssl)
     }
     SSL_set_msg_callback(ssl, msg_cb);
     SSL_set_msg_callback_arg(ssl, st);
+}
+
+/* The event belongs to the vhost mod_ssl selected (its sink, its name), as
+ * the guard saw it while OpenSSL negotiated; a refusal by the guard is the
+ * reason the event gives. */
+static void note_guard(tg_conn_t *st)
+{
+    if (st->guard.selected && st->guard.selected->host)
+        st->server = st->guard.selected->host;
+    if (st->guard.refused) {
+        st->obs.tls_error = TG_TLSERR_POLICY_UNRESOLVED;
+        apr_cpystrn(st->obs.lib_error_text,
+                    "refused: the connection carried another vhost's TLS settings than the "
+                    "selected vhost's",
+                    sizeof(st->obs.lib_error_text));
+    }
 }
 
 /* Failures always; successes as TLSGuardEvents says. */
@@ -108,6 +127,7 @@ int tg_conn_pre_close(conn_rec *c)
         return DECLINED;
     st->observing = 0; /* one event per connection */
     tg_ossl_observe_finish(&st->observer, NULL);
+    note_guard(st);
     tg_srv_conf_t *sc = tg_conf_srv(st->server);
     if (!sc->sink || !wanted(sc, &st->obs))
         return DECLINED;

@@ -10,6 +10,7 @@
 #include "tg_apache_conf.h"
 #include "tg_apache_conn.h"
 #include "tg_apache_sni.h"
+#include "tg_ossl_guard.h"
 #include "tg_ossl_observe.h"
 
 APLOG_USE_MODULE(tlsguard);
@@ -91,31 +92,60 @@ static const char *vhost_label(apr_pool_t *p, server_rec *s, int is_proxy)
                         port);
 }
 
+/* The whole list, however long: what is reported is what is accepted. */
+static const char *describe_ciphers(apr_pool_t *p, SSL_CTX *ctx, int want13)
+{
+    size_t need = tg_ossl_describe_ciphers(ctx, want13, NULL, 0);
+    char *buf = apr_palloc(p, need + 1);
+    tg_ossl_describe_ciphers(ctx, want13, buf, need + 1);
+    return buf;
+}
+
+/* One warning per weakening option the vhost's configuration set, which
+ * the policy undid. */
+static void log_options_reset(apr_pool_t *p, server_rec *s, int is_proxy,
+                              const tg_ossl_effective_t *eff, const char *profile)
+{
+    size_t n;
+    const tg_ossl_option_t *table = tg_ossl_option_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (eff->options_reset & table[i].bit)
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                         "TLSGUARD-004: %s: \"%s\" would allow %s, which profile %s does not: "
+                         "reset to the profile's setting",
+                         vhost_label(p, s, is_proxy), table[i].weakened, table[i].why, profile);
+    }
+}
+
 static void log_enforced(apr_pool_t *p, server_rec *s, int is_proxy, SSL_CTX *ctx,
                          const tg_srv_conf_t *sc, const tg_ossl_effective_t *eff)
 {
-    char range[32], c12[2048], s13[512], dev[64];
+    char range[32], dev[64];
     const tg_policy_t *pol = &sc->policy;
     const char *narrowed = "";
 
     if (quiet_pass())
         return;
+    log_options_reset(p, s, is_proxy, eff, pol->profile->name);
     tg_policy_format_range(eff->min_version, eff->max_version, range, sizeof(range));
-    tg_ossl_describe_ctx(ctx, c12, sizeof(c12), s13, sizeof(s13));
     tg_policy_format_deviations(pol->deviations, dev, sizeof(dev));
     if (eff->min_version != pol->min_version || eff->max_version != pol->max_version)
         narrowed = " (narrowed by the vhost's SSLProtocol)";
     ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                  "TLSGUARD-001: %s: profile %s [%s]: %s%s; TLS 1.2 ciphers %s; TLS 1.3 suites "
                  "%s; groups %s%s; server cipher order %s; security level %d; compression and "
-                 "renegotiation off; deviations from the profile: %s",
+                 "renegotiation off; session tickets %s; deviations from the profile: %s",
                  vhost_label(p, s, is_proxy), pol->profile->name, pol->profile->source, range,
-                 narrowed, eff->min_version <= TLS1_2_VERSION ? c12 : "(none, TLS 1.2 off)",
-                 eff->max_version == TLS1_3_VERSION ? s13 : "(none, TLS 1.3 off)",
+                 narrowed,
+                 eff->min_version <= TLS1_2_VERSION ? describe_ciphers(p, ctx, 0)
+                                                    : "(none, TLS 1.2 off)",
+                 eff->max_version == TLS1_3_VERSION ? describe_ciphers(p, ctx, 1)
+                                                    : "(none, TLS 1.3 off)",
                  sc->resolved.groups,
                  sc->resolved.skipped_groups[0] ? skipped_note(p, sc->resolved.skipped_groups)
                                                 : "",
                  pol->server_preference ? "on" : "off", SSL_CTX_get_security_level(ctx),
+                 (SSL_CTX_get_options(ctx) & SSL_OP_NO_TICKET) ? "off" : "on",
                  dev[0] ? dev : "none");
     if (pol->profile->deprecated)
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
@@ -133,6 +163,9 @@ int tg_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *
 
     if (!tg_conf_enabled(sc) || (is_proxy && !tg_conf_proxy(sc))) {
         tg_ossl_effective_record(ctx, eff);
+        eff->host = s;
+        if (!is_proxy) /* the guard checks every vhost a connection can land on */
+            tg_ossl_guard_install(ctx, eff);
         if (!quiet_pass())
             ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                          "TLSGUARD-002: %s: %s: mod_ssl's settings are left unchanged",
@@ -153,6 +186,7 @@ int tg_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *
                      vhost_label(p, s, is_proxy), sc->policy.profile->name, err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    eff->host = s;
     if (!is_proxy && sc->strict_sni == 1)
         SSL_CTX_set_tlsext_servername_callback(ctx, tg_sni_strict_cb);
     log_enforced(p, s, is_proxy, ctx, sc, eff);
@@ -173,6 +207,38 @@ int tg_enforce_open_logs(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
     return tg_sink_open_all(pconf, s);
 }
 
+static apr_status_t release_scratch(void *data)
+{
+    (void)data;
+    tg_ossl_release_scratch();
+    return APR_SUCCESS;
+}
+
+int tg_enforce_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    (void)plog;
+    (void)ptemp;
+    /* Runs before this module's DSO is unloaded at the next restart. */
+    apr_pool_cleanup_register(pconf, NULL, release_scratch, apr_pool_cleanup_null);
+    return OK;
+}
+
+/* OpenSSL ex_data slots outlive this module's DSO, which httpd reloads at
+ * every restart: keep each slot number in the process pool and reuse it. */
+static int persistent_slot(server_rec *s, const char *key, int (*init)(int known))
+{
+    apr_pool_t *pp = s->process->pool;
+    void *kept = NULL;
+    apr_pool_userdata_get(&kept, key, pp);
+    int slot = init(kept ? *(int *)kept : -1);
+    if (!kept && slot >= 0) {
+        int *keep = apr_palloc(pp, sizeof(*keep));
+        *keep = slot;
+        apr_pool_userdata_set(keep, apr_pstrdup(pp, key), apr_pool_cleanup_null, pp);
+    }
+    return slot;
+}
+
 int tg_enforce_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                            server_rec *s)
 {
@@ -180,9 +246,15 @@ int tg_enforce_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
     (void)pconf;
     (void)plog;
     (void)ptemp;
+    if (persistent_slot(s, "tlsguard-guard-slot", tg_ossl_guard_init) < 0) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     "TLSGUARD-033: OpenSSL refused a connection data slot: cannot guard "
+                     "handshakes");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     for (server_rec *v = s; v; v = v->next)
         wanted |= tg_conf_srv(v)->sink != NULL;
-    if (wanted && tg_ossl_observe_init() != 0) {
+    if (wanted && persistent_slot(s, "tlsguard-observer-slot", tg_ossl_observe_init) < 0) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      "TLSGUARD-032: OpenSSL refused a connection data slot: cannot observe "
                      "handshakes for TLSGuardEventLog");

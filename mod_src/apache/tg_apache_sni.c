@@ -6,7 +6,9 @@
  * version range only when the vhost has its own SSLProtocol. The ClientHello
  * reaches our message callback before OpenSSL processes it, so we set the
  * selected vhost's versions, groups and cipher order on the connection first;
- * mod_ssl's switch then only confirms them. */
+ * mod_ssl's switch then only confirms them. This reading of the hello is
+ * only a forecast: the guard (tg_ossl_guard.c) refuses the handshake when
+ * mod_ssl selects another vhost than the one forecast. */
 #include "tg_apache_sni.h"
 
 #include <apr_strings.h>
@@ -74,6 +76,7 @@ static const tg_ossl_effective_t *settings_for(server_rec *base, server_rec *tar
     /* An unguarded vhost behind a guarded default vhost: what mod_ssl alone
      * would have given (versions, order) from the default vhost's context. */
     *restore = bc->eff;
+    restore->guarded = 0;
     restore->min_version = bc->eff.orig_min_version;
     restore->max_version = bc->eff.orig_max_version;
     restore->server_preference = (bc->eff.orig_options & SSL_OP_CIPHER_SERVER_PREFERENCE) != 0;
@@ -98,15 +101,20 @@ static server_rec *policy_server(conn_rec *c, const uint8_t *msg, size_t len)
     return target ? target : c->base_server;
 }
 
-server_rec *tg_sni_on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, size_t len)
+server_rec *tg_sni_on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, size_t len,
+                                   tg_ossl_guard_t *guard)
 {
     tg_ossl_effective_t restore;
     server_rec *server = policy_server(c, msg, len);
+    if (!tg_conf_srv(server)->eff.set)
+        server = c->base_server; /* not an SSL vhost: nothing to set */
     if (server != c->base_server) {
         const tg_ossl_effective_t *eff = settings_for(c->base_server, server, &restore);
         if (eff)
             tg_ossl_policy_apply_ssl(ssl, eff);
     }
+    guard->applied = &tg_conf_srv(server)->eff;
+    guard->hello_seen = 1;
     return server;
 }
 

@@ -36,6 +36,7 @@ enum {
                       certificate alert (or certificate_required) sent */
     F_CERT_ALERT_IN, /* a certificate alert received */
     F_LIB_MALFORMED, /* library malformed */
+    F_UNRESOLVED,  /* the guard refused: which vhost's policy applies was unclear */
     F_HELLO_BAD,   /* the captured hello does not parse (not our cut) */
     F_INTERNAL,    /* library internal, or alert 80 sent */
     F_AMBIGUOUS,   /* library: none, other, callback_failed, peer_alert */
@@ -85,6 +86,8 @@ static const reason_rule_t reason_rules[] = {
     {"R02", B(F_TIMEOUT), 0, TG_REASON_TIMEOUT, 0},
     {"R03", B(F_SILENT), 0, TG_REASON_EMPTY_CONNECTION, 0},
     {"R04", 0, B(F_LIB_NOT_TLS) | B(F_RAW_NOT_TLS), TG_REASON_NOT_TLS, 0},
+    {"R22", B(F_UNRESOLVED) | B(F_HELLO_BAD), 0, TG_REASON_MALFORMED_HELLO, 0},
+    {"R23", B(F_UNRESOLVED), 0, TG_REASON_POLICY_UNRESOLVED, 0},
     {"R05", B(F_FALLBACK), 0, TG_REASON_INAPPROPRIATE_FALLBACK, 0},
     {"R06", B(F_VERSION), 0, TG_REASON_PROTOCOL_VERSION, 0},
     {"R07", B(F_LIB_CIPHER), 0, TG_REASON_NO_SHARED_CIPHER, 0},
@@ -141,6 +144,7 @@ static const char *const reason_names[TG_REASON_COUNT] = {
     [TG_REASON_TIMEOUT] = "timeout",
     [TG_REASON_EMPTY_CONNECTION] = "empty_connection",
     [TG_REASON_INTERNAL_ERROR] = "internal_error",
+    [TG_REASON_POLICY_UNRESOLVED] = "policy_unresolved",
     [TG_REASON_OTHER] = "other",
 };
 
@@ -190,6 +194,7 @@ static const lib_fact_t lib_facts[] = {
     {E(TG_TLSERR_PEER_CERTIFICATE) | E(TG_TLSERR_PEER_NO_CERTIFICATE),
      F_CLIENT_CERT},
     {E(TG_TLSERR_MALFORMED), F_LIB_MALFORMED},
+    {E(TG_TLSERR_POLICY_UNRESOLVED), F_UNRESOLVED},
     {E(TG_TLSERR_INTERNAL), F_INTERNAL},
     {E(TG_TLSERR_NONE) | E(TG_TLSERR_OTHER) | E(TG_TLSERR_CALLBACK_FAILED) |
          E(TG_TLSERR_PEER_ALERT), F_AMBIGUOUS},

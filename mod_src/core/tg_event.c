@@ -58,6 +58,7 @@ static const char *const event_types[TG_REASON_COUNT] = {
     [TG_REASON_TIMEOUT] = "error",
     [TG_REASON_EMPTY_CONNECTION] = "error",
     [TG_REASON_INTERNAL_ERROR] = "error",
+    [TG_REASON_POLICY_UNRESOLVED] = "denied",
     [TG_REASON_OTHER] = "error",
 };
 

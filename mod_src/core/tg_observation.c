@@ -16,6 +16,7 @@ static const char *const tls_error_names[TG_TLSERR_COUNT] = {
     [TG_TLSERR_HTTPS_PROXY_REQUEST] = "https_proxy_request",
     [TG_TLSERR_NOT_TLS] = "not_tls",
     [TG_TLSERR_MALFORMED] = "malformed",
+    [TG_TLSERR_POLICY_UNRESOLVED] = "policy_unresolved",
     [TG_TLSERR_PEER_ALERT] = "peer_alert",
     [TG_TLSERR_PEER_CERTIFICATE] = "peer_certificate",
     [TG_TLSERR_PEER_NO_CERTIFICATE] = "peer_no_certificate",

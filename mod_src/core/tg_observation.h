@@ -34,6 +34,8 @@ typedef enum tg_tls_error_t {
     TG_TLSERR_UNEXPECTED_EOF,      /* the peer closed mid-handshake */
     TG_TLSERR_CALLBACK_FAILED,     /* a server callback (SNI, ALPN) refused */
     TG_TLSERR_INTERNAL,            /* allocation or library failure on our side */
+    TG_TLSERR_POLICY_UNRESOLVED,   /* refused by the guard: the connection carried another
+                                      vhost's settings than the one the server selected */
     TG_TLSERR_OTHER,
     TG_TLSERR_COUNT
 } tg_tls_error_t;

@@ -166,6 +166,7 @@ int tg_policy_build(const tg_profile_t *profile, const tg_policy_overrides_t *ov
     out->groups = profile->groups;
     out->server_preference = profile->server_preference;
     out->seclevel = profile->seclevel;
+    out->no_session_tickets = profile->no_session_tickets;
     if (apply_overrides(ov ? ov : &none, out, err, errlen) != 0)
         return -1;
 

@@ -25,6 +25,7 @@ typedef struct tg_policy_t {
     const char *groups;          /* colon-separated group names */
     int server_preference;
     int seclevel;
+    int no_session_tickets;
     unsigned deviations;         /* TG_DEV_* */
 } tg_policy_t;
 

@@ -21,6 +21,7 @@ typedef struct tg_profile_t {
     int seclevel;                /* OpenSSL security level the profile needs */
     uint64_t hsts_max_age;       /* default for TLSGuardHSTS On */
     int deprecated;              /* 1: warn at start-up that it is not recommended */
+    int no_session_tickets;      /* 1: the source turns RFC 5077 session tickets off */
 } tg_profile_t;
 
 /* The profile used when none is configured. */

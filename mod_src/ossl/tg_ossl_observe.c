@@ -267,11 +267,13 @@ static void info_cb(const SSL *ssl, int where, int ret)
         next(ssl, where, ret);
 }
 
-int tg_ossl_observe_init(void)
+int tg_ossl_observe_init(int known)
 {
-    if (ex_index < 0)
+    if (known >= 0)
+        ex_index = known;
+    else if (ex_index < 0)
         ex_index = SSL_get_ex_new_index(0, "tlsguard observer", NULL, NULL, NULL);
-    return ex_index < 0 ? -1 : 0;
+    return ex_index;
 }
 
 int tg_ossl_observe_start(SSL *ssl, tg_ossl_observer_t *o)

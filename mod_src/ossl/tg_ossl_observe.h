@@ -43,10 +43,12 @@ typedef struct tg_ossl_observer_t {
     int stopped;               /* tg_ossl_observe_finish() ran */
 } tg_ossl_observer_t;
 
-/* Allocate the SSL ex_data slot that links an SSL to its observer. Call once
- * per process at start-up, before any connection (not thread-safe); later
- * calls return 0 without allocating again. Returns 0, or -1 on failure. */
-int tg_ossl_observe_init(void);
+/* The SSL ex_data slot that links an SSL to its observer. `known` is a slot
+ * this process allocated before (a host that reloads this code keeps it), or
+ * -1: allocate one unless this copy of the code has one already. Call at
+ * start-up, before any connection (not thread-safe). Returns the slot, or
+ * -1 on failure. */
+int tg_ossl_observe_init(int known);
 
 /* Begin observing ssl (a server SSL before its handshake) into o->obs: install
  * the chaining info callback and link o to ssl. o must outlive ssl or the

@@ -2,15 +2,50 @@
 #include "tg_ossl_policy.h"
 
 #include "tg_names.h"
+#include "tg_ossl_guard.h"
 
 #include <openssl/err.h>
 #include <stdio.h>
 #include <string.h>
 
-#define TG_REQUIRED_OPTIONS (SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION)
-#define TG_FORBIDDEN_OPTIONS                                                                   \
-    (SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION | SSL_OP_ALLOW_CLIENT_RENEGOTIATION              \
-     | SSL_OP_LEGACY_SERVER_CONNECT)
+/* Every OpenSSL option that weakens a profile when a configuration
+ * (SSLOpenSSLConfCmd Options, SSLCompression, SSLInsecureRenegotiation,
+ * SSLSessionTickets) sets or clears it. Each guarded context gets the
+ * policy's state, on the context and again on the connection after an SNI
+ * switch (mod_ssl only adds the new context's options to a connection). */
+static const tg_ossl_option_t options[] = {
+    {SSL_OP_NO_ENCRYPT_THEN_MAC, 0, "Options -EncryptThenMac",
+     "CBC suites without Encrypt-then-MAC (RFC 7366)"},
+    {SSL_OP_NO_EXTENDED_MASTER_SECRET, 0, "Options -ExtendedMasterSecret",
+     "TLS 1.2 without the extended master secret (RFC 7627)"},
+    {SSL_OP_ALLOW_NO_DHE_KEX, 0, "Options AllowNoDHEKex",
+     "TLS 1.3 resumption without (EC)DHE: no forward secrecy"},
+    {SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION, 0, "Options UnsafeLegacyRenegotiation",
+     "renegotiation without RFC 5746 protection"},
+    {SSL_OP_LEGACY_SERVER_CONNECT, 0, "Options UnsafeLegacyServerConnect",
+     "proxy connections to servers without RFC 5746"},
+    {SSL_OP_ALLOW_CLIENT_RENEGOTIATION, 0, "Options ClientRenegotiation",
+     "client-initiated renegotiation"},
+    {SSL_OP_NO_ANTI_REPLAY, 0, "Options -AntiReplay", "TLS 1.3 early data without replay protection"},
+    {SSL_OP_NO_COMPRESSION, 1, "SSLCompression on / Options Compression",
+     "TLS compression (CRIME)"},
+    /* mod_ssl never sets it on a context (it refuses client renegotiation
+     * itself): always set, never worth a warning. */
+    {SSL_OP_NO_RENEGOTIATION, 1, NULL, "TLS 1.2 renegotiation"},
+};
+
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+/* Only the profile decides about session tickets; mod_ssl's default is on,
+ * so turning them off is no news (the start-up line states it). */
+static const tg_ossl_option_t no_tickets = {SSL_OP_NO_TICKET, 1, NULL,
+                                            "RFC 5077 session tickets"};
+
+const tg_ossl_option_t *tg_ossl_option_table(size_t *count)
+{
+    *count = N_OPTIONS;
+    return options;
+}
 
 /* The reason of the newest queued OpenSSL error, then an empty queue. */
 static void take_openssl_error(char *buf, size_t cap)
@@ -21,14 +56,14 @@ static void take_openssl_error(char *buf, size_t cap)
     ERR_clear_error();
 }
 
-static int is_tls13_id(uint16_t protocol_id)
+int tg_ossl_is_tls13_suite(uint16_t protocol_id)
 {
     return (protocol_id >> 8) == 0x13;
 }
 
 static int is_tls13(const SSL_CIPHER *c)
 {
-    return is_tls13_id((uint16_t)SSL_CIPHER_get_protocol_id(c));
+    return tg_ossl_is_tls13_suite((uint16_t)SSL_CIPHER_get_protocol_id(c));
 }
 
 static int count_ciphers(SSL_CTX *ctx, int want_tls13)
@@ -41,12 +76,20 @@ static int count_ciphers(SSL_CTX *ctx, int want_tls13)
     return n;
 }
 
-/* One context for every check of the configuration phase (single-threaded):
- * creating a context costs OpenSSL 3 far more than using one. Kept for the
- * life of the process. */
+/* One context for every check of a configuration cycle (single-threaded):
+ * creating a context costs OpenSSL 3 far more than using one. The host
+ * frees it when the cycle ends: a module reload at a graceful restart would
+ * otherwise lose the pointer and leak the context. */
+static SSL_CTX *scratch;
+
+void tg_ossl_release_scratch(void)
+{
+    SSL_CTX_free(scratch);
+    scratch = NULL;
+}
+
 static SSL_CTX *scratch_ctx(void)
 {
-    static SSL_CTX *scratch;
     if (!scratch)
         scratch = SSL_CTX_new(TLS_server_method());
     if (scratch)
@@ -95,15 +138,17 @@ int tg_ossl_check_suites13(const char *list, char *err, size_t errlen)
     return check_list(&check_suites13, list, err, errlen);
 }
 
-static void append_item(char *buf, size_t cap, const char *item, size_t len)
+/* Append ":item"; -1 (buf unchanged) when it does not fit. */
+static int append_item(char *buf, size_t cap, const char *item, size_t len)
 {
     size_t used = strlen(buf);
     if (used + len + 2 > cap)
-        return;
+        return -1;
     if (used)
         buf[used++] = ':';
     memcpy(buf + used, item, len);
     buf[used + len] = '\0';
+    return 0;
 }
 
 /* Split the group list into what this OpenSSL knows and what it lacks. */
@@ -120,14 +165,17 @@ static int resolve_groups(SSL_CTX *probe, const char *groups, tg_ossl_resolved_t
         }
         memcpy(one, p, len);
         one[len] = '\0';
-        if (SSL_CTX_set1_groups_list(probe, one) == 1) {
-            append_item(res->groups, sizeof(res->groups), one, len);
-        } else if (tg_names_group_code(one) >= 0) {
-            append_item(res->skipped_groups, sizeof(res->skipped_groups), one, len);
-        } else {
+        int known = SSL_CTX_set1_groups_list(probe, one) == 1;
+        if (!known && tg_names_group_code(one) < 0) {
             ERR_clear_error();
             snprintf(err, errlen, "TLSGuardGroups: unknown group \"%s\" (neither OpenSSL nor the IANA "
                      "registry knows it)", one);
+            return -1;
+        }
+        char *into = known ? res->groups : res->skipped_groups;
+        if (append_item(into, TG_OSSL_LIST_MAX, one, len) != 0) {
+            snprintf(err, errlen, "TLSGuardGroups: the list \"%.60s...\" is longer than %d "
+                     "bytes", groups, TG_OSSL_LIST_MAX - 1);
             return -1;
         }
         ERR_clear_error();
@@ -237,12 +285,30 @@ static int set_lists(SSL_CTX *ctx, const tg_policy_t *pol, const tg_ossl_resolve
     return 0;
 }
 
-static void set_options(SSL_CTX *ctx, const tg_policy_t *pol)
+/* What the policy requires of each option bit, and which weakening ones the
+ * context carries as mod_ssl left it. */
+static void plan_options(const tg_policy_t *pol, tg_ossl_effective_t *eff)
 {
-    SSL_CTX_clear_options(ctx, TG_FORBIDDEN_OPTIONS | SSL_OP_CIPHER_SERVER_PREFERENCE);
-    SSL_CTX_set_options(ctx, TG_REQUIRED_OPTIONS
-                                 | (pol->server_preference ? SSL_OP_CIPHER_SERVER_PREFERENCE
-                                                           : 0));
+    eff->options_set = eff->options_cleared = 0;
+    for (size_t i = 0; i <= N_OPTIONS; i++) {
+        const tg_ossl_option_t *o = i < N_OPTIONS ? &options[i] : &no_tickets;
+        if (o == &no_tickets && !pol->no_session_tickets)
+            continue;
+        if (o->policy_sets)
+            eff->options_set |= o->bit;
+        else
+            eff->options_cleared |= o->bit;
+    }
+    eff->options_set |= pol->server_preference ? SSL_OP_CIPHER_SERVER_PREFERENCE : 0;
+    eff->options_cleared |= pol->server_preference ? 0 : SSL_OP_CIPHER_SERVER_PREFERENCE;
+    eff->options_reset = (eff->orig_options & eff->options_cleared)
+                         | (~eff->orig_options & eff->options_set);
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        if (!options[i].weakened) /* not a weakening a configuration chose */
+            eff->options_reset &= ~options[i].bit;
+    }
+    /* the policy's cipher order and tickets are stated on the start-up line */
+    eff->options_reset &= ~(uint64_t)(SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
 }
 
 /* Whatever a vhost asked for, never go below the profile's security level;
@@ -262,8 +328,10 @@ static int verify_ctx(SSL_CTX *ctx, const tg_policy_t *pol, const tg_ossl_effect
     uint64_t opts = SSL_CTX_get_options(ctx);
     if (ctx_min(ctx) != eff->min_version || ctx_max(ctx) != eff->max_version)
         snprintf(err, errlen, "OpenSSL did not keep the protocol range");
-    else if ((opts & TG_REQUIRED_OPTIONS) != TG_REQUIRED_OPTIONS || (opts & TG_FORBIDDEN_OPTIONS))
-        snprintf(err, errlen, "OpenSSL did not keep compression and renegotiation off");
+    else if ((opts & eff->options_set) != eff->options_set || (opts & eff->options_cleared))
+        snprintf(err, errlen, "OpenSSL did not keep the policy's options (%#llx set, %#llx "
+                 "cleared; it has %#llx)", (unsigned long long)eff->options_set,
+                 (unsigned long long)eff->options_cleared, (unsigned long long)opts);
     else if (eff->min_version <= TLS1_2_VERSION && count_ciphers(ctx, 0) == 0)
         snprintf(err, errlen, "no TLS 1.2 cipher is left");
     else if (eff->max_version == TLS1_3_VERSION && count_ciphers(ctx, 1) == 0)
@@ -273,41 +341,6 @@ static int verify_ctx(SSL_CTX *ctx, const tg_policy_t *pol, const tg_ossl_effect
     else
         return 0;
     return -1;
-}
-
-/* Whatever later sets another cipher list on a connection (mod_ssl does, for
- * per-directory SSLCipherSuite renegotiation), OpenSSL asks the security
- * callback before it agrees on a cipher: only the policy's can be chosen. */
-static int security_cb(const SSL *s, const SSL_CTX *ctx, int op, int bits, int nid,
-                       void *other, void *ex)
-{
-    const tg_ossl_effective_t *eff = ex;
-    if (!eff->chained(s, ctx, op, bits, nid, other, ex))
-        return 0;
-    if (op != SSL_SECOP_CIPHER_SHARED || !other)
-        return 1;
-    uint16_t id = (uint16_t)SSL_CIPHER_get_protocol_id((const SSL_CIPHER *)other);
-    for (int i = 0; i < eff->n_allowed; i++) {
-        if (eff->allowed[i] == id)
-            return 1;
-    }
-    return 0;
-}
-
-static void lock_ciphers(SSL_CTX *ctx, tg_ossl_effective_t *eff)
-{
-    STACK_OF(SSL_CIPHER) *sk = SSL_CTX_get_ciphers(ctx);
-    /* A TLS 1.3-only policy keeps the vhost's unused TLS 1.2 list: lock the suites. */
-    int only13 = eff->min_version > TLS1_2_VERSION;
-    eff->n_allowed = 0;
-    for (int i = 0; sk && i < sk_SSL_CIPHER_num(sk) && eff->n_allowed < TG_OSSL_MAX_CIPHERS; i++) {
-        uint16_t id = (uint16_t)SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(sk, i));
-        if (!only13 || is_tls13_id(id))
-            eff->allowed[eff->n_allowed++] = id;
-    }
-    eff->chained = SSL_CTX_get_security_callback(ctx);
-    SSL_CTX_set0_security_ex_data(ctx, eff);
-    SSL_CTX_set_security_callback(ctx, security_cb);
 }
 
 int tg_ossl_policy_apply_ctx(SSL_CTX *ctx, const tg_policy_t *pol,
@@ -326,8 +359,10 @@ int tg_ossl_policy_apply_ctx(SSL_CTX *ctx, const tg_policy_t *pol,
     SSL_CTX_set_security_level(ctx, seclevel_for(ctx, pol));
     if (set_lists(ctx, pol, res, err, errlen) != 0)
         return -1;
-    set_options(ctx, pol);
-    lock_ciphers(ctx, eff);
+    plan_options(pol, eff);
+    SSL_CTX_clear_options(ctx, eff->options_cleared);
+    SSL_CTX_set_options(ctx, eff->options_set);
+    tg_ossl_guard_install(ctx, eff);
     eff->guarded = 1;
     eff->server_preference = pol->server_preference;
     eff->groups = res->groups;
@@ -340,29 +375,34 @@ void tg_ossl_policy_apply_ssl(SSL *ssl, const tg_ossl_effective_t *eff)
     SSL_set_max_proto_version(ssl, eff->max_version);
     if (eff->groups)
         SSL_set1_groups_list(ssl, eff->groups);
-    if (eff->server_preference)
+    if (eff->guarded) {
+        /* The connection was made from another vhost's context, whose
+         * options (a TLSGuard Off vhost's -EncryptThenMac) it still has. */
+        SSL_clear_options(ssl, eff->options_cleared);
+        SSL_set_options(ssl, eff->options_set);
+    } else if (eff->server_preference) {
         SSL_set_options(ssl, SSL_OP_CIPHER_SERVER_PREFERENCE);
-    else
+    } else {
         SSL_clear_options(ssl, SSL_OP_CIPHER_SERVER_PREFERENCE);
+    }
     ERR_clear_error();
 }
 
-static void describe_ciphers(SSL_CTX *ctx, int want13, char *buf, size_t cap)
+size_t tg_ossl_describe_ciphers(SSL_CTX *ctx, int want13, char *buf, size_t cap)
 {
     STACK_OF(SSL_CIPHER) *sk = SSL_CTX_get_ciphers(ctx);
-    buf[0] = '\0';
+    size_t need = 0;
+    if (cap)
+        buf[0] = '\0';
     for (int i = 0; sk && i < sk_SSL_CIPHER_num(sk); i++) {
         const SSL_CIPHER *c = sk_SSL_CIPHER_value(sk, i);
         if (is_tls13(c) != want13)
             continue;
         const char *name = SSL_CIPHER_get_name(c);
-        append_item(buf, cap, name, strlen(name));
+        size_t len = strlen(name) + (need ? 1 : 0);
+        if (need + len < cap)
+            snprintf(buf + need, cap - need, "%s%s", need ? ":" : "", name);
+        need += len;
     }
-}
-
-void tg_ossl_describe_ctx(SSL_CTX *ctx, char *ciphers12, size_t c12cap, char *suites13,
-                          size_t s13cap)
-{
-    describe_ciphers(ctx, 0, ciphers12, c12cap);
-    describe_ciphers(ctx, 1, suites13, s13cap);
+    return need;
 }

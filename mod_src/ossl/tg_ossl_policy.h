@@ -6,8 +6,7 @@
 
 #include "tg_policy.h"
 
-#define TG_OSSL_LIST_MAX 512
-#define TG_OSSL_MAX_CIPHERS 64
+#define TG_OSSL_LIST_MAX 512 /* group lists: longer ones are refused, never cut */
 
 typedef int (*SSL_CTX_security_callback_fn)(const SSL *s, const SSL_CTX *ctx, int op,
                                             int bits, int nid, void *other, void *ex);
@@ -21,22 +20,32 @@ typedef struct tg_ossl_resolved_t {
     int n_suites13;
 } tg_ossl_resolved_t;
 
+/* One OpenSSL option a policy depends on (the table is in tg_ossl_policy.c). */
+typedef struct tg_ossl_option_t {
+    uint64_t bit;         /* SSL_OP_* */
+    int policy_sets;      /* 1: the policy needs the bit set; 0: cleared */
+    const char *weakened; /* "Options -EncryptThenMac": how a configuration weakens
+                             it; NULL: not a configuration's choice, not reported */
+    const char *why;      /* what the weakened state allows */
+} tg_ossl_option_t;
+
 /* The per-vhost result of enforcement, kept for SNI switches and reports. */
 typedef struct tg_ossl_effective_t {
-    int set;                    /* filled by tg_ossl_policy_apply_ctx */
+    int set;                    /* filled by tg_ossl_effective_record */
     int guarded;                /* 0: this context was left as mod_ssl made it */
     uint16_t min_version;       /* after intersecting with the vhost's own range */
     uint16_t max_version;
     uint16_t orig_min_version;  /* as mod_ssl configured the context */
     uint16_t orig_max_version;
     uint64_t orig_options;
+    uint64_t options_set;       /* what the policy requires set / cleared */
+    uint64_t options_cleared;
+    uint64_t options_reset;     /* weakening options the configuration set, undone */
     int server_preference;
     const char *groups;         /* NULL: leave the connection's groups */
-    /* Ciphers the policy allows (protocol ids), checked by the context's
-     * security callback whenever OpenSSL picks a shared cipher. */
-    uint16_t allowed[TG_OSSL_MAX_CIPHERS];
-    int n_allowed;
+    SSL_CTX *ctx;               /* the vhost's context: its lists are the policy's */
     SSL_CTX_security_callback_fn chained; /* OpenSSL's own level checks */
+    void *host;                 /* the host's record of the vhost (httpd: server_rec) */
 } tg_ossl_effective_t;
 
 /* Validate a policy against this OpenSSL (cipher strings, group names). Used at
@@ -62,8 +71,19 @@ int tg_ossl_policy_apply_ctx(SSL_CTX *ctx, const tg_policy_t *pol,
  * SSL_CTX (versions, groups, server preference). */
 void tg_ossl_policy_apply_ssl(SSL *ssl, const tg_ossl_effective_t *eff);
 
-/* Human-readable: "TLS 1.2 ciphers ECDHE-...:..." of what ctx now allows. */
-void tg_ossl_describe_ctx(SSL_CTX *ctx, char *ciphers12, size_t c12cap, char *suites13,
-                          size_t s13cap);
+/* Whether a cipher's protocol id is a TLS 1.3 suite (0x13xx). */
+int tg_ossl_is_tls13_suite(uint16_t protocol_id);
+
+/* The options table, for reports and tests. */
+const tg_ossl_option_t *tg_ossl_option_table(size_t *count);
+
+/* Every TLS 1.2 cipher (want13 = 0) or TLS 1.3 suite (1) ctx allows, colon
+ * separated, into buf; like snprintf, returns the length the whole list
+ * needs, so a caller can size buf and never cut it. */
+size_t tg_ossl_describe_ciphers(SSL_CTX *ctx, int want13, char *buf, size_t cap);
+
+/* Free the context used for configuration checks (at the end of each
+ * configuration cycle; the next check makes a new one). */
+void tg_ossl_release_scratch(void);
 
 #endif

@@ -611,6 +611,28 @@ static void test_r14_r15_malformed_hello(void **state)
     expect(TG_REASON_PROTOCOL_VERSION, "R06", TG_STAGE_CLIENT_HELLO, "S02");
 }
 
+static void test_r22_r23_guard_refusal(void **state)
+{
+    int err;
+
+    (void)state;
+    /* the guard refused every version (alert 70): its reason wins over R06 */
+    seen_hello();
+    obs.tls_error = TG_TLSERR_POLICY_UNRESOLVED;
+    alert_out(70);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_POLICY_UNRESOLVED, "R23", TG_STAGE_CLIENT_HELLO, "S02");
+
+    /* and when our parser refused the hello (a duplicate extension), the
+     * hello is what the event blames */
+    modern_hello();
+    hb.b[4 + 2 + 32 + 1 + 1] = 5;
+    err = tg_hello_parse(hb.b, hb.len, &hello);
+    assert_int_not_equal(err, TG_HELLO_OK);
+    classify(&hello, err, NULL);
+    expect(TG_REASON_MALFORMED_HELLO, "R22", TG_STAGE_CLIENT_HELLO, "S02");
+}
+
 static void test_r15_not_for_our_own_cut(void **state)
 {
     int err;
@@ -881,7 +903,7 @@ static void test_names(void **state)
         "no_shared_sigalg", "unknown_server_name", "client_rejected_certificate",
         "client_certificate_invalid", "alpn_mismatch", "inappropriate_fallback",
         "malformed_hello", "not_tls", "client_aborted", "timeout",
-        "empty_connection", "internal_error", "other"};
+        "empty_connection", "internal_error", "policy_unresolved", "other"};
     static const char *const stages[] = {"client_hello", "server_hello",
                                          "certificate", "key_exchange",
                                          "finished", "established"};
@@ -921,6 +943,7 @@ int main(void)
         cmocka_unit_test(test_r13_every_certificate_alert),
         cmocka_unit_test(test_r14_r15_malformed_hello),
         cmocka_unit_test(test_r15_not_for_our_own_cut),
+        cmocka_unit_test(test_r22_r23_guard_refusal),
         cmocka_unit_test(test_r16_internal_error),
         cmocka_unit_test(test_r17_alpn_choice_not_offered),
         cmocka_unit_test(test_r18_judged_protocol_version),

@@ -1352,6 +1352,18 @@ static void ex_empty_connection(void)
     obs.end_us = T0 + 84;
 }
 
+/* The guard refused: the hello parses, but the vhost the server selected is
+ * not the one whose settings the connection carried. */
+static void ex_policy_unresolved(void)
+{
+    capture_t *c = capture("openssl-tls13.hex");
+
+    received(c->msg, c->msg_len);
+    obs.alert_sent = (tg_obs_alert_t){1, 2, 70};
+    obs.done_us = T0 + 270;
+    library(TG_TLSERR_POLICY_UNRESOLVED, 0x0A000102UL, "unsupported protocol");
+}
+
 static void ex_internal_error(void)
 {
     capture_t *c = capture("openssl-tls12-alpn.hex");
@@ -1406,6 +1418,7 @@ static const struct {
     {ex_timeout, TG_REASON_TIMEOUT, "client_hello", 0},
     {ex_empty_connection, TG_REASON_EMPTY_CONNECTION, "client_hello", 0},
     {ex_internal_error, TG_REASON_INTERNAL_ERROR, "server_hello", 0},
+    {ex_policy_unresolved, TG_REASON_POLICY_UNRESOLVED, "client_hello", 0},
     {ex_other, TG_REASON_OTHER, "finished", 0},
 };
 

@@ -1,0 +1,50 @@
+/* The guard: OpenSSL's security callback on every vhost context, and the
+ * per-connection record that ties a handshake to the vhost whose policy it
+ * carries.
+ *
+ * OpenSSL asks the security callback of the context a connection uses at
+ * the moment of each decision: every protocol version it considers, every
+ * cipher it would agree on. After mod_ssl's SNI switch that is the selected
+ * vhost's context, so the callback is where "the vhost mod_ssl selected"
+ * and "what OpenSSL negotiates" meet, with no second reading of the hello:
+ *   - only the policy's versions and ciphers can be agreed on;
+ *   - the connection-level settings a switch does not carry over (versions,
+ *     groups, cipher order, options) must have been set for that same vhost
+ *     before OpenSSL negotiates; if they were set for another one, every
+ *     version is refused and the handshake fails closed. */
+#ifndef TG_OSSL_GUARD_H
+#define TG_OSSL_GUARD_H
+
+#include <openssl/ssl.h>
+
+#include "tg_ossl_policy.h"
+
+/* Per connection, owned by the host (connection memory). */
+typedef struct tg_ossl_guard_t {
+    /* Whose connection-level settings the SSL carries: at first the
+     * context it was created from, then the vhost the host chose for the
+     * ClientHello. Set by the host. */
+    const tg_ossl_effective_t *applied;
+    int hello_seen; /* the host has chosen `applied` for the first ClientHello */
+    /* Filled by the guard while OpenSSL negotiates. */
+    const tg_ossl_effective_t *selected; /* the vhost of the context in use */
+    int refused; /* applied != selected: every version was refused */
+} tg_ossl_guard_t;
+
+/* The SSL ex_data slot linking an SSL to its guard. `known` is a slot from
+ * an earlier call in this process (the host keeps it across module reloads),
+ * or -1 to allocate one. Returns the slot, -1 if OpenSSL refuses. */
+int tg_ossl_guard_init(int known);
+
+/* Put the security callback on ctx, judging for eff (which must outlive
+ * ctx). Guarded contexts allow only eff's versions and ciphers; every
+ * context, guarded or not, checks the connection's applied settings. */
+void tg_ossl_guard_install(SSL_CTX *ctx, tg_ossl_effective_t *eff);
+
+/* Link a server connection to its guard (before its handshake). */
+int tg_ossl_guard_attach(SSL *ssl, tg_ossl_guard_t *guard);
+
+/* Whether cipher (protocol id) is one eff's policy allows. */
+int tg_ossl_guard_allows_cipher(const tg_ossl_effective_t *eff, uint16_t protocol_id);
+
+#endif
