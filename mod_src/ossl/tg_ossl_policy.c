@@ -301,6 +301,14 @@ static void plan_options(const tg_policy_t *pol, tg_ossl_effective_t *eff)
     }
     eff->options_set |= pol->server_preference ? SSL_OP_CIPHER_SERVER_PREFERENCE : 0;
     eff->options_cleared |= pol->server_preference ? 0 : SSL_OP_CIPHER_SERVER_PREFERENCE;
+    /* Without a ticket rule the vhost's own SSLSessionTickets holds, also on a
+     * connection that started on another vhost's context. */
+    if (!pol->no_session_tickets) {
+        if (eff->orig_options & SSL_OP_NO_TICKET)
+            eff->options_set |= SSL_OP_NO_TICKET;
+        else
+            eff->options_cleared |= SSL_OP_NO_TICKET;
+    }
     eff->options_reset = (eff->orig_options & eff->options_cleared)
                          | (~eff->orig_options & eff->options_set);
     for (size_t i = 0; i < N_OPTIONS; i++) {

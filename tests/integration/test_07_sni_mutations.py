@@ -11,6 +11,7 @@ import struct
 import tempfile
 import time
 
+import jsonschema
 import pytest
 
 from tg_httpd import Httpd
@@ -73,6 +74,17 @@ def sink_lines(h):
         except FileNotFoundError:
             out[name] = []
     return out
+
+
+SCHEMA = os.path.join(os.path.dirname(__file__), "..", "..", "docs",
+                      "tlsguard-event.schema.json")
+
+
+@pytest.fixture(scope="module")
+def validator():
+    with open(SCHEMA) as f:
+        schema = json.load(f)
+    return jsonschema.validators.validator_for(schema)(schema)
 
 
 def new_event(h, before, timeout=5):
@@ -214,7 +226,7 @@ def test_table_is_large_enough():
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[r[0] for r in ROWS])
-def test_mutated_hello(server, row):
+def test_mutated_hello(server, validator, row):
     _, make, vhost = row
     before = sink_lines(server)
     ans = exchange(server.port, make())
@@ -223,6 +235,7 @@ def test_mutated_hello(server, row):
         assert not allowed(policy, ans), "%s negotiated outside %s's policy: %r (%s)" % (
             row[0], vhost, ans, allowed(policy, ans))
     sink, event = new_event(server, before)
+    validator.validate(event)
     assert sink == vhost, "event in %s's sink, expected %s's: %r" % (sink, vhost, event)
     assert event["tlsguard"]["vhost"] == vhost
     assert event["tlsguard"]["policy"] == policy["profile"]

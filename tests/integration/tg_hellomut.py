@@ -90,6 +90,7 @@ class Answer:
         self.group = None      # key share / HRR group / TLS 1.2 named curve
         self.hrr = False
         self.closed = False
+        self.extensions = []   # ServerHello extension types, in order
 
     @property
     def refused(self):
@@ -120,6 +121,7 @@ def _parse_server_hello(body, ans):
     while pos + 4 <= end:
         etype, elen = struct.unpack("!HH", body[pos:pos + 4])
         data = body[pos + 4:pos + 4 + elen]
+        ans.extensions.append(etype)
         if etype == EXT_VERSIONS and elen == 2:
             ans.version = struct.unpack("!H", data)[0]
         elif etype == EXT_KEY_SHARE and elen >= 2:
