@@ -21,7 +21,8 @@ from tg_httpd import APACHE, Certs, Httpd, run, s_client  # noqa: E402
 # Plain mod_ssl configured by hand to what the intermediate profile enforces.
 PLAIN_VHOST = """    SSLProtocol -all +TLSv1.2 +TLSv1.3
     SSLCipherSuite ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305
-    SSLOpenSSLConfCmd Groups X25519:prime256v1:secp384r1"""
+    SSLOpenSSLConfCmd Groups X25519:prime256v1:secp384r1
+    SSLSessionTickets off"""
 
 SCENARIOS = [
     ("TLS 1.3 handshake", ["-tls1_3"], True),

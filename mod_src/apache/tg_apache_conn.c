@@ -66,13 +66,20 @@ static void note_addresses(tg_observation_t *obs, conn_rec *c)
     obs->dst_port = c->local_addr ? c->local_addr->port : 0;
 }
 
+/* mod_ssl links every SSL to its conn_rec (app data); ours hangs off that. */
+tg_ossl_guard_t *tg_conn_guard(const SSL *ssl)
+{
+    conn_rec *c = SSL_get_app_data(ssl);
+    tg_conn_t *st = c ? ap_get_module_config(c->conn_config, &tlsguard_module) : NULL;
+    return st ? &st->guard : NULL;
+}
+
 void tg_conn_start(conn_rec *c, SSL *ssl)
 {
     tg_conn_t *st = apr_pcalloc(c->pool, sizeof(*st));
     st->c = c;
     st->server = c->base_server;
     st->guard.applied = &tg_conf_srv(c->base_server)->eff; /* mod_ssl made the SSL from it */
-    tg_ossl_guard_attach(ssl, &st->guard);
     ap_set_module_config(c->conn_config, &tlsguard_module, st);
     if (events_wanted) {
         tg_observation_init(&st->obs);

@@ -5,8 +5,13 @@
 #include <httpd.h>
 #include <openssl/ssl.h>
 
+#include "tg_ossl_guard.h"
+
 /* mod_ssl's pre_handshake, inbound connections: install the observers. */
 void tg_conn_start(conn_rec *c, SSL *ssl);
+
+/* The guard of a connection (tg_ossl_guard_set_lookup), NULL if none. */
+tg_ossl_guard_t *tg_conn_guard(const SSL *ssl);
 
 /* pre_close_connection: classify and write the event (the SSL may be gone). */
 int tg_conn_pre_close(conn_rec *c);

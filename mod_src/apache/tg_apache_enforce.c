@@ -246,12 +246,7 @@ int tg_enforce_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
     (void)pconf;
     (void)plog;
     (void)ptemp;
-    if (persistent_slot(s, "tlsguard-guard-slot", tg_ossl_guard_init) < 0) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                     "TLSGUARD-033: OpenSSL refused a connection data slot: cannot guard "
-                     "handshakes");
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
+    tg_ossl_guard_set_lookup(tg_conn_guard);
     for (server_rec *v = s; v; v = v->next)
         wanted |= tg_conf_srv(v)->sink != NULL;
     if (wanted && persistent_slot(s, "tlsguard-observer-slot", tg_ossl_observe_init) < 0) {

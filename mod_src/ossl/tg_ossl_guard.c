@@ -1,22 +1,11 @@
 /* The guard: see tg_ossl_guard.h. */
 #include "tg_ossl_guard.h"
 
-static int guard_index = -1;
+static tg_ossl_guard_lookup_fn guard_of;
 
-int tg_ossl_guard_init(int known)
+void tg_ossl_guard_set_lookup(tg_ossl_guard_lookup_fn lookup)
 {
-    if (known >= 0)
-        guard_index = known;
-    else if (guard_index < 0)
-        guard_index = SSL_get_ex_new_index(0, "tlsguard guard", NULL, NULL, NULL);
-    return guard_index;
-}
-
-int tg_ossl_guard_attach(SSL *ssl, tg_ossl_guard_t *guard)
-{
-    if (guard_index < 0 || !ssl || !guard)
-        return -1;
-    return SSL_set_ex_data(ssl, guard_index, guard) == 1 ? 0 : -1;
+    guard_of = lookup;
 }
 
 int tg_ossl_guard_allows_cipher(const tg_ossl_effective_t *eff, uint16_t protocol_id)
@@ -38,7 +27,7 @@ int tg_ossl_guard_allows_cipher(const tg_ossl_effective_t *eff, uint16_t protoco
  * context. */
 static int version_allowed(const SSL *s, const tg_ossl_effective_t *eff, int version)
 {
-    tg_ossl_guard_t *g = s && guard_index >= 0 ? SSL_get_ex_data(s, guard_index) : NULL;
+    tg_ossl_guard_t *g = s && guard_of ? guard_of(s) : NULL;
     if (g && g->hello_seen) {
         g->selected = eff;
         if (g->applied != eff && (eff->guarded || (g->applied && g->applied->guarded))) {

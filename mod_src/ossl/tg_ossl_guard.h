@@ -31,18 +31,17 @@ typedef struct tg_ossl_guard_t {
     int refused; /* applied != selected: every version was refused */
 } tg_ossl_guard_t;
 
-/* The SSL ex_data slot linking an SSL to its guard. `known` is a slot from
- * an earlier call in this process (the host keeps it across module reloads),
- * or -1 to allocate one. Returns the slot, -1 if OpenSSL refuses. */
-int tg_ossl_guard_init(int known);
+/* How the guard finds a connection's record: the host already links its
+ * own data to every SSL, so the guard borrows that link instead of taking an
+ * ex_data slot (which would cost each connection an allocation). NULL, or a
+ * lookup answering NULL: the connection is only held to the policy's range. */
+typedef tg_ossl_guard_t *(*tg_ossl_guard_lookup_fn)(const SSL *ssl);
+void tg_ossl_guard_set_lookup(tg_ossl_guard_lookup_fn lookup);
 
 /* Put the security callback on ctx, judging for eff (which must outlive
  * ctx). Guarded contexts allow only eff's versions and ciphers; every
  * context, guarded or not, checks the connection's applied settings. */
 void tg_ossl_guard_install(SSL_CTX *ctx, tg_ossl_effective_t *eff);
-
-/* Link a server connection to its guard (before its handshake). */
-int tg_ossl_guard_attach(SSL *ssl, tg_ossl_guard_t *guard);
 
 /* Whether cipher (protocol id) is one eff's policy allows. */
 int tg_ossl_guard_allows_cipher(const tg_ossl_effective_t *eff, uint16_t protocol_id);
