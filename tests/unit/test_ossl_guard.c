@@ -53,18 +53,25 @@ static void unguarded(vhost_t *v)
     tg_ossl_guard_install(v->ctx, &v->eff);
 }
 
+/* A server connection waiting for its ClientHello. */
+static SSL *server_ssl(SSL_CTX *ctx)
+{
+    SSL *ssl = SSL_new(ctx);
+    assert_non_null(ssl);
+    BIO *in = BIO_new(BIO_s_mem()), *out = BIO_new(BIO_s_mem());
+    BIO_set_mem_eof_return(in, -1);
+    SSL_set_bio(ssl, in, out);
+    SSL_set_accept_state(ssl);
+    return ssl;
+}
+
 /* A server connection made from `from`, its guard told that `applied`'s
  * settings are on it, then switched to `to` as mod_ssl's SNI switch does;
  * returns 1 if the handshake could start (it waits for the ClientHello). */
 static int starts(vhost_t *from, vhost_t *applied, vhost_t *to, int hello_seen,
                   tg_ossl_guard_t *g)
 {
-    SSL *ssl = SSL_new(from->ctx);
-    assert_non_null(ssl);
-    BIO *in = BIO_new(BIO_s_mem()), *out = BIO_new(BIO_s_mem());
-    BIO_set_mem_eof_return(in, -1);
-    SSL_set_bio(ssl, in, out);
-    SSL_set_accept_state(ssl);
+    SSL *ssl = server_ssl(from->ctx);
     memset(g, 0, sizeof(*g));
     g->applied = &applied->eff;
     g->hello_seen = hello_seen;
@@ -155,11 +162,7 @@ static void versions_outside_the_policy_are_refused(void **state)
     tg_ossl_guard_t g;
     (void)state;
     guarded(&m, "intermediate", "TLSv1.3");
-    SSL *ssl = SSL_new(m.ctx);
-    BIO *in = BIO_new(BIO_s_mem()), *out = BIO_new(BIO_s_mem());
-    BIO_set_mem_eof_return(in, -1);
-    SSL_set_bio(ssl, in, out);
-    SSL_set_accept_state(ssl);
+    SSL *ssl = server_ssl(m.ctx);
     memset(&g, 0, sizeof(g));
     g.applied = &m.eff;
     current = &g;
