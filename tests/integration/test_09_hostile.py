@@ -5,8 +5,9 @@ written for the connection, with no raw control byte in the file. Graceful
 restarts under a load of good and bad handshakes.
 
 With the module built by --enable-sanitizers (build/test.sh runs this file so),
-every row also asserts that AddressSanitizer and UBSan wrote no report, and a
-test proves that the runtime is live in every process."""
+every row also asserts that AddressSanitizer and UBSan wrote no report, and
+more tests prove that the runtime is live in every process and that reports
+of deliberate bugs arrive where the checks look."""
 
 import collections
 import json
@@ -28,6 +29,7 @@ from tg_httpd import LD_PRELOAD, Httpd, curl, run
 from tg_rawtls import client_hello, records
 
 BOUND = 5.0  # seconds a hostile connection may take to end (httpd's Timeout is 10)
+CANARY = os.environ.get("TG_ASAN_CANARY", "")
 SCHEMA_PATH = os.environ.get("TG_EVENT_SCHEMA") or os.path.join(
     os.path.dirname(__file__), "..", "..", "docs", "tlsguard-event.schema.json")
 
@@ -431,6 +433,14 @@ def test_the_rows_are_what_they_say():
 
 # ---- the sanitizer run proves itself ----------------------------------------
 
+def wait_reports(h, timeout=10):
+    deadline = time.time() + timeout
+    while not h.sanitizer_reports() and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)  # let the dying child finish its report
+    return h.sanitizer_reports()
+
+
 @needs_sanitizers
 def test_the_sanitizer_runtime_is_live_in_every_process(make_httpd):
     """The parent and each child map exactly one ASan runtime, the one the
@@ -452,6 +462,45 @@ def test_the_sanitizer_runtime_is_live_in_every_process(make_httpd):
     rc, out = run(["ldd", os.environ["TG_MODULE"]])
     needed = re.search(r"(libasan\.so\.\d+) => (\S+)", out)
     assert needed and os.path.realpath(needed.group(2)) == want, out
+
+
+@needs_sanitizers
+@pytest.mark.parametrize("path,kind,where", [
+    ("/asan-canary", "ERROR: AddressSanitizer: heap-buffer-overflow", "in canary_handler "),
+    ("/segv-canary", "ERROR: AddressSanitizer: SEGV on unknown address", "in canary_handler "),
+    ("/ubsan-canary", "runtime error: signed integer overflow", "mod_asan_canary.c:"),
+], ids=["asan", "segv", "ubsan"])
+def test_a_memory_error_in_a_module_is_reported(make_httpd, path, kind, where):
+    """A deliberate bug in an instrumented module loaded beside mod_tlsguard
+    (tests/integration/mod_asan_canary.c) ends in a report that the checks
+    above would fail on; then the server goes on with a new child."""
+    assert CANARY and os.path.exists(CANARY), "make check-integration builds %r" % CANARY
+    h = make_httpd()
+    hostile_conf(h, "LoadModule asan_canary_module %s" % CANARY)
+    h.start()
+    rc, out = curl(h.port, "/", "-k", host="a.test")
+    assert rc == 0, out
+    assert_no_reports(h)
+    rc, out = curl(h.port, path, "-k", host="a.test")
+    assert rc != 0, out  # the child died in the middle of the request
+    reports = wait_reports(h)
+    assert len(reports) == 1, reports
+    (report_path, text), = reports.items()
+    assert kind in text and where in text, text
+    with pytest.raises(AssertionError):
+        assert_no_reports(h)
+    if report_path == h.error_log:  # seen: not a finding
+        open(report_path, "w").close()
+    else:
+        os.unlink(report_path)
+    assert_no_reports(h)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        rc, out = curl(h.port, "/", "-k", host="a.test")
+        if rc == 0:
+            break
+        time.sleep(0.2)
+    assert rc == 0 and " 200 " in out, out
 
 
 # ---- graceful restarts under load --------------------------------------------
