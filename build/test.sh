@@ -2,7 +2,9 @@
 # Build mod_tlsguard and run every test: unit (cmocka), integration (a private
 # httpd driven by real clients), the example configurations, every fuzz target
 # for FUZZ_SECONDS (default 60) under ASan + UBSan, then the unit tests again
-# under ASan + UBSan.
+# under ASan + UBSan, and the module under ASan + UBSan in Debian's httpd
+# against hostile input and graceful restarts (ASAN_TESTS, at most
+# ASAN_SECONDS, default 300).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -19,4 +21,13 @@ make check-fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 echo "== unit tests under ASan + UBSan"
 tg_build --enable-werror --enable-sanitizers
 make check-unit
+
+# The sanitizer build of the module in httpd, the ASan runtime preloaded
+# (SAN_PRELOAD); any ASan or UBSan report fails the test that caused it.
+ASAN_TESTS="tests/integration/test_09_hostile.py"
+for t in tests/integration/test_07_sni_mutations.py; do # these join when they exist
+    if [ -f "$t" ]; then ASAN_TESTS="$ASAN_TESTS $t"; fi
+done
+echo "== the module under ASan + UBSan in httpd: $ASAN_TESTS"
+timeout --kill-after=10 "${ASAN_SECONDS:-300}" make check-integration TESTS="$ASAN_TESTS"
 echo "== all tests passed"

@@ -35,9 +35,43 @@ void tg_conn_set_events_wanted(int wanted)
     events_wanted = wanted;
 }
 
+#if defined(__SANITIZE_ADDRESS__) /* gcc */
+#define TG_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) /* clang */
+#define TG_ASAN 1
+#endif
+#endif
+
+#ifdef TG_ASAN
+#include <stdlib.h>
+
+static apr_status_t free_block(void *block)
+{
+    free(block);
+    return APR_SUCCESS;
+}
+#endif
+
+/* Connection memory, freed with the connection's pool. Under AddressSanitizer
+ * each block is a malloc() of its own, so that its redzones catch an access
+ * past the end: APR carves pool memory out of large blocks without any. */
+static void *conn_alloc(apr_pool_t *p, size_t size, int zero)
+{
+#ifdef TG_ASAN
+    void *block = calloc(1, size ? size : 1);
+    (void)zero;
+    if (block)
+        apr_pool_cleanup_register(p, block, free_block, apr_pool_cleanup_null);
+    return block;
+#else
+    return zero ? apr_pcalloc(p, size) : apr_palloc(p, size);
+#endif
+}
+
 static void *pool_alloc(void *baton, size_t size)
 {
-    return apr_palloc(baton, size);
+    return conn_alloc(baton, size, 0);
 }
 
 static int64_t now_us(void)
@@ -76,7 +110,9 @@ tg_ossl_guard_t *tg_conn_guard(const SSL *ssl)
 
 void tg_conn_start(conn_rec *c, SSL *ssl)
 {
-    tg_conn_t *st = apr_pcalloc(c->pool, sizeof(*st));
+    tg_conn_t *st = conn_alloc(c->pool, sizeof(*st), 1);
+    if (!st)
+        return;
     st->c = c;
     st->server = c->base_server;
     st->guard.applied = &tg_conf_srv(c->base_server)->eff; /* mod_ssl made the SSL from it */

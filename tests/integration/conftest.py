@@ -21,7 +21,9 @@ def certs():
 @pytest.fixture
 def make_httpd(certs):
     """Factory for private httpd instances, all stopped at the end of the test.
-    Each gets a fresh ServerRoot that the unprivileged worker user can read."""
+    Each gets a fresh ServerRoot that the unprivileged worker user can read.
+    Under the sanitizers, any ASan or UBSan report one of them wrote fails the
+    test."""
     made = []
 
     def make(mpm="event"):
@@ -32,9 +34,13 @@ def make_httpd(certs):
         return h
 
     yield make
+    reports = {}
     for h in made:
         h.stop()
+        reports.update(h.sanitizer_reports())
         shutil.rmtree(h.root, ignore_errors=True)
+    assert not reports, "sanitizer reports:\n" + "\n".join(
+        "== %s\n%s" % (path, text[:4000]) for path, text in reports.items())
 
 
 @pytest.fixture

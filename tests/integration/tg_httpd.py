@@ -99,6 +99,15 @@ class Httpd:
         os.chmod(root, 0o755)
         os.chmod(self.docroot, 0o755)
         self.started = False
+        # With the sanitizer runtime preloaded, ASan writes one report file per
+        # process here (log_path); the children run as User nobody. UBSan
+        # (libubsan, loaded with the module) ignores log_path: its reports go
+        # to httpd's stderr, the error log, kept here across restarts.
+        self.sanitizer_dir = os.path.join(root, "sanitizer") if LD_PRELOAD else None
+        self.ubsan_lines = []
+        if self.sanitizer_dir:
+            os.makedirs(self.sanitizer_dir, exist_ok=True)
+            os.chmod(self.sanitizer_dir, 0o1777)
 
     # ---- configuration -------------------------------------------------
     def modules(self, extra=(), with_ssl=True, with_tlsguard=True):
@@ -175,7 +184,28 @@ StartServers 1
         if LD_PRELOAD:
             env["LD_PRELOAD"] = LD_PRELOAD
             env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
+            log_path = "log_path=" + os.path.join(self.sanitizer_dir, "asan")
+            env["ASAN_OPTIONS"] = ":".join(o for o in (env["ASAN_OPTIONS"], log_path) if o)
         return env
+
+    def sanitizer_reports(self):
+        """{path: text} of every ASan report a process of this server wrote,
+        and the UBSan reports of its error log (none without the runtime)."""
+        reports = {}
+        if self.sanitizer_dir and os.path.isdir(self.sanitizer_dir):
+            for name in sorted(os.listdir(self.sanitizer_dir)):
+                path = os.path.join(self.sanitizer_dir, name)
+                with open(path, errors="replace") as f:
+                    reports[path] = f.read()
+        ubsan = self.ubsan_lines + self._ubsan_in_log()
+        if ubsan:
+            reports[self.error_log] = "\n".join(ubsan)
+        return reports
+
+    def _ubsan_in_log(self):
+        if not self.sanitizer_dir:
+            return []
+        return [l for l in self.log().splitlines() if ": runtime error: " in l]
 
     def configtest(self):
         return run([APACHE, "-t", "-f", self.conf_path], env=self.env())
@@ -183,6 +213,7 @@ StartServers 1
     def start(self, expect_ok=True):
         """Start httpd; returns (rc, output). With expect_ok, waits until it serves."""
         if os.path.exists(self.error_log):
+            self.ubsan_lines += self._ubsan_in_log()
             os.unlink(self.error_log)
         rc, out = run([APACHE, "-f", self.conf_path, "-k", "start"], env=self.env())
         if not expect_ok:
