@@ -53,25 +53,21 @@ static apr_status_t free_block(void *block)
 }
 #endif
 
-/* Connection memory, freed with the connection's pool. Under AddressSanitizer
- * each block is a malloc() of its own, so that its redzones catch an access
- * past the end: APR carves pool memory out of large blocks without any. */
-static void *conn_alloc(apr_pool_t *p, size_t size, int zero)
+/* The observer's copy of the ClientHello, freed with the connection's pool.
+ * Under AddressSanitizer each copy is a malloc() of its own, so that its
+ * redzones catch an access past the end: APR carves pool memory out of large
+ * blocks without any. Only the copy: the connection record must outlive
+ * every OpenSSL callback, which a pool cleanup of ours does not. */
+static void *pool_alloc(void *baton, size_t size)
 {
 #ifdef TG_ASAN
     void *block = calloc(1, size ? size : 1);
-    (void)zero;
     if (block)
-        apr_pool_cleanup_register(p, block, free_block, apr_pool_cleanup_null);
+        apr_pool_cleanup_register(baton, block, free_block, apr_pool_cleanup_null);
     return block;
 #else
-    return zero ? apr_pcalloc(p, size) : apr_palloc(p, size);
+    return apr_palloc(baton, size);
 #endif
-}
-
-static void *pool_alloc(void *baton, size_t size)
-{
-    return conn_alloc(baton, size, 0);
 }
 
 static int64_t now_us(void)
@@ -110,9 +106,7 @@ tg_ossl_guard_t *tg_conn_guard(const SSL *ssl)
 
 void tg_conn_start(conn_rec *c, SSL *ssl)
 {
-    tg_conn_t *st = conn_alloc(c->pool, sizeof(*st), 1);
-    if (!st)
-        return;
+    tg_conn_t *st = apr_pcalloc(c->pool, sizeof(*st));
     st->c = c;
     st->server = c->base_server;
     st->guard.applied = &tg_conf_srv(c->base_server)->eff; /* mod_ssl made the SSL from it */
