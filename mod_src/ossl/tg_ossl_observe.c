@@ -11,6 +11,7 @@
 #include "tg_names.h"
 
 #define TG_ALERT_FATAL 2
+#define TG_ALERT_NO_RENEGOTIATION 100
 #define TG_ALERT_UNRECOGNIZED_NAME 112
 #define TG_RT_HEARTBEAT 24 /* highest TLS content type (RFC 6520) */
 
@@ -74,6 +75,7 @@ static const tg_ossl_reason_map_t reason_table[] = {
     {SSL_R_BAD_ECPOINT, TG_TLSERR_MALFORMED},                          /* 306 */
     {SSL_R_MISSING_PSK_KEX_MODES_EXTENSION, TG_TLSERR_MALFORMED},      /* 310 */
     {SSL_R_RENEGOTIATION_MISMATCH, TG_TLSERR_MALFORMED},               /* 337 */
+    {SSL_R_NO_RENEGOTIATION, TG_TLSERR_NO_RENEGOTIATION},              /* 339: the peer refused */
     {SSL_R_INAPPROPRIATE_FALLBACK, TG_TLSERR_INAPPROPRIATE_FALLBACK},  /* 373 */
     {SSL_R_NO_SHARED_SIGNATURE_ALGORITHMS, TG_TLSERR_NO_SHARED_SIGALG}, /* 376 */
     {SSL_R_VERSION_TOO_LOW, TG_TLSERR_UNSUPPORTED_PROTOCOL},           /* 396 */
@@ -163,6 +165,9 @@ static void mark_end(tg_ossl_observer_t *o)
 static void derive_error(tg_observation_t *obs)
 {
     tg_tls_error_t e = tg_ossl_map_error(obs->lib_error);
+    /* Refusing a renegotiation raises no error: the refusal is the reason. */
+    if (obs->tls_error == TG_TLSERR_RENEGOTIATION_REFUSED)
+        return;
     /* SNI refusal surfaces as a failed callback; its alert names it. */
     if (e == TG_TLSERR_CALLBACK_FAILED && obs->alert_sent.seen
         && obs->alert_sent.desc == TG_ALERT_UNRECOGNIZED_NAME)
@@ -227,12 +232,11 @@ static void read_negotiated(tg_observation_t *obs, const SSL *ssl)
     obs->resumed = SSL_session_reused(ssl);
 }
 
-static void on_info(tg_ossl_observer_t *o, const SSL *ssl, int where, int ret)
+/* The first handshake: its completion, or the library's reason at its end. */
+static void on_first_info(tg_ossl_observer_t *o, const SSL *ssl, int where, int ret)
 {
     tg_observation_t *obs = o->obs;
 
-    if (obs->handshake_done)
-        return;
     if (where & SSL_CB_HANDSHAKE_DONE) {
         obs->handshake_done = 1;
         obs->done_us = now(o);
@@ -249,6 +253,45 @@ static void on_info(tg_ossl_observer_t *o, const SSL *ssl, int where, int ret)
         if (obs->lib_error)
             read_alpn(obs, ssl);
     }
+}
+
+static int fatal_or_refusal(const tg_obs_alert_t *a)
+{
+    return a->seen && (a->level == TG_ALERT_FATAL || a->desc == TG_ALERT_NO_RENEGOTIATION);
+}
+
+static int later_failed(const tg_observation_t *obs)
+{
+    return obs->lib_error != 0 || obs->tls_error != TG_TLSERR_NONE
+           || fatal_or_refusal(&obs->alert_sent) || fatal_or_refusal(&obs->alert_received);
+}
+
+/* A later handshake: the library's reason when it fails, else its end. It
+ * completed when the state machine comes to rest after the client's Finished
+ * with nothing failed: OpenSSL also reports "done" right after writing a
+ * HelloRequest, and only an exit after post-handshake authentication, so
+ * neither signal alone says it. */
+static void on_later_info(tg_ossl_observer_t *o, int where, int ret)
+{
+    tg_observation_t *obs = o->obs;
+    int at_rest = (where & SSL_CB_HANDSHAKE_DONE) || ((where & SSL_CB_EXIT) && ret > 0);
+
+    if (where & SSL_CB_ALERT) {
+        if ((ret >> 8) == TG_ALERT_FATAL)
+            take_error(o);
+    } else if ((where & SSL_CB_EXIT) && ret <= 0) {
+        take_error(o);
+    } else if (at_rest && obs->last_msg_in == SSL3_MT_FINISHED && !later_failed(obs)) {
+        obs->phase_done = 1;
+    }
+}
+
+static void on_info(tg_ossl_observer_t *o, const SSL *ssl, int where, int ret)
+{
+    if (!o->obs->handshake_done)
+        on_first_info(o, ssl, where, ret);
+    else if (tg_observation_later_pending(o->obs))
+        on_later_info(o, where, ret);
 }
 
 static void info_cb(const SSL *ssl, int where, int ret)
@@ -347,12 +390,56 @@ static void on_client_hello(tg_ossl_observer_t *o, const uint8_t *msg, size_t le
     }
 }
 
+/* The messages that begin a handshake after the first one: a HelloRequest we
+ * send or a ClientHello we receive (renegotiation), a CertificateRequest we
+ * send (after the handshake only TLS 1.3 sends one on its own). */
+static const struct {
+    int write_p;
+    uint8_t type;
+    tg_obs_phase_t phase;
+} later_starts[] = {
+    {1, SSL3_MT_HELLO_REQUEST, TG_OBS_PHASE_RENEGOTIATION},
+    {0, SSL3_MT_CLIENT_HELLO, TG_OBS_PHASE_RENEGOTIATION},
+    {1, SSL3_MT_CERTIFICATE_REQUEST, TG_OBS_PHASE_POST_HANDSHAKE_AUTH},
+};
+
+/* A later handshake begins: its outcome is recorded afresh. A pending one
+ * (failed, or still running) is kept: the first that does not complete is
+ * the one reported. */
+static void begin_later(tg_observation_t *obs, tg_obs_phase_t phase)
+{
+    if (tg_observation_later_pending(obs))
+        return;
+    obs->phase = phase;
+    obs->phase_done = 0;
+    obs->later_handshakes++;
+    obs->tls_error = TG_TLSERR_NONE;
+    obs->lib_error = 0;
+    obs->lib_error_text[0] = '\0';
+    memset(&obs->alert_sent, 0, sizeof(obs->alert_sent));
+    memset(&obs->alert_received, 0, sizeof(obs->alert_received));
+    obs->last_msg_in = TG_OBS_NO_MSG;
+    obs->last_msg_out = TG_OBS_NO_MSG;
+}
+
+static void note_later_start(tg_observation_t *obs, int write_p, uint8_t type)
+{
+    for (size_t i = 0; i < sizeof(later_starts) / sizeof(later_starts[0]); i++) {
+        if (later_starts[i].write_p == write_p && later_starts[i].type == type) {
+            begin_later(obs, later_starts[i].phase);
+            return;
+        }
+    }
+}
+
 static void on_handshake(tg_ossl_observer_t *o, int write_p, const uint8_t *msg, size_t len)
 {
     tg_observation_t *obs = o->obs;
 
     if (len < 1)
         return;
+    if (obs->handshake_done)
+        note_later_start(obs, write_p != 0, msg[0]);
     if (write_p) {
         obs->msgs_out++;
         obs->last_msg_out = msg[0];
@@ -364,12 +451,28 @@ static void on_handshake(tg_ossl_observer_t *o, int write_p, const uint8_t *msg,
         on_client_hello(o, msg, len, 1);
 }
 
+/* After the first handshake, alerts belong to a later one: a refusal to
+ * renegotiate that we send is one (OpenSSL may refuse a client's
+ * renegotiation before any message of it is reported); others outside a
+ * later handshake (close_notify) are not looked at. */
+static int alert_counts(tg_observation_t *obs, int write_p, const uint8_t *p)
+{
+    if (!obs->handshake_done)
+        return 1;
+    if (write_p && p[1] == TG_ALERT_NO_RENEGOTIATION) {
+        begin_later(obs, TG_OBS_PHASE_RENEGOTIATION);
+        if (obs->tls_error == TG_TLSERR_NONE)
+            obs->tls_error = TG_TLSERR_RENEGOTIATION_REFUSED;
+    }
+    return tg_observation_later_pending(obs);
+}
+
 /* Keep the first fatal alert each way, else the latest. */
 static void on_alert(tg_ossl_observer_t *o, int write_p, const uint8_t *p, size_t len)
 {
     tg_obs_alert_t *a = write_p ? &o->obs->alert_sent : &o->obs->alert_received;
 
-    if (len != 2 || (a->seen && a->level == TG_ALERT_FATAL))
+    if (len != 2 || !alert_counts(o->obs, write_p, p) || (a->seen && a->level == TG_ALERT_FATAL))
         return;
     a->seen = 1;
     a->level = p[0];
@@ -390,10 +493,11 @@ void tg_ossl_observe_msg(tg_ossl_observer_t *o, int write_p, int version, int co
     if (!o || o->stopped)
         return;
     obs = o->obs;
-    /* After the handshake: application data records, return at once. */
-    if (obs->handshake_done && content_type != SSL3_RT_HANDSHAKE)
+    /* After the first handshake only handshake messages and alerts matter:
+     * application data records return at once. */
+    if (obs->handshake_done && content_type != SSL3_RT_HANDSHAKE && content_type != SSL3_RT_ALERT)
         return;
-    if (!write_p && !obs->handshake_started)
+    if (!write_p && !obs->handshake_started && !obs->handshake_done)
         on_first_input(obs, content_type, p, len);
     if (content_type == SSL3_RT_HANDSHAKE) {
         on_handshake(o, write_p, p, len);
