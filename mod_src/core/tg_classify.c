@@ -18,7 +18,7 @@
 /* ---- facts --------------------------------------------------------------- */
 
 enum {
-    F_DONE = 0,    /* handshake completed */
+    F_DONE = 0,    /* every handshake of the connection completed */
     F_TIMEOUT,     /* a handshake read timed out */
     F_SILENT,      /* no byte, no hello, no message, no alert, no library reason */
     F_LIB_NOT_TLS, /* library: http_request, https_proxy_request, not_tls */
@@ -43,6 +43,10 @@ enum {
     F_GROUPS_OUT,  /* judged: no offered group in the policy */
     F_ABORTED,     /* library unexpected_eof, client closed, or close_notify /
                       user_canceled received */
+    F_RENEG_REFUSED, /* library renegotiation_refused, or alert 100 sent */
+    F_RENEG_REJECTED, /* library no_renegotiation, or alert 100 received */
+    F_LATER_RENEG, /* a renegotiation began and did not complete */
+    F_LATER_PHA,   /* post-handshake authentication began, did not complete */
     /* handshake progress, for the stage table */
     F_SENT_NOTHING, /* no handshake message sent */
     F_IN_CERT,     /* last received: certificate, compressed_certificate,
@@ -94,6 +98,8 @@ static const reason_rule_t reason_rules[] = {
     {"R11", 0, B(F_ALPN) | B(F_ALPN_REFUSED), TG_REASON_ALPN_MISMATCH, 0},
     {"R12", B(F_CLIENT_CERT), 0, TG_REASON_CLIENT_CERTIFICATE_INVALID, 0},
     {"R13", B(F_CERT_ALERT_IN), 0, TG_REASON_CLIENT_REJECTED_CERTIFICATE, 0},
+    {"R22", B(F_RENEG_REFUSED), 0, TG_REASON_RENEGOTIATION_REFUSED, 0},
+    {"R23", B(F_RENEG_REJECTED), 0, TG_REASON_CLIENT_REJECTED_RENEGOTIATION, 0},
     {"R14", B(F_LIB_MALFORMED) | B(F_SENT_NOTHING), 0,
      TG_REASON_MALFORMED_HELLO, 0},
     {"R15", B(F_HELLO_BAD), 0, TG_REASON_MALFORMED_HELLO, 0},
@@ -108,6 +114,8 @@ static const reason_rule_t reason_rules[] = {
 
 static const stage_rule_t stage_rules[] = {
     {"S01", B(F_DONE), TG_STAGE_ESTABLISHED},
+    {"S12", B(F_LATER_RENEG), TG_STAGE_RENEGOTIATION},
+    {"S13", B(F_LATER_PHA), TG_STAGE_POST_HANDSHAKE_AUTH},
     {"S02", B(F_SENT_NOTHING), TG_STAGE_CLIENT_HELLO},
     {"S03", B(F_CERT_ALERT_IN) | B(F_IN_CERT), TG_STAGE_CERTIFICATE},
     {"S04", B(F_ALPN_REFUSED) | B(F_ALPN_UNOFFERED), TG_STAGE_SERVER_HELLO},
@@ -141,6 +149,8 @@ static const char *const reason_names[TG_REASON_COUNT] = {
     [TG_REASON_TIMEOUT] = "timeout",
     [TG_REASON_EMPTY_CONNECTION] = "empty_connection",
     [TG_REASON_INTERNAL_ERROR] = "internal_error",
+    [TG_REASON_RENEGOTIATION_REFUSED] = "renegotiation_refused",
+    [TG_REASON_CLIENT_REJECTED_RENEGOTIATION] = "client_rejected_renegotiation",
     [TG_REASON_OTHER] = "other",
 };
 
@@ -151,6 +161,8 @@ static const char *const stage_names[TG_STAGE_COUNT] = {
     [TG_STAGE_KEY_EXCHANGE] = "key_exchange",
     [TG_STAGE_FINISHED] = "finished",
     [TG_STAGE_ESTABLISHED] = "established",
+    [TG_STAGE_RENEGOTIATION] = "renegotiation",
+    [TG_STAGE_POST_HANDSHAKE_AUTH] = "post_handshake_auth",
 };
 
 const char *tg_reason_name(tg_reason_t reason)
@@ -194,6 +206,8 @@ static const lib_fact_t lib_facts[] = {
     {E(TG_TLSERR_NONE) | E(TG_TLSERR_OTHER) | E(TG_TLSERR_CALLBACK_FAILED) |
          E(TG_TLSERR_PEER_ALERT), F_AMBIGUOUS},
     {E(TG_TLSERR_UNEXPECTED_EOF), F_ABORTED},
+    {E(TG_TLSERR_RENEGOTIATION_REFUSED), F_RENEG_REFUSED},
+    {E(TG_TLSERR_NO_RENEGOTIATION), F_RENEG_REJECTED},
 };
 
 /* Alert descriptions (TLS AlertDescription) and the fact each direction gives. */
@@ -215,6 +229,7 @@ static const alert_fact_t alert_facts[] = {
     {80, F_INTERNAL, -1},             /* internal_error */
     {86, F_FALLBACK, -1},             /* inappropriate_fallback */
     {90, -1, F_ABORTED},              /* user_canceled */
+    {100, F_RENEG_REFUSED, F_RENEG_REJECTED}, /* no_renegotiation */
     {111, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* certificate_unobtainable */
     {112, F_SNI, -1},                 /* unrecognized_name */
     {113, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* bad_certificate_status_response */
@@ -429,19 +444,30 @@ int tg_classify_groups_outside(const tg_hello_t *h, const tg_policy_t *p)
 
 /* ---- classification --------------------------------------------------------------- */
 
+/* A later handshake that did not complete, by kind. */
+static facts_t later_facts(const tg_observation_t *obs)
+{
+    if (!obs->handshake_done || !tg_observation_later_pending(obs))
+        return 0;
+    return obs->phase == TG_OBS_PHASE_POST_HANDSHAKE_AUTH ? B(F_LATER_PHA)
+                                                          : B(F_LATER_RENEG);
+}
+
 static facts_t observed_facts(const tg_observation_t *obs, const tg_hello_t *h,
                               int hello_err)
 {
     int has_hello = h != NULL;
     facts_t f = B(F_ALWAYS);
 
-    if (obs->handshake_done)
+    if (tg_observation_complete(obs))
         f |= B(F_DONE);
+    f |= later_facts(obs);
     if (obs->read_timeout)
         f |= B(F_TIMEOUT);
     if (obs->peer_eof)
         f |= B(F_ABORTED);
-    if (has_hello && hello_err != TG_HELLO_OK &&
+    /* Once the first handshake completed, its hello is no cause any more. */
+    if (has_hello && !obs->handshake_done && hello_err != TG_HELLO_OK &&
         !(obs->hello_truncated && hello_err == TG_HELLO_TRUNCATED))
         f |= B(F_HELLO_BAD);
     f |= raw_facts(obs, has_hello);
@@ -456,13 +482,15 @@ static facts_t observed_facts(const tg_observation_t *obs, const tg_hello_t *h,
     return f;
 }
 
-/* The judgement facts, only worth computing for an ambiguous library reason. */
+/* The judgement facts, only worth computing for an ambiguous library reason
+ * in the first handshake (a later one does not send the first hello). */
 static facts_t judged_facts(facts_t f, const tg_hello_t *h, int hello_err,
                             const tg_policy_t *policy)
 {
     facts_t j = 0;
 
-    if (!(f & B(F_AMBIGUOUS)) || !h || hello_err != TG_HELLO_OK || !policy)
+    if (!(f & B(F_AMBIGUOUS)) || (f & (B(F_LATER_RENEG) | B(F_LATER_PHA))) ||
+        !h || hello_err != TG_HELLO_OK || !policy)
         return 0;
     if (tg_classify_versions_outside(h, policy))
         j |= B(F_VERSIONS_OUT);

@@ -1,6 +1,6 @@
 /*
- * tg_classify: every row of the reason table (R01-R21) and of the stage
- * table (S01-S11), the order between rows, the policy judgement, and the
+ * tg_classify: every row of the reason table (R01-R23) and of the stage
+ * table (S01-S13), the order between rows, the policy judgement, and the
  * observations of docs/events.md's "observed on this host" table (from
  * DESIGN.md), built by hand.
  */
@@ -740,6 +740,153 @@ static void test_r21_other(void **state)
     expect(TG_REASON_OTHER, "R21", TG_STAGE_CLIENT_HELLO, "S02");
 }
 
+/* ---- later handshakes: renegotiation, post-handshake authentication ---------------- */
+
+/* The first handshake completed; a later one of this kind began, with fresh
+ * outcome fields (as the observer leaves them). */
+static void later_began(tg_obs_phase_t phase)
+{
+    seen_hello();
+    obs.handshake_done = 1;
+    obs.version = 0x0303;
+    obs.cipher = 0xc02f;
+    obs.phase = phase;
+    obs.later_handshakes = 1;
+    obs.last_msg_in = TG_OBS_NO_MSG;
+    obs.last_msg_out = TG_OBS_NO_MSG;
+}
+
+static void test_later_handshake_completed_is_success(void **state)
+{
+    (void)state;
+    later_began(TG_OBS_PHASE_RENEGOTIATION);
+    obs.last_msg_in = 20;
+    obs.phase_done = 1;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_NONE, "R01", TG_STAGE_ESTABLISHED, "S01");
+
+    later_began(TG_OBS_PHASE_POST_HANDSHAKE_AUTH);
+    obs.phase_done = 1;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_NONE, "R01", TG_STAGE_ESTABLISHED, "S01");
+}
+
+static void test_s12_renegotiation_failures(void **state)
+{
+    (void)state;
+    /* a per-directory cipher outside the policy: no shared cipher */
+    later_began(TG_OBS_PHASE_RENEGOTIATION);
+    obs.last_msg_out = 0; /* HelloRequest */
+    obs.last_msg_in = 1;
+    obs.tls_error = TG_TLSERR_NO_SHARED_CIPHER;
+    alert_out(40);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_NO_SHARED_CIPHER, "R07", TG_STAGE_RENEGOTIATION, "S12");
+
+    /* a client certificate refused in the renegotiation */
+    obs.last_msg_out = 14;
+    obs.last_msg_in = 11;
+    obs.tls_error = TG_TLSERR_PEER_CERTIFICATE;
+    alert_out(48);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_CERTIFICATE_INVALID, "R12", TG_STAGE_RENEGOTIATION,
+           "S12");
+
+    /* the client closed in the middle of it */
+    obs.alert_sent.seen = 0;
+    obs.tls_error = TG_TLSERR_UNEXPECTED_EOF;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_ABORTED, "R20", TG_STAGE_RENEGOTIATION, "S12");
+
+    /* still running when the connection closed, nothing said */
+    obs.tls_error = TG_TLSERR_NONE;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_RENEGOTIATION, "S12");
+}
+
+static void test_s13_post_handshake_auth_failures(void **state)
+{
+    (void)state;
+    later_began(TG_OBS_PHASE_POST_HANDSHAKE_AUTH);
+    obs.last_msg_out = 13;
+    obs.last_msg_in = 11;
+    obs.tls_error = TG_TLSERR_PEER_NO_CERTIFICATE;
+    alert_out(116);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_CERTIFICATE_INVALID, "R12",
+           TG_STAGE_POST_HANDSHAKE_AUTH, "S13");
+
+    obs.tls_error = TG_TLSERR_PEER_CERTIFICATE;
+    alert_out(48);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_CERTIFICATE_INVALID, "R12",
+           TG_STAGE_POST_HANDSHAKE_AUTH, "S13");
+}
+
+static void test_r22_renegotiation_refused(void **state)
+{
+    (void)state;
+    /* we refused the client's renegotiation; it gave up with a fatal alert */
+    later_began(TG_OBS_PHASE_RENEGOTIATION);
+    obs.tls_error = TG_TLSERR_RENEGOTIATION_REFUSED;
+    obs.alert_sent = (tg_obs_alert_t){1, 1, 100};
+    alert_in(40);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_RENEGOTIATION_REFUSED, "R22", TG_STAGE_RENEGOTIATION, "S12");
+
+    /* the alert alone says it too */
+    obs.tls_error = TG_TLSERR_PEER_ALERT;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_RENEGOTIATION_REFUSED, "R22", TG_STAGE_RENEGOTIATION, "S12");
+}
+
+static void test_r23_client_rejected_renegotiation(void **state)
+{
+    (void)state;
+    later_began(TG_OBS_PHASE_RENEGOTIATION);
+    obs.last_msg_out = 0;
+    obs.tls_error = TG_TLSERR_NO_RENEGOTIATION;
+    obs.alert_received = (tg_obs_alert_t){1, 1, 100};
+    alert_out(40);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_REJECTED_RENEGOTIATION, "R23",
+           TG_STAGE_RENEGOTIATION, "S12");
+
+    obs.tls_error = TG_TLSERR_OTHER;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_REJECTED_RENEGOTIATION, "R23",
+           TG_STAGE_RENEGOTIATION, "S12");
+}
+
+/* What judged the first handshake does not judge a later one. */
+static void test_later_handshake_is_not_judged_by_the_first_hello(void **state)
+{
+    tg_policy_t modern = policy_of("modern");
+    int err;
+
+    (void)state;
+    /* versions outside the policy (the first handshake was 1.0, say) */
+    later_began(TG_OBS_PHASE_RENEGOTIATION);
+    obs.tls_error = TG_TLSERR_PEER_ALERT;
+    classify(tls10_hello(), TG_HELLO_OK, &modern);
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_RENEGOTIATION, "S12");
+    assert_false(v.judged);
+
+    /* a first hello our parser refuses */
+    modern_hello();
+    hb.b[4 + 2 + 32 + 1 + 1] = 5;
+    err = tg_hello_parse(hb.b, hb.len, &hello);
+    assert_int_not_equal(err, TG_HELLO_OK);
+    classify(&hello, err, NULL);
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_RENEGOTIATION, "S12");
+
+    /* the ALPN choice of the first handshake */
+    memcpy(obs.alpn, "http/1.1", 8);
+    obs.alpn_len = 8;
+    classify(alpn_hello(0), TG_HELLO_OK, NULL);
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_RENEGOTIATION, "S12");
+}
+
 /* ---- every stage row ------------------------------------------------------------- */
 
 static void stage_case(int in, int out, tg_stage_t stage, const char *rule)
@@ -881,10 +1028,12 @@ static void test_names(void **state)
         "no_shared_sigalg", "unknown_server_name", "client_rejected_certificate",
         "client_certificate_invalid", "alpn_mismatch", "inappropriate_fallback",
         "malformed_hello", "not_tls", "client_aborted", "timeout",
-        "empty_connection", "internal_error", "other"};
+        "empty_connection", "internal_error", "renegotiation_refused",
+        "client_rejected_renegotiation", "other"};
     static const char *const stages[] = {"client_hello", "server_hello",
                                          "certificate", "key_exchange",
-                                         "finished", "established"};
+                                         "finished", "established",
+                                         "renegotiation", "post_handshake_auth"};
 
     (void)state;
     assert_int_equal(sizeof reasons / sizeof reasons[0], TG_REASON_COUNT);
@@ -927,6 +1076,12 @@ int main(void)
         cmocka_unit_test(test_r19_judged_no_shared_group),
         cmocka_unit_test(test_r20_client_aborted),
         cmocka_unit_test(test_r21_other),
+        cmocka_unit_test(test_later_handshake_completed_is_success),
+        cmocka_unit_test(test_s12_renegotiation_failures),
+        cmocka_unit_test(test_s13_post_handshake_auth_failures),
+        cmocka_unit_test(test_r22_renegotiation_refused),
+        cmocka_unit_test(test_r23_client_rejected_renegotiation),
+        cmocka_unit_test(test_later_handshake_is_not_judged_by_the_first_hello),
         cmocka_unit_test(test_stage_rows),
         cmocka_unit_test(test_stage_received_wins_over_sent),
         cmocka_unit_test(test_versions_outside),
