@@ -27,7 +27,10 @@ typedef enum tg_tls_error_t {
     TG_TLSERR_HTTP_REQUEST,        /* plain HTTP on the TLS port */
     TG_TLSERR_HTTPS_PROXY_REQUEST, /* CONNECT on the TLS port */
     TG_TLSERR_NOT_TLS,             /* wrong version number, bad record: not TLS */
-    TG_TLSERR_MALFORMED,           /* a TLS message the library could not decode */
+    TG_TLSERR_MALFORMED,           /* a TLS message or record the library could not
+                                      accept: bad lengths, unexpected, oversized */
+    TG_TLSERR_BAD_RECORD_MAC,      /* a record failed decryption or its MAC check */
+    TG_TLSERR_DECRYPT_ERROR,       /* a handshake check failed: Finished, PSK binder */
     TG_TLSERR_PEER_ALERT,          /* the peer sent a fatal alert (see alert_received) */
     TG_TLSERR_PEER_CERTIFICATE,    /* the client's certificate failed verification */
     TG_TLSERR_PEER_NO_CERTIFICATE, /* a client certificate was required, none sent */

@@ -20,12 +20,16 @@ static int ex_index = -1;
 /* ---- the curated reason table ------------------------------------------- */
 
 /* OpenSSL's client-caused handshake failures, sorted by SSL_R_* value (the
- * unit test checks the order). Record-layer violations before any handshake
- * message mean the peer does not speak TLS; failures inside a message mean a
- * TLS peer sent something broken. Reasons that only a misconfigured server
- * raises are ours (internal). */
+ * unit test checks the order). Record-layer violations (not_tls) mean the
+ * peer does not speak TLS when they come before its hello, and break the
+ * protocol after it (the classifier tells them apart); failures inside a
+ * message, unexpected and oversized ones mean a TLS peer sent something
+ * broken (malformed). A record that fails decryption and a handshake check
+ * that fails (the Finished MAC, a PSK binder) have codes of their own.
+ * Reasons that only a misconfigured server raises are ours (internal). */
 static const tg_ossl_reason_map_t reason_table[] = {
     {SSL_R_NO_SUITABLE_KEY_SHARE, TG_TLSERR_NO_SHARED_GROUP},          /* 101 */
+    {SSL_R_BAD_DH_VALUE, TG_TLSERR_MALFORMED},                         /* 102: client's DH share */
     {SSL_R_BAD_CHANGE_CIPHER_SPEC, TG_TLSERR_MALFORMED},               /* 103 */
     {SSL_R_BAD_DECOMPRESSION, TG_TLSERR_MALFORMED},                    /* 107 */
     {SSL_R_BAD_KEY_SHARE, TG_TLSERR_MALFORMED},                        /* 108 */
@@ -34,19 +38,27 @@ static const tg_ossl_reason_map_t reason_table[] = {
     {SSL_R_BAD_PACKET_LENGTH, TG_TLSERR_MALFORMED},                    /* 115 */
     {SSL_R_BAD_PROTOCOL_VERSION_NUMBER, TG_TLSERR_MALFORMED},          /* 116 */
     {SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM, TG_TLSERR_NO_SHARED_SIGALG}, /* 118 */
+    {SSL_R_BAD_KEY_UPDATE, TG_TLSERR_MALFORMED},                       /* 122 */
     {SSL_R_BAD_SIGNATURE, TG_TLSERR_PEER_CERTIFICATE},                 /* 123: client's CertificateVerify */
     {SSL_R_CCS_RECEIVED_EARLY, TG_TLSERR_MALFORMED},                   /* 133 */
     {SSL_R_CERTIFICATE_VERIFY_FAILED, TG_TLSERR_PEER_CERTIFICATE},     /* 134 */
+    {SSL_R_CERT_LENGTH_MISMATCH, TG_TLSERR_MALFORMED},                 /* 135: client's Certificate */
+    {SSL_R_DATA_BETWEEN_CCS_AND_FINISHED, TG_TLSERR_MALFORMED},        /* 145 */
     {SSL_R_DATA_LENGTH_TOO_LONG, TG_TLSERR_NOT_TLS},                   /* 146 */
+    {SSL_R_DECRYPTION_FAILED, TG_TLSERR_BAD_RECORD_MAC},               /* 147 */
+    {SSL_R_DIGEST_CHECK_FAILED, TG_TLSERR_DECRYPT_ERROR},              /* 149: the client's Finished */
     {SSL_R_ENCRYPTED_LENGTH_TOO_LONG, TG_TLSERR_NOT_TLS},              /* 150 */
     {SSL_R_EXCESSIVE_MESSAGE_SIZE, TG_TLSERR_MALFORMED},               /* 152 */
+    {SSL_R_EXTRA_DATA_IN_MESSAGE, TG_TLSERR_MALFORMED},                /* 153 */
     {SSL_R_HTTPS_PROXY_REQUEST, TG_TLSERR_HTTPS_PROXY_REQUEST},        /* 155 */
     {SSL_R_HTTP_REQUEST, TG_TLSERR_HTTP_REQUEST},                      /* 156 */
     {SSL_R_LENGTH_MISMATCH, TG_TLSERR_MALFORMED},                      /* 159 */
     {SSL_R_LENGTH_TOO_SHORT, TG_TLSERR_MALFORMED},                     /* 160 */
     {SSL_R_VERSION_TOO_HIGH, TG_TLSERR_UNSUPPORTED_PROTOCOL},          /* 166 */
     {SSL_R_NO_CERTIFICATE_ASSIGNED, TG_TLSERR_INTERNAL},               /* 177 */
+    {SSL_R_UNEXPECTED_END_OF_EARLY_DATA, TG_TLSERR_MALFORMED},         /* 178 */
     {SSL_R_NO_CIPHERS_AVAILABLE, TG_TLSERR_INTERNAL},                  /* 181 */
+    {SSL_R_NOT_ON_RECORD_BOUNDARY, TG_TLSERR_MALFORMED},               /* 182 */
     {SSL_R_NO_CIPHERS_SPECIFIED, TG_TLSERR_MALFORMED},                 /* 183: empty list */
     {SSL_R_BAD_CIPHER, TG_TLSERR_MALFORMED},                           /* 186 */
     {SSL_R_NO_PROTOCOLS_AVAILABLE, TG_TLSERR_INTERNAL},                /* 191 */
@@ -63,22 +75,25 @@ static const tg_ossl_reason_map_t reason_table[] = {
     {SSL_R_UNEXPECTED_MESSAGE, TG_TLSERR_MALFORMED},                   /* 244 */
     {SSL_R_UNEXPECTED_RECORD, TG_TLSERR_MALFORMED},                    /* 245 */
     {SSL_R_UNKNOWN_PROTOCOL, TG_TLSERR_UNSUPPORTED_PROTOCOL},          /* 252: an SSLv2 client */
+    {SSL_R_BINDER_DOES_NOT_VERIFY, TG_TLSERR_DECRYPT_ERROR},           /* 253: PSK binder */
     {SSL_R_UNSUPPORTED_PROTOCOL, TG_TLSERR_UNSUPPORTED_PROTOCOL},      /* 258 */
     {SSL_R_INVALID_CCS_MESSAGE, TG_TLSERR_MALFORMED},                  /* 260 */
     {SSL_R_UNEXPECTED_CCS_MESSAGE, TG_TLSERR_MALFORMED},               /* 262 */
     {SSL_R_WRONG_VERSION_NUMBER, TG_TLSERR_NOT_TLS},                   /* 267 */
     {SSL_R_BAD_LENGTH, TG_TLSERR_MALFORMED},                           /* 271 */
-    {SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC, TG_TLSERR_MALFORMED},  /* 281 */
+    {SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC, TG_TLSERR_BAD_RECORD_MAC}, /* 281 */
     {SSL_R_BAD_LEGACY_VERSION, TG_TLSERR_UNSUPPORTED_PROTOCOL},        /* 292: SSLv3 or older */
     {SSL_R_UNEXPECTED_EOF_WHILE_READING, TG_TLSERR_UNEXPECTED_EOF},    /* 294 */
     {SSL_R_RECORD_TOO_SMALL, TG_TLSERR_MALFORMED},                     /* 298 */
     {SSL_R_BAD_ECPOINT, TG_TLSERR_MALFORMED},                          /* 306 */
     {SSL_R_MISSING_PSK_KEX_MODES_EXTENSION, TG_TLSERR_MALFORMED},      /* 310 */
+    {SSL_R_BAD_HANDSHAKE_LENGTH, TG_TLSERR_MALFORMED},                 /* 332 */
     {SSL_R_RENEGOTIATION_MISMATCH, TG_TLSERR_MALFORMED},               /* 337 */
     {SSL_R_NO_RENEGOTIATION, TG_TLSERR_NO_RENEGOTIATION},              /* 339: the peer refused */
     {SSL_R_INAPPROPRIATE_FALLBACK, TG_TLSERR_INAPPROPRIATE_FALLBACK},  /* 373 */
     {SSL_R_NO_SHARED_SIGNATURE_ALGORITHMS, TG_TLSERR_NO_SHARED_SIGALG}, /* 376 */
     {SSL_R_VERSION_TOO_LOW, TG_TLSERR_UNSUPPORTED_PROTOCOL},           /* 396 */
+    {SSL_R_LENGTH_TOO_LONG, TG_TLSERR_MALFORMED},                      /* 404 */
     {SSL_R_TOO_MANY_WARN_ALERTS, TG_TLSERR_MALFORMED},                 /* 409 */
     {SSL_R_NO_SHARED_GROUPS, TG_TLSERR_NO_SHARED_GROUP},               /* 410 */
     {SSL_R_BAD_RECORD_TYPE, TG_TLSERR_MALFORMED},                      /* 443 */

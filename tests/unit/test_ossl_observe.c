@@ -824,6 +824,88 @@ static void failures_are_recorded(void **state)
     }
 }
 
+/* ---- protocol violations after the hello ------------------------------------ */
+
+/* Everything one side has written so far goes to the other, changed by
+ * `alter` on the way. */
+static void deliver_altered(BIO *from, BIO *to, void (*alter)(uint8_t *, int))
+{
+    static uint8_t buf[16384];
+    int n = BIO_read(from, buf, sizeof(buf));
+    assert_true(n > 0);
+    alter(buf, n);
+    assert_int_equal(BIO_write(to, buf, n), n);
+}
+
+static void flip_last_byte(uint8_t *b, int n)
+{
+    b[n - 1] ^= 0x01;
+}
+
+/* One character of our certificate's name changed on its way to the client:
+ * its transcript differs from ours, its keys do not (no extended master
+ * secret), so its Finished arrives intact but wrong. */
+static void rename_certificate(uint8_t *b, int n)
+{
+    static const char name[] = "tlsguard.test";
+    for (int i = 0; i + (int)sizeof(name) - 1 <= n; i++) {
+        if (memcmp(b + i, name, sizeof(name) - 1) == 0) {
+            b[i] = 'T';
+            return;
+        }
+    }
+    fail_msg("our certificate's name is not in the flight");
+}
+
+/* TLS 1.3: the client's Finished record damaged in transit. */
+static void bad_record_mac_is_recorded(void **state)
+{
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_3_VERSION, TLS1_3_VERSION);
+    pair_start(&p);
+    step(p.c, &p.c_result);
+    move(p.c_out, p.s_in);
+    step(p.s, &p.s_result);
+    move(p.s_out, p.c_in);
+    step(p.c, &p.c_result);
+    assert_int_equal(p.c_result, 1);
+    deliver_altered(p.c_out, p.s_in, flip_last_byte);
+    step(p.s, &p.s_result);
+    assert_int_equal(p.s_result, -1);
+    assert_int_equal(p.obs.tls_error, TG_TLSERR_BAD_RECORD_MAC);
+    assert_int_equal(reason_of(&p.obs), SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC);
+    assert_alert(&p.obs.alert_sent, 2, 20);
+    assert_int_equal(p.obs.last_msg_out, 20);
+    assert_false(p.obs.handshake_done);
+    pair_free(&p);
+}
+
+/* TLS 1.2: a Finished whose MAC does not match ("digest check failed"). */
+static void bad_finished_is_a_decrypt_error(void **state)
+{
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_2_VERSION);
+    SSL_CTX_set_options(p.cctx, SSL_OP_NO_EXTENDED_MASTER_SECRET);
+    pair_start(&p);
+    step(p.c, &p.c_result);
+    move(p.c_out, p.s_in);
+    step(p.s, &p.s_result);
+    deliver_altered(p.s_out, p.c_in, rename_certificate);
+    step(p.c, &p.c_result);
+    move(p.c_out, p.s_in);
+    step(p.s, &p.s_result);
+    assert_int_equal(p.s_result, -1);
+    assert_int_equal(p.obs.tls_error, TG_TLSERR_DECRYPT_ERROR);
+    assert_int_equal(reason_of(&p.obs), SSL_R_DIGEST_CHECK_FAILED);
+    assert_string_equal(p.obs.lib_error_text, "digest check failed");
+    assert_alert(&p.obs.alert_sent, 2, 51);
+    assert_int_equal(p.obs.last_msg_in, 20);
+    assert_int_equal(p.obs.last_msg_out, 14);
+    pair_free(&p);
+}
+
 /* Raw bytes instead of a ClientHello. */
 static void feed_raw(pair_t *p, const void *bytes, size_t len)
 {
@@ -1185,7 +1267,13 @@ static const tg_ossl_reason_map_t expected[] = {
     E(BAD_CIPHER, MALFORMED), E(BAD_CHANGE_CIPHER_SPEC, MALFORMED),
     E(BAD_DECOMPRESSION, MALFORMED), E(BAD_PROTOCOL_VERSION_NUMBER, MALFORMED),
     E(BAD_RECORD_TYPE, MALFORMED), E(CCS_RECEIVED_EARLY, MALFORMED),
-    E(DECRYPTION_FAILED_OR_BAD_RECORD_MAC, MALFORMED), E(EXCESSIVE_MESSAGE_SIZE, MALFORMED),
+    E(DECRYPTION_FAILED_OR_BAD_RECORD_MAC, BAD_RECORD_MAC), E(DECRYPTION_FAILED, BAD_RECORD_MAC),
+    E(DIGEST_CHECK_FAILED, DECRYPT_ERROR), E(BINDER_DOES_NOT_VERIFY, DECRYPT_ERROR),
+    E(EXCESSIVE_MESSAGE_SIZE, MALFORMED), E(BAD_DH_VALUE, MALFORMED),
+    E(BAD_KEY_UPDATE, MALFORMED), E(CERT_LENGTH_MISMATCH, MALFORMED),
+    E(DATA_BETWEEN_CCS_AND_FINISHED, MALFORMED), E(EXTRA_DATA_IN_MESSAGE, MALFORMED),
+    E(UNEXPECTED_END_OF_EARLY_DATA, MALFORMED), E(NOT_ON_RECORD_BOUNDARY, MALFORMED),
+    E(BAD_HANDSHAKE_LENGTH, MALFORMED), E(LENGTH_TOO_LONG, MALFORMED),
     E(INVALID_ALERT, MALFORMED), E(INVALID_CCS_MESSAGE, MALFORMED),
     E(MISSING_SIGALGS_EXTENSION, MALFORMED), E(MISSING_SUPPORTED_GROUPS_EXTENSION, MALFORMED),
     E(MISSING_PSK_KEX_MODES_EXTENSION, MALFORMED), E(NO_CIPHERS_SPECIFIED, MALFORMED),
@@ -1278,6 +1366,8 @@ int main(void)
         cmocka_unit_test(split_hello_is_copied_whole),
         cmocka_unit_test(oversized_hello_is_truncated),
         cmocka_unit_test(failures_are_recorded),
+        cmocka_unit_test(bad_record_mac_is_recorded),
+        cmocka_unit_test(bad_finished_is_a_decrypt_error),
         cmocka_unit_test(http_on_the_tls_port),
         cmocka_unit_test(garbage_is_not_tls),
         cmocka_unit_test(eof_mid_hello),
