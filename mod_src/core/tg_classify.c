@@ -47,6 +47,12 @@ enum {
     F_RENEG_REJECTED, /* library no_renegotiation, or alert 100 received */
     F_LATER_RENEG, /* a renegotiation began and did not complete */
     F_LATER_PHA,   /* post-handshake authentication began, did not complete */
+    F_HELLO_SEEN,  /* a ClientHello was received (captured or counted) */
+    F_LIB_RECORD_MAC, /* library bad_record_mac */
+    F_LIB_DECRYPT, /* library decrypt_error */
+    F_ALERT_VIOLATION, /* alert 10, 22, 47 or 50 either way */
+    F_ALERT_RECORD_MAC, /* alert 20 either way */
+    F_ALERT_DECRYPT, /* alert 51 either way */
     /* handshake progress, for the stage table */
     F_SENT_NOTHING, /* no handshake message sent */
     F_IN_CERT,     /* last received: certificate, compressed_certificate,
@@ -88,6 +94,7 @@ static const reason_rule_t reason_rules[] = {
     {"R01", B(F_DONE), 0, TG_REASON_NONE, 0},
     {"R02", B(F_TIMEOUT), 0, TG_REASON_TIMEOUT, 0},
     {"R03", B(F_SILENT), 0, TG_REASON_EMPTY_CONNECTION, 0},
+    {"R24", B(F_LIB_NOT_TLS) | B(F_HELLO_SEEN), 0, TG_REASON_PROTOCOL_VIOLATION, 0},
     {"R04", 0, B(F_LIB_NOT_TLS) | B(F_RAW_NOT_TLS), TG_REASON_NOT_TLS, 0},
     {"R05", B(F_FALLBACK), 0, TG_REASON_INAPPROPRIATE_FALLBACK, 0},
     {"R06", B(F_VERSION), 0, TG_REASON_PROTOCOL_VERSION, 0},
@@ -102,12 +109,20 @@ static const reason_rule_t reason_rules[] = {
     {"R23", B(F_RENEG_REJECTED), 0, TG_REASON_CLIENT_REJECTED_RENEGOTIATION, 0},
     {"R14", B(F_LIB_MALFORMED) | B(F_SENT_NOTHING), 0,
      TG_REASON_MALFORMED_HELLO, 0},
+    {"R25", B(F_LIB_RECORD_MAC), 0, TG_REASON_BAD_RECORD_MAC, 0},
+    {"R26", B(F_LIB_DECRYPT), 0, TG_REASON_DECRYPT_ERROR, 0},
+    {"R27", B(F_LIB_MALFORMED), 0, TG_REASON_PROTOCOL_VIOLATION, 0},
     {"R15", B(F_HELLO_BAD), 0, TG_REASON_MALFORMED_HELLO, 0},
     {"R16", B(F_INTERNAL), 0, TG_REASON_INTERNAL_ERROR, 0},
     {"R17", B(F_ALPN_UNOFFERED), 0, TG_REASON_ALPN_MISMATCH, 1},
     {"R18", B(F_AMBIGUOUS) | B(F_VERSIONS_OUT), 0, TG_REASON_PROTOCOL_VERSION,
      1},
     {"R19", B(F_AMBIGUOUS) | B(F_GROUPS_OUT), 0, TG_REASON_NO_SHARED_GROUP, 1},
+    {"R28", B(F_ALERT_VIOLATION) | B(F_SENT_NOTHING), 0, TG_REASON_MALFORMED_HELLO,
+     0},
+    {"R29", B(F_ALERT_RECORD_MAC), 0, TG_REASON_BAD_RECORD_MAC, 0},
+    {"R30", B(F_ALERT_DECRYPT), 0, TG_REASON_DECRYPT_ERROR, 0},
+    {"R31", B(F_ALERT_VIOLATION), 0, TG_REASON_PROTOCOL_VIOLATION, 0},
     {"R20", B(F_ABORTED), 0, TG_REASON_CLIENT_ABORTED, 0},
     {"R21", B(F_ALWAYS), 0, TG_REASON_OTHER, 0},
 };
@@ -151,6 +166,9 @@ static const char *const reason_names[TG_REASON_COUNT] = {
     [TG_REASON_INTERNAL_ERROR] = "internal_error",
     [TG_REASON_RENEGOTIATION_REFUSED] = "renegotiation_refused",
     [TG_REASON_CLIENT_REJECTED_RENEGOTIATION] = "client_rejected_renegotiation",
+    [TG_REASON_PROTOCOL_VIOLATION] = "protocol_violation",
+    [TG_REASON_BAD_RECORD_MAC] = "bad_record_mac",
+    [TG_REASON_DECRYPT_ERROR] = "decrypt_error",
     [TG_REASON_OTHER] = "other",
 };
 
@@ -202,6 +220,8 @@ static const lib_fact_t lib_facts[] = {
     {E(TG_TLSERR_PEER_CERTIFICATE) | E(TG_TLSERR_PEER_NO_CERTIFICATE),
      F_CLIENT_CERT},
     {E(TG_TLSERR_MALFORMED), F_LIB_MALFORMED},
+    {E(TG_TLSERR_BAD_RECORD_MAC), F_LIB_RECORD_MAC},
+    {E(TG_TLSERR_DECRYPT_ERROR), F_LIB_DECRYPT},
     {E(TG_TLSERR_INTERNAL), F_INTERNAL},
     {E(TG_TLSERR_NONE) | E(TG_TLSERR_OTHER) | E(TG_TLSERR_CALLBACK_FAILED) |
          E(TG_TLSERR_PEER_ALERT), F_AMBIGUOUS},
@@ -219,12 +239,18 @@ typedef struct alert_fact_t {
 
 static const alert_fact_t alert_facts[] = {
     {0, -1, F_ABORTED},               /* close_notify */
+    {10, F_ALERT_VIOLATION, F_ALERT_VIOLATION}, /* unexpected_message */
+    {20, F_ALERT_RECORD_MAC, F_ALERT_RECORD_MAC}, /* bad_record_mac */
+    {22, F_ALERT_VIOLATION, F_ALERT_VIOLATION}, /* record_overflow */
     {42, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* bad_certificate */
     {43, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* unsupported_certificate */
     {44, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* certificate_revoked */
     {45, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* certificate_expired */
     {46, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* certificate_unknown */
+    {47, F_ALERT_VIOLATION, F_ALERT_VIOLATION}, /* illegal_parameter */
     {48, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* unknown_ca */
+    {50, F_ALERT_VIOLATION, F_ALERT_VIOLATION}, /* decode_error */
+    {51, F_ALERT_DECRYPT, F_ALERT_DECRYPT}, /* decrypt_error */
     {70, F_VERSION, F_VERSION},       /* protocol_version */
     {80, F_INTERNAL, -1},             /* internal_error */
     {86, F_FALLBACK, -1},             /* inappropriate_fallback */
@@ -319,6 +345,8 @@ static facts_t raw_facts(const tg_observation_t *obs, int has_hello)
     size_t first = obs->first_len < TG_OBS_FIRST_BYTES ? obs->first_len
                                                        : TG_OBS_FIRST_BYTES;
 
+    if (has_hello || obs->hellos > 0)
+        f |= B(F_HELLO_SEEN);
     if (!has_hello && !looks_like_tls(obs->first_bytes, first))
         f |= B(F_RAW_NOT_TLS);
     if (obs->bytes_in == 0 && first == 0 && !has_hello &&

@@ -15,6 +15,9 @@
  * hello is judged against the policy: no offered version inside the
  * policy's range gives protocol_version, no offered group in the policy's
  * list gives no_shared_group. Cipher lists are only judged by the library.
+ * A message or record that breaks the protocol after the hello was answered
+ * gives protocol_violation, bad_record_mac or decrypt_error (RFC 8446's
+ * alert names), from the library's reason, else from an alert either way.
  *
  * A handshake after the first one (renegotiation, post-handshake
  * authentication) that did not complete is classified from its own outcome
@@ -49,6 +52,9 @@ typedef enum tg_reason_t {
     TG_REASON_INTERNAL_ERROR,
     TG_REASON_RENEGOTIATION_REFUSED,
     TG_REASON_CLIENT_REJECTED_RENEGOTIATION,
+    TG_REASON_PROTOCOL_VIOLATION,
+    TG_REASON_BAD_RECORD_MAC,
+    TG_REASON_DECRYPT_ERROR,
     TG_REASON_OTHER,
     TG_REASON_COUNT
 } tg_reason_t;

@@ -60,6 +60,9 @@ static const char *const event_types[TG_REASON_COUNT] = {
     [TG_REASON_INTERNAL_ERROR] = "error",
     [TG_REASON_RENEGOTIATION_REFUSED] = "denied",
     [TG_REASON_CLIENT_REJECTED_RENEGOTIATION] = "error",
+    [TG_REASON_PROTOCOL_VIOLATION] = "error",
+    [TG_REASON_BAD_RECORD_MAC] = "error",
+    [TG_REASON_DECRYPT_ERROR] = "error",
     [TG_REASON_OTHER] = "error",
 };
 

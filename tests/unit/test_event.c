@@ -1430,20 +1430,82 @@ static void ex_internal_error(void)
     library(TG_TLSERR_INTERNAL, 0x0A0C0103UL, "internal error");
 }
 
-static void ex_other(void)
+/* TLS 1.2: the ClientKeyExchange's point length disagrees with the message. */
+static void ex_protocol_violation(void)
 {
-    capture_t *c = capture("gnutls-default.hex");
+    capture_t *c = capture("curl-tls12-http11.hex");
+
+    received(c->msg, c->msg_len);
+    obs.last_msg_in = 16;
+    obs.msgs_in = 2;
+    obs.last_msg_out = 14;
+    obs.msgs_out = 4;
+    obs.alert_sent = (tg_obs_alert_t){1, 2, 50};
+    obs.version = 0x0303;
+    obs.cipher = 0xc02f;
+    obs.group = 0x001d;
+    obs.bytes_in += 20;
+    obs.done_us = T0 + 1480;
+    library(TG_TLSERR_MALFORMED, 0x0A00009FUL, "length mismatch");
+}
+
+/* TLS 1.3: random bytes in an application_data record where the client's
+ * Finished belongs. */
+static void ex_bad_record_mac(void)
+{
+    capture_t *c = capture("openssl-tls13.hex");
 
     received(c->msg, c->msg_len);
     obs.last_msg_out = 20;
-    obs.msgs_out = 6;
-    obs.alert_received = (tg_obs_alert_t){1, 2, 51};
+    obs.msgs_out = 5;
+    obs.alert_sent = (tg_obs_alert_t){1, 2, 20};
     obs.version = 0x0304;
     obs.cipher = 0x1302;
+    obs.group = 0x001d;
+    obs.bytes_in += 69;
+    obs.done_us = T0 + 1610;
+    library(TG_TLSERR_BAD_RECORD_MAC, 0x0A000119UL, "decryption failed or bad record mac");
+}
+
+/* TLS 1.2: the client's Finished decrypted, but its MAC over the transcript
+ * is not ours (a relay changed our Certificate on the way). */
+static void ex_decrypt_error(void)
+{
+    capture_t *c = capture("openssl-tls12-alpn.hex");
+
+    received(c->msg, c->msg_len);
+    obs.last_msg_in = 20;
+    obs.msgs_in = 3;
+    obs.last_msg_out = 14;
+    obs.msgs_out = 4;
+    obs.alert_sent = (tg_obs_alert_t){1, 2, 51};
+    obs.version = 0x0303;
+    obs.cipher = 0xc02f;
+    obs.group = 0x001d;
+    memcpy(obs.alpn, "http/1.1", 8);
+    obs.alpn_len = 8;
+    obs.bytes_in += 126;
+    obs.done_us = T0 + 1930;
+    library(TG_TLSERR_DECRYPT_ERROR, 0x0A000095UL, "digest check failed");
+}
+
+/* A client that found our choice too weak for its own rules: no specific
+ * reason applies. */
+static void ex_other(void)
+{
+    capture_t *c = capture("gnutls-legacy.hex");
+
+    received(c->msg, c->msg_len);
+    obs.last_msg_out = 14;
+    obs.msgs_out = 4;
+    obs.alert_received = (tg_obs_alert_t){1, 2, 71};
+    obs.version = 0x0303;
+    obs.cipher = 0xc02f;
     obs.group = 0x0017;
+    obs.bytes_in += 7;
     obs.done_us = T0 + 2300;
     obs.end_us = T0 + 2390;
-    library(TG_TLSERR_PEER_ALERT, 0x0A00041BUL, "tlsv1 alert decrypt error");
+    library(TG_TLSERR_PEER_ALERT, 0x0A00042FUL, "tlsv1 alert insufficient security");
 }
 
 /* openssl s_client -tls1_2, then "R": we refused with a warning, the client
@@ -1527,7 +1589,10 @@ static const struct {
     {ex_renegotiation_refused, TG_REASON_RENEGOTIATION_REFUSED, "renegotiation", 0},
     {ex_client_rejected_renegotiation, TG_REASON_CLIENT_REJECTED_RENEGOTIATION,
      "renegotiation", 0},
-    {ex_other, TG_REASON_OTHER, "finished", 0},
+    {ex_protocol_violation, TG_REASON_PROTOCOL_VIOLATION, "key_exchange", 0},
+    {ex_bad_record_mac, TG_REASON_BAD_RECORD_MAC, "finished", 0},
+    {ex_decrypt_error, TG_REASON_DECRYPT_ERROR, "finished", 0},
+    {ex_other, TG_REASON_OTHER, "key_exchange", 0},
 };
 
 static void test_reason_examples(void **state)
@@ -1607,6 +1672,9 @@ static void test_event_types(void **state)
     assert_string_equal(tg_event_type(TG_REASON_TIMEOUT), "error");
     assert_string_equal(tg_event_type(TG_REASON_RENEGOTIATION_REFUSED), "denied");
     assert_string_equal(tg_event_type(TG_REASON_CLIENT_REJECTED_RENEGOTIATION), "error");
+    assert_string_equal(tg_event_type(TG_REASON_PROTOCOL_VIOLATION), "error");
+    assert_string_equal(tg_event_type(TG_REASON_BAD_RECORD_MAC), "error");
+    assert_string_equal(tg_event_type(TG_REASON_DECRYPT_ERROR), "error");
     assert_string_equal(tg_event_type(TG_REASON_COUNT), "error");
     for (int r = 0; r < TG_REASON_COUNT; r++)
         assert_non_null(tg_event_type((tg_reason_t)r));
