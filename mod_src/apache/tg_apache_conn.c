@@ -143,10 +143,11 @@ static void note_guard(tg_conn_t *st)
     }
 }
 
-/* Failures always; successes as TLSGuardEvents says. */
+/* Failures always (a later handshake that did not complete is one);
+ * successes as TLSGuardEvents says. */
 static int wanted(const tg_srv_conf_t *sc, const tg_observation_t *obs)
 {
-    if (!obs->handshake_done)
+    if (!tg_observation_complete(obs))
         return 1;
     if (sc->events == TG_EVENTS_ALL)
         return 1;

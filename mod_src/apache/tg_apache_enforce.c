@@ -133,8 +133,10 @@ static void log_enforced(apr_pool_t *p, server_rec *s, int is_proxy, SSL_CTX *ct
         narrowed = " (narrowed by the vhost's SSLProtocol)";
     ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                  "TLSGUARD-001: %s: profile %s [%s]: %s%s; TLS 1.2 ciphers %s; TLS 1.3 suites "
-                 "%s; groups %s%s; server cipher order %s; security level %d; compression and "
-                 "renegotiation off; session tickets %s; deviations from the profile: %s",
+                 "%s; groups %s%s; server cipher order %s; security level %d; compression off; "
+                 "renegotiation server-initiated only, inside the policy (per-directory "
+                 "SSLCipherSuite or SSLVerifyClient), client-initiated refused; session tickets "
+                 "%s; deviations from the profile: %s",
                  vhost_label(p, s, is_proxy), pol->profile->name, pol->profile->source, range,
                  narrowed,
                  eff->min_version <= TLS1_2_VERSION ? describe_ciphers(p, ctx, 0)

@@ -18,7 +18,7 @@
 /* ---- facts --------------------------------------------------------------- */
 
 enum {
-    F_DONE = 0,    /* handshake completed */
+    F_DONE = 0,    /* every handshake of the connection completed */
     F_TIMEOUT,     /* a handshake read timed out */
     F_SILENT,      /* no byte, no hello, no message, no alert, no library reason */
     F_LIB_NOT_TLS, /* library: http_request, https_proxy_request, not_tls */
@@ -44,6 +44,16 @@ enum {
     F_GROUPS_OUT,  /* judged: no offered group in the policy */
     F_ABORTED,     /* library unexpected_eof, client closed, or close_notify /
                       user_canceled received */
+    F_RENEG_REFUSED, /* library renegotiation_refused, or alert 100 sent */
+    F_RENEG_REJECTED, /* library no_renegotiation, or alert 100 received */
+    F_LATER_RENEG, /* a renegotiation began and did not complete */
+    F_LATER_PHA,   /* post-handshake authentication began, did not complete */
+    F_HELLO_SEEN,  /* a ClientHello was received (captured or counted) */
+    F_LIB_RECORD_MAC, /* library bad_record_mac */
+    F_LIB_DECRYPT, /* library decrypt_error */
+    F_ALERT_VIOLATION, /* alert 10, 22, 47 or 50 either way */
+    F_ALERT_RECORD_MAC, /* alert 20 either way */
+    F_ALERT_DECRYPT, /* alert 51 either way */
     /* handshake progress, for the stage table */
     F_SENT_NOTHING, /* no handshake message sent */
     F_IN_CERT,     /* last received: certificate, compressed_certificate,
@@ -62,6 +72,7 @@ enum {
 };
 
 #define B(f) ((uint64_t)1 << (f))
+_Static_assert(F_COUNT <= 64, "facts_t holds one bit per fact");
 
 typedef uint64_t facts_t;
 
@@ -85,9 +96,10 @@ static const reason_rule_t reason_rules[] = {
     {"R01", B(F_DONE), 0, TG_REASON_NONE, 0},
     {"R02", B(F_TIMEOUT), 0, TG_REASON_TIMEOUT, 0},
     {"R03", B(F_SILENT), 0, TG_REASON_EMPTY_CONNECTION, 0},
+    {"R24", B(F_LIB_NOT_TLS) | B(F_HELLO_SEEN), 0, TG_REASON_PROTOCOL_VIOLATION, 0},
     {"R04", 0, B(F_LIB_NOT_TLS) | B(F_RAW_NOT_TLS), TG_REASON_NOT_TLS, 0},
-    {"R22", B(F_UNRESOLVED) | B(F_HELLO_BAD), 0, TG_REASON_MALFORMED_HELLO, 0},
-    {"R23", B(F_UNRESOLVED), 0, TG_REASON_POLICY_UNRESOLVED, 0},
+    {"R32", B(F_UNRESOLVED) | B(F_HELLO_BAD), 0, TG_REASON_MALFORMED_HELLO, 0},
+    {"R33", B(F_UNRESOLVED), 0, TG_REASON_POLICY_UNRESOLVED, 0},
     {"R05", B(F_FALLBACK), 0, TG_REASON_INAPPROPRIATE_FALLBACK, 0},
     {"R06", B(F_VERSION), 0, TG_REASON_PROTOCOL_VERSION, 0},
     {"R07", B(F_LIB_CIPHER), 0, TG_REASON_NO_SHARED_CIPHER, 0},
@@ -97,20 +109,32 @@ static const reason_rule_t reason_rules[] = {
     {"R11", 0, B(F_ALPN) | B(F_ALPN_REFUSED), TG_REASON_ALPN_MISMATCH, 0},
     {"R12", B(F_CLIENT_CERT), 0, TG_REASON_CLIENT_CERTIFICATE_INVALID, 0},
     {"R13", B(F_CERT_ALERT_IN), 0, TG_REASON_CLIENT_REJECTED_CERTIFICATE, 0},
+    {"R22", B(F_RENEG_REFUSED), 0, TG_REASON_RENEGOTIATION_REFUSED, 0},
+    {"R23", B(F_RENEG_REJECTED), 0, TG_REASON_CLIENT_REJECTED_RENEGOTIATION, 0},
     {"R14", B(F_LIB_MALFORMED) | B(F_SENT_NOTHING), 0,
      TG_REASON_MALFORMED_HELLO, 0},
+    {"R25", B(F_LIB_RECORD_MAC), 0, TG_REASON_BAD_RECORD_MAC, 0},
+    {"R26", B(F_LIB_DECRYPT), 0, TG_REASON_DECRYPT_ERROR, 0},
+    {"R27", B(F_LIB_MALFORMED), 0, TG_REASON_PROTOCOL_VIOLATION, 0},
     {"R15", B(F_HELLO_BAD), 0, TG_REASON_MALFORMED_HELLO, 0},
     {"R16", B(F_INTERNAL), 0, TG_REASON_INTERNAL_ERROR, 0},
     {"R17", B(F_ALPN_UNOFFERED), 0, TG_REASON_ALPN_MISMATCH, 1},
     {"R18", B(F_AMBIGUOUS) | B(F_VERSIONS_OUT), 0, TG_REASON_PROTOCOL_VERSION,
      1},
     {"R19", B(F_AMBIGUOUS) | B(F_GROUPS_OUT), 0, TG_REASON_NO_SHARED_GROUP, 1},
+    {"R28", B(F_ALERT_VIOLATION) | B(F_SENT_NOTHING), 0, TG_REASON_MALFORMED_HELLO,
+     0},
+    {"R29", B(F_ALERT_RECORD_MAC), 0, TG_REASON_BAD_RECORD_MAC, 0},
+    {"R30", B(F_ALERT_DECRYPT), 0, TG_REASON_DECRYPT_ERROR, 0},
+    {"R31", B(F_ALERT_VIOLATION), 0, TG_REASON_PROTOCOL_VIOLATION, 0},
     {"R20", B(F_ABORTED), 0, TG_REASON_CLIENT_ABORTED, 0},
     {"R21", B(F_ALWAYS), 0, TG_REASON_OTHER, 0},
 };
 
 static const stage_rule_t stage_rules[] = {
     {"S01", B(F_DONE), TG_STAGE_ESTABLISHED},
+    {"S12", B(F_LATER_RENEG), TG_STAGE_RENEGOTIATION},
+    {"S13", B(F_LATER_PHA), TG_STAGE_POST_HANDSHAKE_AUTH},
     {"S02", B(F_SENT_NOTHING), TG_STAGE_CLIENT_HELLO},
     {"S03", B(F_CERT_ALERT_IN) | B(F_IN_CERT), TG_STAGE_CERTIFICATE},
     {"S04", B(F_ALPN_REFUSED) | B(F_ALPN_UNOFFERED), TG_STAGE_SERVER_HELLO},
@@ -145,6 +169,11 @@ static const char *const reason_names[TG_REASON_COUNT] = {
     [TG_REASON_EMPTY_CONNECTION] = "empty_connection",
     [TG_REASON_INTERNAL_ERROR] = "internal_error",
     [TG_REASON_POLICY_UNRESOLVED] = "policy_unresolved",
+    [TG_REASON_RENEGOTIATION_REFUSED] = "renegotiation_refused",
+    [TG_REASON_CLIENT_REJECTED_RENEGOTIATION] = "client_rejected_renegotiation",
+    [TG_REASON_PROTOCOL_VIOLATION] = "protocol_violation",
+    [TG_REASON_BAD_RECORD_MAC] = "bad_record_mac",
+    [TG_REASON_DECRYPT_ERROR] = "decrypt_error",
     [TG_REASON_OTHER] = "other",
 };
 
@@ -155,6 +184,8 @@ static const char *const stage_names[TG_STAGE_COUNT] = {
     [TG_STAGE_KEY_EXCHANGE] = "key_exchange",
     [TG_STAGE_FINISHED] = "finished",
     [TG_STAGE_ESTABLISHED] = "established",
+    [TG_STAGE_RENEGOTIATION] = "renegotiation",
+    [TG_STAGE_POST_HANDSHAKE_AUTH] = "post_handshake_auth",
 };
 
 const char *tg_reason_name(tg_reason_t reason)
@@ -195,10 +226,14 @@ static const lib_fact_t lib_facts[] = {
      F_CLIENT_CERT},
     {E(TG_TLSERR_MALFORMED), F_LIB_MALFORMED},
     {E(TG_TLSERR_POLICY_UNRESOLVED), F_UNRESOLVED},
+    {E(TG_TLSERR_BAD_RECORD_MAC), F_LIB_RECORD_MAC},
+    {E(TG_TLSERR_DECRYPT_ERROR), F_LIB_DECRYPT},
     {E(TG_TLSERR_INTERNAL), F_INTERNAL},
     {E(TG_TLSERR_NONE) | E(TG_TLSERR_OTHER) | E(TG_TLSERR_CALLBACK_FAILED) |
          E(TG_TLSERR_PEER_ALERT), F_AMBIGUOUS},
     {E(TG_TLSERR_UNEXPECTED_EOF), F_ABORTED},
+    {E(TG_TLSERR_RENEGOTIATION_REFUSED), F_RENEG_REFUSED},
+    {E(TG_TLSERR_NO_RENEGOTIATION), F_RENEG_REJECTED},
 };
 
 /* Alert descriptions (TLS AlertDescription) and the fact each direction gives. */
@@ -210,16 +245,23 @@ typedef struct alert_fact_t {
 
 static const alert_fact_t alert_facts[] = {
     {0, -1, F_ABORTED},               /* close_notify */
+    {10, F_ALERT_VIOLATION, F_ALERT_VIOLATION}, /* unexpected_message */
+    {20, F_ALERT_RECORD_MAC, F_ALERT_RECORD_MAC}, /* bad_record_mac */
+    {22, F_ALERT_VIOLATION, F_ALERT_VIOLATION}, /* record_overflow */
     {42, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* bad_certificate */
     {43, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* unsupported_certificate */
     {44, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* certificate_revoked */
     {45, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* certificate_expired */
     {46, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* certificate_unknown */
+    {47, F_ALERT_VIOLATION, F_ALERT_VIOLATION}, /* illegal_parameter */
     {48, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* unknown_ca */
+    {50, F_ALERT_VIOLATION, F_ALERT_VIOLATION}, /* decode_error */
+    {51, F_ALERT_DECRYPT, F_ALERT_DECRYPT}, /* decrypt_error */
     {70, F_VERSION, F_VERSION},       /* protocol_version */
     {80, F_INTERNAL, -1},             /* internal_error */
     {86, F_FALLBACK, -1},             /* inappropriate_fallback */
     {90, -1, F_ABORTED},              /* user_canceled */
+    {100, F_RENEG_REFUSED, F_RENEG_REJECTED}, /* no_renegotiation */
     {111, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* certificate_unobtainable */
     {112, F_SNI, -1},                 /* unrecognized_name */
     {113, F_CLIENT_CERT, F_CERT_ALERT_IN}, /* bad_certificate_status_response */
@@ -309,6 +351,8 @@ static facts_t raw_facts(const tg_observation_t *obs, int has_hello)
     size_t first = obs->first_len < TG_OBS_FIRST_BYTES ? obs->first_len
                                                        : TG_OBS_FIRST_BYTES;
 
+    if (has_hello || obs->hellos > 0)
+        f |= B(F_HELLO_SEEN);
     if (!has_hello && !looks_like_tls(obs->first_bytes, first))
         f |= B(F_RAW_NOT_TLS);
     if (obs->bytes_in == 0 && first == 0 && !has_hello &&
@@ -434,19 +478,30 @@ int tg_classify_groups_outside(const tg_hello_t *h, const tg_policy_t *p)
 
 /* ---- classification --------------------------------------------------------------- */
 
+/* A later handshake that did not complete, by kind. */
+static facts_t later_facts(const tg_observation_t *obs)
+{
+    if (!obs->handshake_done || !tg_observation_later_pending(obs))
+        return 0;
+    return obs->phase == TG_OBS_PHASE_POST_HANDSHAKE_AUTH ? B(F_LATER_PHA)
+                                                          : B(F_LATER_RENEG);
+}
+
 static facts_t observed_facts(const tg_observation_t *obs, const tg_hello_t *h,
                               int hello_err)
 {
     int has_hello = h != NULL;
     facts_t f = B(F_ALWAYS);
 
-    if (obs->handshake_done)
+    if (tg_observation_complete(obs))
         f |= B(F_DONE);
+    f |= later_facts(obs);
     if (obs->read_timeout)
         f |= B(F_TIMEOUT);
     if (obs->peer_eof)
         f |= B(F_ABORTED);
-    if (has_hello && hello_err != TG_HELLO_OK &&
+    /* Once the first handshake completed, its hello is no cause any more. */
+    if (has_hello && !obs->handshake_done && hello_err != TG_HELLO_OK &&
         !(obs->hello_truncated && hello_err == TG_HELLO_TRUNCATED))
         f |= B(F_HELLO_BAD);
     f |= raw_facts(obs, has_hello);
@@ -461,13 +516,15 @@ static facts_t observed_facts(const tg_observation_t *obs, const tg_hello_t *h,
     return f;
 }
 
-/* The judgement facts, only worth computing for an ambiguous library reason. */
+/* The judgement facts, only worth computing for an ambiguous library reason
+ * in the first handshake (a later one does not send the first hello). */
 static facts_t judged_facts(facts_t f, const tg_hello_t *h, int hello_err,
                             const tg_policy_t *policy)
 {
     facts_t j = 0;
 
-    if (!(f & B(F_AMBIGUOUS)) || !h || hello_err != TG_HELLO_OK || !policy)
+    if (!(f & B(F_AMBIGUOUS)) || (f & (B(F_LATER_RENEG) | B(F_LATER_PHA))) ||
+        !h || hello_err != TG_HELLO_OK || !policy)
         return 0;
     if (tg_classify_versions_outside(h, policy))
         j |= B(F_VERSIONS_OUT);

@@ -15,6 +15,13 @@
  * hello is judged against the policy: no offered version inside the
  * policy's range gives protocol_version, no offered group in the policy's
  * list gives no_shared_group. Cipher lists are only judged by the library.
+ * A message or record that breaks the protocol after the hello was answered
+ * gives protocol_violation, bad_record_mac or decrypt_error (RFC 8446's
+ * alert names), from the library's reason, else from an alert either way.
+ *
+ * A handshake after the first one (renegotiation, post-handshake
+ * authentication) that did not complete is classified from its own outcome
+ * fields, with the stage of its kind; the first hello is not judged then.
  */
 #ifndef TG_CLASSIFY_H
 #define TG_CLASSIFY_H
@@ -44,11 +51,17 @@ typedef enum tg_reason_t {
     TG_REASON_EMPTY_CONNECTION,
     TG_REASON_INTERNAL_ERROR,
     TG_REASON_POLICY_UNRESOLVED,
+    TG_REASON_RENEGOTIATION_REFUSED,
+    TG_REASON_CLIENT_REJECTED_RENEGOTIATION,
+    TG_REASON_PROTOCOL_VIOLATION,
+    TG_REASON_BAD_RECORD_MAC,
+    TG_REASON_DECRYPT_ERROR,
     TG_REASON_OTHER,
     TG_REASON_COUNT
 } tg_reason_t;
 
-/* The handshake step that failed (or established for a success). */
+/* The handshake step that failed (or established for a success). A handshake
+ * after the first one that did not complete has the stage of its kind. */
 typedef enum tg_stage_t {
     TG_STAGE_CLIENT_HELLO = 0,
     TG_STAGE_SERVER_HELLO,
@@ -56,11 +69,13 @@ typedef enum tg_stage_t {
     TG_STAGE_KEY_EXCHANGE,
     TG_STAGE_FINISHED,
     TG_STAGE_ESTABLISHED,
+    TG_STAGE_RENEGOTIATION,
+    TG_STAGE_POST_HANDSHAKE_AUTH,
     TG_STAGE_COUNT
 } tg_stage_t;
 
 typedef struct tg_verdict_t {
-    int success;             /* the handshake completed */
+    int success;             /* every handshake of the connection completed */
     tg_reason_t reason;      /* TG_REASON_NONE on success */
     tg_stage_t stage;
     const char *reason_rule; /* id of the deciding row, "R01".. (static) */
@@ -81,7 +96,7 @@ void tg_classify(const tg_observation_t *obs, const tg_hello_t *hello,
 /* "no_shared_cipher"; "none" for TG_REASON_NONE; "other" if out of range. */
 const char *tg_reason_name(tg_reason_t reason);
 
-/* "client_hello" ... "established"; "client_hello" if out of range. */
+/* "client_hello" ... "post_handshake_auth"; "client_hello" if out of range. */
 const char *tg_stage_name(tg_stage_t stage);
 
 /*

@@ -59,6 +59,11 @@ static const char *const event_types[TG_REASON_COUNT] = {
     [TG_REASON_EMPTY_CONNECTION] = "error",
     [TG_REASON_INTERNAL_ERROR] = "error",
     [TG_REASON_POLICY_UNRESOLVED] = "denied",
+    [TG_REASON_RENEGOTIATION_REFUSED] = "denied",
+    [TG_REASON_CLIENT_REJECTED_RENEGOTIATION] = "error",
+    [TG_REASON_PROTOCOL_VIOLATION] = "error",
+    [TG_REASON_BAD_RECORD_MAC] = "error",
+    [TG_REASON_DECRYPT_ERROR] = "error",
     [TG_REASON_OTHER] = "error",
 };
 
@@ -470,8 +475,10 @@ static void put_tls(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
     const char *ecs = o->version ? tg_names_version_ecs(o->version) : NULL;
     group_t g;
 
+    /* The first handshake's outcome: a later one that failed does not undo
+     * the tunnel it established (the reason and stage say what failed). */
     group_begin(j, &g, "tls", false, false);
-    tg_json_field_bool(j, "established", ev->verdict.success);
+    tg_json_field_bool(j, "established", o->handshake_done != 0);
     if (ecs) {
         tg_json_field_str(j, "version", ecs);
         tg_json_field_str(j, "version_protocol",
@@ -481,7 +488,7 @@ static void put_tls(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
         field_name(j, "cipher", tg_names_cipher_iana(o->cipher), o->cipher);
     if (o->group)
         field_name(j, "curve", tg_names_group(o->group), o->group);
-    if (ev->verdict.success)
+    if (o->handshake_done)
         tg_json_field_bool(j, "resumed", o->resumed != 0);
     if (o->alpn_len > 0)
         tg_json_field_string(j, "next_protocol", o->alpn,

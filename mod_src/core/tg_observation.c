@@ -17,11 +17,15 @@ static const char *const tls_error_names[TG_TLSERR_COUNT] = {
     [TG_TLSERR_NOT_TLS] = "not_tls",
     [TG_TLSERR_MALFORMED] = "malformed",
     [TG_TLSERR_POLICY_UNRESOLVED] = "policy_unresolved",
+    [TG_TLSERR_BAD_RECORD_MAC] = "bad_record_mac",
+    [TG_TLSERR_DECRYPT_ERROR] = "decrypt_error",
     [TG_TLSERR_PEER_ALERT] = "peer_alert",
     [TG_TLSERR_PEER_CERTIFICATE] = "peer_certificate",
     [TG_TLSERR_PEER_NO_CERTIFICATE] = "peer_no_certificate",
     [TG_TLSERR_UNEXPECTED_EOF] = "unexpected_eof",
     [TG_TLSERR_CALLBACK_FAILED] = "callback_failed",
+    [TG_TLSERR_NO_RENEGOTIATION] = "no_renegotiation",
+    [TG_TLSERR_RENEGOTIATION_REFUSED] = "renegotiation_refused",
     [TG_TLSERR_INTERNAL] = "internal",
     [TG_TLSERR_OTHER] = "other",
 };
@@ -38,4 +42,14 @@ const char *tg_tls_error_name(tg_tls_error_t e)
     if ((unsigned)e >= TG_TLSERR_COUNT || !tls_error_names[e])
         return "other";
     return tls_error_names[e];
+}
+
+int tg_observation_later_pending(const tg_observation_t *obs)
+{
+    return obs->phase != TG_OBS_PHASE_FIRST && !obs->phase_done;
+}
+
+int tg_observation_complete(const tg_observation_t *obs)
+{
+    return obs->handshake_done && !tg_observation_later_pending(obs);
 }

@@ -27,18 +27,34 @@ typedef enum tg_tls_error_t {
     TG_TLSERR_HTTP_REQUEST,        /* plain HTTP on the TLS port */
     TG_TLSERR_HTTPS_PROXY_REQUEST, /* CONNECT on the TLS port */
     TG_TLSERR_NOT_TLS,             /* wrong version number, bad record: not TLS */
-    TG_TLSERR_MALFORMED,           /* a TLS message the library could not decode */
+    TG_TLSERR_MALFORMED,           /* a TLS message or record the library could not
+                                      accept: bad lengths, unexpected, oversized */
+    TG_TLSERR_BAD_RECORD_MAC,      /* a record failed decryption or its MAC check */
+    TG_TLSERR_DECRYPT_ERROR,       /* a handshake check failed: Finished, PSK binder */
     TG_TLSERR_PEER_ALERT,          /* the peer sent a fatal alert (see alert_received) */
     TG_TLSERR_PEER_CERTIFICATE,    /* the client's certificate failed verification */
     TG_TLSERR_PEER_NO_CERTIFICATE, /* a client certificate was required, none sent */
     TG_TLSERR_UNEXPECTED_EOF,      /* the peer closed mid-handshake */
     TG_TLSERR_CALLBACK_FAILED,     /* a server callback (SNI, ALPN) refused */
+    TG_TLSERR_NO_RENEGOTIATION,    /* the peer refused our renegotiation request */
+    TG_TLSERR_RENEGOTIATION_REFUSED, /* we refused the peer's renegotiation */
     TG_TLSERR_INTERNAL,            /* allocation or library failure on our side */
     TG_TLSERR_POLICY_UNRESOLVED,   /* refused by the guard: the connection carried another
                                       vhost's settings than the one the server selected */
     TG_TLSERR_OTHER,
     TG_TLSERR_COUNT
 } tg_tls_error_t;
+
+/* Which handshake of the connection the outcome fields describe. A handshake
+ * after the first one completed (a TLS 1.2 renegotiation, TLS 1.3
+ * post-handshake authentication) is a phase of its own: it starts with fresh
+ * outcome fields, while the hello and the negotiated values stay those of the
+ * first handshake. */
+typedef enum tg_obs_phase_t {
+    TG_OBS_PHASE_FIRST = 0,          /* the connection's first handshake */
+    TG_OBS_PHASE_RENEGOTIATION,      /* a later TLS 1.2 (or older) handshake */
+    TG_OBS_PHASE_POST_HANDSHAKE_AUTH /* TLS 1.3 CertificateRequest after the handshake */
+} tg_obs_phase_t;
 
 /* Handshake message type "none seen yet". */
 #define TG_OBS_NO_MSG (-1)
@@ -77,16 +93,21 @@ typedef struct tg_observation_t {
     tg_obs_alert_t alert_sent;     /* the first fatal (else last) alert each way */
     tg_obs_alert_t alert_received;
     int64_t hello_us;       /* ClientHello received */
-    int64_t done_us;        /* handshake finished (success) or failed */
+    int64_t done_us;        /* first handshake finished (success) or failed */
 
-    /* outcome */
+    /* outcome: of the first handshake, or of the later one named by phase
+     * (alerts, last messages, errors) */
     int handshake_started;  /* the TLS library began to read a handshake */
-    int handshake_done;     /* completed successfully */
+    int handshake_done;     /* the first handshake completed successfully */
+    tg_obs_phase_t phase;   /* TG_OBS_PHASE_FIRST until a later handshake begins */
+    int phase_done;         /* that later handshake completed */
+    unsigned later_handshakes; /* later handshakes begun (a failed one is kept:
+                                  none begins after it) */
     tg_tls_error_t tls_error;
     unsigned long lib_error;               /* the library's own packed code, 0 if none */
     char lib_error_text[TG_OBS_TEXT_MAX];  /* e.g. "unsupported protocol" (ASCII) */
 
-    /* negotiated (successful handshakes) */
+    /* negotiated by the first handshake (kept through later ones) */
     uint16_t version;       /* 0x0304 ... */
     uint16_t cipher;        /* IANA code */
     uint16_t group;         /* IANA code, 0 if unknown */
@@ -101,6 +122,14 @@ typedef struct tg_observation_t {
 
 /* Reset to "nothing observed" (message types TG_OBS_NO_MSG, all else zero). */
 void tg_observation_init(tg_observation_t *obs);
+
+/* 1 when a later handshake began and has not completed (it failed, or was
+ * still running when the record was read). */
+int tg_observation_later_pending(const tg_observation_t *obs);
+
+/* 1 when every handshake of the connection completed: the first one, and
+ * the later one if any began. */
+int tg_observation_complete(const tg_observation_t *obs);
 
 /* Stable snake_case name of a tg_tls_error_t ("no_shared_cipher"), never NULL. */
 const char *tg_tls_error_name(tg_tls_error_t e);

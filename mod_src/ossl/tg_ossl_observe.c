@@ -11,6 +11,7 @@
 #include "tg_names.h"
 
 #define TG_ALERT_FATAL 2
+#define TG_ALERT_NO_RENEGOTIATION 100
 #define TG_ALERT_UNRECOGNIZED_NAME 112
 #define TG_RT_HEARTBEAT 24 /* highest TLS content type (RFC 6520) */
 
@@ -19,12 +20,16 @@ static int ex_index = -1;
 /* ---- the curated reason table ------------------------------------------- */
 
 /* OpenSSL's client-caused handshake failures, sorted by SSL_R_* value (the
- * unit test checks the order). Record-layer violations before any handshake
- * message mean the peer does not speak TLS; failures inside a message mean a
- * TLS peer sent something broken. Reasons that only a misconfigured server
- * raises are ours (internal). */
+ * unit test checks the order). Record-layer violations (not_tls) mean the
+ * peer does not speak TLS when they come before its hello, and break the
+ * protocol after it (the classifier tells them apart); failures inside a
+ * message, unexpected and oversized ones mean a TLS peer sent something
+ * broken (malformed). A record that fails decryption and a handshake check
+ * that fails (the Finished MAC, a PSK binder) have codes of their own.
+ * Reasons that only a misconfigured server raises are ours (internal). */
 static const tg_ossl_reason_map_t reason_table[] = {
     {SSL_R_NO_SUITABLE_KEY_SHARE, TG_TLSERR_NO_SHARED_GROUP},          /* 101 */
+    {SSL_R_BAD_DH_VALUE, TG_TLSERR_MALFORMED},                         /* 102: client's DH share */
     {SSL_R_BAD_CHANGE_CIPHER_SPEC, TG_TLSERR_MALFORMED},               /* 103 */
     {SSL_R_BAD_DECOMPRESSION, TG_TLSERR_MALFORMED},                    /* 107 */
     {SSL_R_BAD_KEY_SHARE, TG_TLSERR_MALFORMED},                        /* 108 */
@@ -33,19 +38,27 @@ static const tg_ossl_reason_map_t reason_table[] = {
     {SSL_R_BAD_PACKET_LENGTH, TG_TLSERR_MALFORMED},                    /* 115 */
     {SSL_R_BAD_PROTOCOL_VERSION_NUMBER, TG_TLSERR_MALFORMED},          /* 116 */
     {SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM, TG_TLSERR_NO_SHARED_SIGALG}, /* 118 */
+    {SSL_R_BAD_KEY_UPDATE, TG_TLSERR_MALFORMED},                       /* 122 */
     {SSL_R_BAD_SIGNATURE, TG_TLSERR_PEER_CERTIFICATE},                 /* 123: client's CertificateVerify */
     {SSL_R_CCS_RECEIVED_EARLY, TG_TLSERR_MALFORMED},                   /* 133 */
     {SSL_R_CERTIFICATE_VERIFY_FAILED, TG_TLSERR_PEER_CERTIFICATE},     /* 134 */
+    {SSL_R_CERT_LENGTH_MISMATCH, TG_TLSERR_MALFORMED},                 /* 135: client's Certificate */
+    {SSL_R_DATA_BETWEEN_CCS_AND_FINISHED, TG_TLSERR_MALFORMED},        /* 145 */
     {SSL_R_DATA_LENGTH_TOO_LONG, TG_TLSERR_NOT_TLS},                   /* 146 */
+    {SSL_R_DECRYPTION_FAILED, TG_TLSERR_BAD_RECORD_MAC},               /* 147 */
+    {SSL_R_DIGEST_CHECK_FAILED, TG_TLSERR_DECRYPT_ERROR},              /* 149: the client's Finished */
     {SSL_R_ENCRYPTED_LENGTH_TOO_LONG, TG_TLSERR_NOT_TLS},              /* 150 */
     {SSL_R_EXCESSIVE_MESSAGE_SIZE, TG_TLSERR_MALFORMED},               /* 152 */
+    {SSL_R_EXTRA_DATA_IN_MESSAGE, TG_TLSERR_MALFORMED},                /* 153 */
     {SSL_R_HTTPS_PROXY_REQUEST, TG_TLSERR_HTTPS_PROXY_REQUEST},        /* 155 */
     {SSL_R_HTTP_REQUEST, TG_TLSERR_HTTP_REQUEST},                      /* 156 */
     {SSL_R_LENGTH_MISMATCH, TG_TLSERR_MALFORMED},                      /* 159 */
     {SSL_R_LENGTH_TOO_SHORT, TG_TLSERR_MALFORMED},                     /* 160 */
     {SSL_R_VERSION_TOO_HIGH, TG_TLSERR_UNSUPPORTED_PROTOCOL},          /* 166 */
     {SSL_R_NO_CERTIFICATE_ASSIGNED, TG_TLSERR_INTERNAL},               /* 177 */
+    {SSL_R_UNEXPECTED_END_OF_EARLY_DATA, TG_TLSERR_MALFORMED},         /* 178 */
     {SSL_R_NO_CIPHERS_AVAILABLE, TG_TLSERR_INTERNAL},                  /* 181 */
+    {SSL_R_NOT_ON_RECORD_BOUNDARY, TG_TLSERR_MALFORMED},               /* 182 */
     {SSL_R_NO_CIPHERS_SPECIFIED, TG_TLSERR_MALFORMED},                 /* 183: empty list */
     {SSL_R_BAD_CIPHER, TG_TLSERR_MALFORMED},                           /* 186 */
     {SSL_R_NO_PROTOCOLS_AVAILABLE, TG_TLSERR_INTERNAL},                /* 191 */
@@ -62,21 +75,25 @@ static const tg_ossl_reason_map_t reason_table[] = {
     {SSL_R_UNEXPECTED_MESSAGE, TG_TLSERR_MALFORMED},                   /* 244 */
     {SSL_R_UNEXPECTED_RECORD, TG_TLSERR_MALFORMED},                    /* 245 */
     {SSL_R_UNKNOWN_PROTOCOL, TG_TLSERR_UNSUPPORTED_PROTOCOL},          /* 252: an SSLv2 client */
+    {SSL_R_BINDER_DOES_NOT_VERIFY, TG_TLSERR_DECRYPT_ERROR},           /* 253: PSK binder */
     {SSL_R_UNSUPPORTED_PROTOCOL, TG_TLSERR_UNSUPPORTED_PROTOCOL},      /* 258 */
     {SSL_R_INVALID_CCS_MESSAGE, TG_TLSERR_MALFORMED},                  /* 260 */
     {SSL_R_UNEXPECTED_CCS_MESSAGE, TG_TLSERR_MALFORMED},               /* 262 */
     {SSL_R_WRONG_VERSION_NUMBER, TG_TLSERR_NOT_TLS},                   /* 267 */
     {SSL_R_BAD_LENGTH, TG_TLSERR_MALFORMED},                           /* 271 */
-    {SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC, TG_TLSERR_MALFORMED},  /* 281 */
+    {SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC, TG_TLSERR_BAD_RECORD_MAC}, /* 281 */
     {SSL_R_BAD_LEGACY_VERSION, TG_TLSERR_UNSUPPORTED_PROTOCOL},        /* 292: SSLv3 or older */
     {SSL_R_UNEXPECTED_EOF_WHILE_READING, TG_TLSERR_UNEXPECTED_EOF},    /* 294 */
     {SSL_R_RECORD_TOO_SMALL, TG_TLSERR_MALFORMED},                     /* 298 */
     {SSL_R_BAD_ECPOINT, TG_TLSERR_MALFORMED},                          /* 306 */
     {SSL_R_MISSING_PSK_KEX_MODES_EXTENSION, TG_TLSERR_MALFORMED},      /* 310 */
+    {SSL_R_BAD_HANDSHAKE_LENGTH, TG_TLSERR_MALFORMED},                 /* 332 */
     {SSL_R_RENEGOTIATION_MISMATCH, TG_TLSERR_MALFORMED},               /* 337 */
+    {SSL_R_NO_RENEGOTIATION, TG_TLSERR_NO_RENEGOTIATION},              /* 339: the peer refused */
     {SSL_R_INAPPROPRIATE_FALLBACK, TG_TLSERR_INAPPROPRIATE_FALLBACK},  /* 373 */
     {SSL_R_NO_SHARED_SIGNATURE_ALGORITHMS, TG_TLSERR_NO_SHARED_SIGALG}, /* 376 */
     {SSL_R_VERSION_TOO_LOW, TG_TLSERR_UNSUPPORTED_PROTOCOL},           /* 396 */
+    {SSL_R_LENGTH_TOO_LONG, TG_TLSERR_MALFORMED},                      /* 404 */
     {SSL_R_TOO_MANY_WARN_ALERTS, TG_TLSERR_MALFORMED},                 /* 409 */
     {SSL_R_NO_SHARED_GROUPS, TG_TLSERR_NO_SHARED_GROUP},               /* 410 */
     {SSL_R_BAD_RECORD_TYPE, TG_TLSERR_MALFORMED},                      /* 443 */
@@ -163,6 +180,9 @@ static void mark_end(tg_ossl_observer_t *o)
 static void derive_error(tg_observation_t *obs)
 {
     tg_tls_error_t e = tg_ossl_map_error(obs->lib_error);
+    /* Refusing a renegotiation raises no error: the refusal is the reason. */
+    if (obs->tls_error == TG_TLSERR_RENEGOTIATION_REFUSED)
+        return;
     /* SNI refusal surfaces as a failed callback; its alert names it. */
     if (e == TG_TLSERR_CALLBACK_FAILED && obs->alert_sent.seen
         && obs->alert_sent.desc == TG_ALERT_UNRECOGNIZED_NAME)
@@ -227,12 +247,11 @@ static void read_negotiated(tg_observation_t *obs, const SSL *ssl)
     obs->resumed = SSL_session_reused(ssl);
 }
 
-static void on_info(tg_ossl_observer_t *o, const SSL *ssl, int where, int ret)
+/* The first handshake: its completion, or the library's reason at its end. */
+static void on_first_info(tg_ossl_observer_t *o, const SSL *ssl, int where, int ret)
 {
     tg_observation_t *obs = o->obs;
 
-    if (obs->handshake_done)
-        return;
     if (where & SSL_CB_HANDSHAKE_DONE) {
         obs->handshake_done = 1;
         obs->done_us = now(o);
@@ -249,6 +268,45 @@ static void on_info(tg_ossl_observer_t *o, const SSL *ssl, int where, int ret)
         if (obs->lib_error)
             read_alpn(obs, ssl);
     }
+}
+
+static int fatal_or_refusal(const tg_obs_alert_t *a)
+{
+    return a->seen && (a->level == TG_ALERT_FATAL || a->desc == TG_ALERT_NO_RENEGOTIATION);
+}
+
+static int later_failed(const tg_observation_t *obs)
+{
+    return obs->lib_error != 0 || obs->tls_error != TG_TLSERR_NONE
+           || fatal_or_refusal(&obs->alert_sent) || fatal_or_refusal(&obs->alert_received);
+}
+
+/* A later handshake: the library's reason when it fails, else its end. It
+ * completed when the state machine comes to rest after the client's Finished
+ * with nothing failed: OpenSSL also reports "done" right after writing a
+ * HelloRequest, and only an exit after post-handshake authentication, so
+ * neither signal alone says it. */
+static void on_later_info(tg_ossl_observer_t *o, int where, int ret)
+{
+    tg_observation_t *obs = o->obs;
+    int at_rest = (where & SSL_CB_HANDSHAKE_DONE) || ((where & SSL_CB_EXIT) && ret > 0);
+
+    if (where & SSL_CB_ALERT) {
+        if ((ret >> 8) == TG_ALERT_FATAL)
+            take_error(o);
+    } else if ((where & SSL_CB_EXIT) && ret <= 0) {
+        take_error(o);
+    } else if (at_rest && obs->last_msg_in == SSL3_MT_FINISHED && !later_failed(obs)) {
+        obs->phase_done = 1;
+    }
+}
+
+static void on_info(tg_ossl_observer_t *o, const SSL *ssl, int where, int ret)
+{
+    if (!o->obs->handshake_done)
+        on_first_info(o, ssl, where, ret);
+    else if (tg_observation_later_pending(o->obs))
+        on_later_info(o, where, ret);
 }
 
 static void info_cb(const SSL *ssl, int where, int ret)
@@ -349,12 +407,56 @@ static void on_client_hello(tg_ossl_observer_t *o, const uint8_t *msg, size_t le
     }
 }
 
+/* The messages that begin a handshake after the first one: a HelloRequest we
+ * send or a ClientHello we receive (renegotiation), a CertificateRequest we
+ * send (after the handshake only TLS 1.3 sends one on its own). */
+static const struct {
+    int write_p;
+    uint8_t type;
+    tg_obs_phase_t phase;
+} later_starts[] = {
+    {1, SSL3_MT_HELLO_REQUEST, TG_OBS_PHASE_RENEGOTIATION},
+    {0, SSL3_MT_CLIENT_HELLO, TG_OBS_PHASE_RENEGOTIATION},
+    {1, SSL3_MT_CERTIFICATE_REQUEST, TG_OBS_PHASE_POST_HANDSHAKE_AUTH},
+};
+
+/* A later handshake begins: its outcome is recorded afresh. A pending one
+ * (failed, or still running) is kept: the first that does not complete is
+ * the one reported. */
+static void begin_later(tg_observation_t *obs, tg_obs_phase_t phase)
+{
+    if (tg_observation_later_pending(obs))
+        return;
+    obs->phase = phase;
+    obs->phase_done = 0;
+    obs->later_handshakes++;
+    obs->tls_error = TG_TLSERR_NONE;
+    obs->lib_error = 0;
+    obs->lib_error_text[0] = '\0';
+    memset(&obs->alert_sent, 0, sizeof(obs->alert_sent));
+    memset(&obs->alert_received, 0, sizeof(obs->alert_received));
+    obs->last_msg_in = TG_OBS_NO_MSG;
+    obs->last_msg_out = TG_OBS_NO_MSG;
+}
+
+static void note_later_start(tg_observation_t *obs, int write_p, uint8_t type)
+{
+    for (size_t i = 0; i < sizeof(later_starts) / sizeof(later_starts[0]); i++) {
+        if (later_starts[i].write_p == write_p && later_starts[i].type == type) {
+            begin_later(obs, later_starts[i].phase);
+            return;
+        }
+    }
+}
+
 static void on_handshake(tg_ossl_observer_t *o, int write_p, const uint8_t *msg, size_t len)
 {
     tg_observation_t *obs = o->obs;
 
     if (len < 1)
         return;
+    if (obs->handshake_done)
+        note_later_start(obs, write_p != 0, msg[0]);
     if (write_p) {
         obs->msgs_out++;
         obs->last_msg_out = msg[0];
@@ -366,12 +468,28 @@ static void on_handshake(tg_ossl_observer_t *o, int write_p, const uint8_t *msg,
         on_client_hello(o, msg, len, 1);
 }
 
+/* After the first handshake, alerts belong to a later one: a refusal to
+ * renegotiate that we send is one (OpenSSL may refuse a client's
+ * renegotiation before any message of it is reported); others outside a
+ * later handshake (close_notify) are not looked at. */
+static int alert_counts(tg_observation_t *obs, int write_p, const uint8_t *p)
+{
+    if (!obs->handshake_done)
+        return 1;
+    if (write_p && p[1] == TG_ALERT_NO_RENEGOTIATION) {
+        begin_later(obs, TG_OBS_PHASE_RENEGOTIATION);
+        if (obs->tls_error == TG_TLSERR_NONE)
+            obs->tls_error = TG_TLSERR_RENEGOTIATION_REFUSED;
+    }
+    return tg_observation_later_pending(obs);
+}
+
 /* Keep the first fatal alert each way, else the latest. */
 static void on_alert(tg_ossl_observer_t *o, int write_p, const uint8_t *p, size_t len)
 {
     tg_obs_alert_t *a = write_p ? &o->obs->alert_sent : &o->obs->alert_received;
 
-    if (len != 2 || (a->seen && a->level == TG_ALERT_FATAL))
+    if (len != 2 || !alert_counts(o->obs, write_p, p) || (a->seen && a->level == TG_ALERT_FATAL))
         return;
     a->seen = 1;
     a->level = p[0];
@@ -392,10 +510,11 @@ void tg_ossl_observe_msg(tg_ossl_observer_t *o, int write_p, int version, int co
     if (!o || o->stopped)
         return;
     obs = o->obs;
-    /* After the handshake: application data records, return at once. */
-    if (obs->handshake_done && content_type != SSL3_RT_HANDSHAKE)
+    /* After the first handshake only handshake messages and alerts matter:
+     * application data records return at once. */
+    if (obs->handshake_done && content_type != SSL3_RT_HANDSHAKE && content_type != SSL3_RT_ALERT)
         return;
-    if (!write_p && !obs->handshake_started)
+    if (!write_p && !obs->handshake_started && !obs->handshake_done)
         on_first_input(obs, content_type, p, len);
     if (content_type == SSL3_RT_HANDSHAKE) {
         on_handshake(o, write_p, p, len);

@@ -59,9 +59,14 @@ int tg_ossl_observe_start(SSL *ssl, tg_ossl_observer_t *o);
 
 /* One message-callback report (arguments as OpenSSL passes them). Records
  * the first ClientHello (copied), handshake message types and counts both
- * ways, alerts, the first bytes of non-TLS input. Once the handshake is done
- * only handshake messages are looked at (records of application data return
- * at once), and a later ClientHello (renegotiation) is not a new hello. */
+ * ways, alerts, the first bytes of non-TLS input. Once the first handshake is
+ * done only handshake messages and alerts are looked at (records of
+ * application data return at once), and a later ClientHello is not a new
+ * hello: it, a HelloRequest or a refusal to renegotiate that we send begins a
+ * renegotiation, a CertificateRequest we send begins post-handshake
+ * authentication (tg_obs_phase_t). Such a later handshake gets fresh
+ * outcome fields (alerts, last messages, errors) until it completes; one that
+ * does not complete is kept, and no further one begins. */
 void tg_ossl_observe_msg(tg_ossl_observer_t *o, int write_p, int version, int content_type,
                          const void *buf, size_t len, SSL *ssl);
 
@@ -75,8 +80,9 @@ void tg_ossl_observe_msg_cb(int write_p, int version, int content_type, const vo
  * the host already freed it), also remove the observer's info callback
  * (restoring the one found at start) and its link. The negotiated values were
  * read at SSL_CB_HANDSHAKE_DONE, while the SSL was certainly alive (those of
- * the first handshake: a renegotiation does not replace them). The record is
- * final after this call. Calling it twice is harmless.
+ * the first handshake: a later one does not replace them). The record is
+ * final after this call; tg_observation_complete() then tells whether every
+ * handshake of the connection completed. Calling it twice is harmless.
  *
  * done_us stays 0 when the handshake neither completed nor failed inside the
  * library (the peer went silent, the host gave up): the host's end_us tells. */

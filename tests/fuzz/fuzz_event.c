@@ -52,7 +52,8 @@ enum {
     H_START = 24,    /* 32 bits of seconds, 32 bits of microseconds offset */
     H_END = 28,
     H_FIRST = 32,    /* 16 first bytes */
-    H_MODE = 48,     /* 0 enforce, 1 report, 2 none */
+    H_MODE = 48,     /* bits 0-1: 0 enforce, 1 report, 2 none; bit 2 no vhost,
+                        3 no policy; bits 4-5 phase (3 out of range), 6 phase done */
 };
 
 static uint32_t rd(const uint8_t *p, int n)
@@ -274,6 +275,8 @@ static void fill(tg_observation_t *o, const uint8_t *h, const uint8_t **rest,
     o->done_us = o->end_us - (h[H_END] & 0x7f);
     o->vhost = h[H_MODE] & 4 ? NULL : "www.example.org";
     o->policy = h[H_MODE] & 8 ? NULL : "intermediate";
+    o->phase = (tg_obs_phase_t)((h[H_MODE] >> 4) & 3);
+    o->phase_done = (h[H_MODE] >> 6) & 1;
 
     text = text < *left ? text : *left;
     memcpy(o->lib_error_text, *rest, text); /* NULs and all */

@@ -74,10 +74,14 @@ def test_schema_closes_every_object():
         assert node.get("additionalProperties") is False, path
 
 
-@pytest.mark.parametrize("n", range(17))
+# One example per reason, and one success.
+EXAMPLES = len(load_schema()["properties"]["tlsguard"]["properties"]["reason"]["enum"]) + 1
+
+
+@pytest.mark.parametrize("n", range(EXAMPLES))
 def test_example_validates(n):
     lines = example_lines()
-    assert len(lines) == 17
+    assert len(lines) == EXAMPLES
     line = lines[n]
     event = json.loads(line)
     problems = ["%s: %s" % ("/".join(map(str, e.path)), e.message) for e in errors(event)]
@@ -171,6 +175,24 @@ def test_schema_refuses_broken_failures(mutate):
     assert errors(event) == []
     mutate(event)
     assert errors(event) != []
+
+
+def test_established_follows_the_stage():
+    """A failed later handshake followed an established first one; no other
+    failure established anything."""
+    later = copy.deepcopy(next(e for e in examples()
+                               if e["tlsguard"].get("reason") == "renegotiation_refused"))
+    assert later["tlsguard"]["stage"] == "renegotiation"
+    assert later["tls"]["established"] is True
+    assert errors(later) == []
+    later["tls"]["established"] = False
+    assert errors(later) != []
+    later["tls"]["established"] = True
+    later["tlsguard"]["stage"] = "post_handshake_auth"
+    assert errors(later) == []
+    first = failure_example()
+    first["tlsguard"]["stage"] = "renegotiation"
+    assert errors(first) != []  # established false at a later stage
 
 
 def test_schema_refuses_broken_successes():

@@ -1,6 +1,6 @@
 /*
- * tg_classify: every row of the reason table (R01-R21) and of the stage
- * table (S01-S11), the order between rows, the policy judgement, and the
+ * tg_classify: every row of the reason table (R01-R31) and of the stage
+ * table (S01-S13), the order between rows, the policy judgement, and the
  * observations of docs/events.md's "observed on this host" table (from
  * DESIGN.md), built by hand.
  */
@@ -589,11 +589,11 @@ static void test_r14_r15_malformed_hello(void **state)
     classify(modern_hello(), TG_HELLO_OK, NULL);
     expect(TG_REASON_MALFORMED_HELLO, "R14", TG_STAGE_CLIENT_HELLO, "S02");
 
-    /* a later message was malformed: not the hello */
+    /* a later message was malformed: not the hello (R27) */
     obs.last_msg_out = 14;
     obs.last_msg_in = 16;
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_OTHER, "R21", TG_STAGE_KEY_EXCHANGE, "S05");
+    expect(TG_REASON_PROTOCOL_VIOLATION, "R27", TG_STAGE_KEY_EXCHANGE, "S05");
 
     /* our parser refuses the captured hello (a list length off by one) */
     modern_hello();
@@ -611,7 +611,7 @@ static void test_r14_r15_malformed_hello(void **state)
     expect(TG_REASON_PROTOCOL_VERSION, "R06", TG_STAGE_CLIENT_HELLO, "S02");
 }
 
-static void test_r22_r23_guard_refusal(void **state)
+static void test_r32_r33_guard_refusal(void **state)
 {
     int err;
 
@@ -621,7 +621,7 @@ static void test_r22_r23_guard_refusal(void **state)
     obs.tls_error = TG_TLSERR_POLICY_UNRESOLVED;
     alert_out(70);
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_POLICY_UNRESOLVED, "R23", TG_STAGE_CLIENT_HELLO, "S02");
+    expect(TG_REASON_POLICY_UNRESOLVED, "R33", TG_STAGE_CLIENT_HELLO, "S02");
 
     /* and when our parser refused the hello (a duplicate extension), the
      * hello is what the event blames */
@@ -630,7 +630,7 @@ static void test_r22_r23_guard_refusal(void **state)
     err = tg_hello_parse(hb.b, hb.len, &hello);
     assert_int_not_equal(err, TG_HELLO_OK);
     classify(&hello, err, NULL);
-    expect(TG_REASON_MALFORMED_HELLO, "R22", TG_STAGE_CLIENT_HELLO, "S02");
+    expect(TG_REASON_MALFORMED_HELLO, "R32", TG_STAGE_CLIENT_HELLO, "S02");
 }
 
 static void test_r15_not_for_our_own_cut(void **state)
@@ -747,19 +747,313 @@ static void test_r20_client_aborted(void **state)
 static void test_r21_other(void **state)
 {
     (void)state;
-    /* decrypt_error from the client after our Finished */
+    /* insufficient_security from the client after our ServerHelloDone */
     seen_hello();
-    obs.last_msg_out = 20;
-    alert_in(51);
+    obs.last_msg_out = 14;
+    alert_in(71);
     obs.tls_error = TG_TLSERR_PEER_ALERT;
     classify(modern_hello(), TG_HELLO_OK, NULL);
-    expect(TG_REASON_OTHER, "R21", TG_STAGE_FINISHED, "S10");
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_KEY_EXCHANGE, "S09");
 
     /* an out-of-range library code is treated as "other" */
     seen_hello();
     obs.tls_error = (tg_tls_error_t)77;
     classify(modern_hello(), TG_HELLO_OK, NULL);
     expect(TG_REASON_OTHER, "R21", TG_STAGE_CLIENT_HELLO, "S02");
+}
+
+/* ---- protocol violations after the hello ------------------------------------------- */
+
+/* The hello answered (TLS 1.2: up to ServerHelloDone; TLS 1.3: up to our
+ * Finished), then the library's reason. */
+static void answered(int last_out, tg_tls_error_t e)
+{
+    seen_hello();
+    obs.last_msg_out = last_out;
+    obs.tls_error = e;
+}
+
+static void test_r25_to_r27_library_protocol_violations(void **state)
+{
+    static const struct {
+        tg_tls_error_t lib;
+        uint8_t alert;
+        int last_in, last_out;
+        tg_reason_t reason;
+        const char *rule;
+        tg_stage_t stage;
+        const char *srule;
+    } cases[] = {
+        /* TLS 1.3: random bytes in place of the client's Finished */
+        {TG_TLSERR_BAD_RECORD_MAC, 20, 1, 20, TG_REASON_BAD_RECORD_MAC, "R25",
+         TG_STAGE_FINISHED, "S10"},
+        /* TLS 1.2: the client's Finished MAC is wrong ("digest check failed") */
+        {TG_TLSERR_DECRYPT_ERROR, 51, 20, 14, TG_REASON_DECRYPT_ERROR, "R26",
+         TG_STAGE_FINISHED, "S06"},
+        /* TLS 1.2: a ClientKeyExchange whose lengths disagree */
+        {TG_TLSERR_MALFORMED, 50, 16, 14, TG_REASON_PROTOCOL_VIOLATION, "R27",
+         TG_STAGE_KEY_EXCHANGE, "S05"},
+        /* TLS 1.2: application data, a second ClientHello, an oversized
+         * message where the ClientKeyExchange belongs */
+        {TG_TLSERR_MALFORMED, 10, 1, 14, TG_REASON_PROTOCOL_VIOLATION, "R27",
+         TG_STAGE_KEY_EXCHANGE, "S09"},
+        {TG_TLSERR_MALFORMED, 47, 1, 14, TG_REASON_PROTOCOL_VIOLATION, "R27",
+         TG_STAGE_KEY_EXCHANGE, "S09"},
+        /* a record over 2^14 + 2048 bytes after the hello: not "not TLS" */
+        {TG_TLSERR_NOT_TLS, 22, 1, 14, TG_REASON_PROTOCOL_VIOLATION, "R24",
+         TG_STAGE_KEY_EXCHANGE, "S09"},
+        {TG_TLSERR_NOT_TLS, 22, 1, 20, TG_REASON_PROTOCOL_VIOLATION, "R24",
+         TG_STAGE_FINISHED, "S10"},
+        /* a record of the wrong version after the hello: not protocol_version,
+         * although OpenSSL's alert is protocol_version */
+        {TG_TLSERR_NOT_TLS, 70, 1, 14, TG_REASON_PROTOCOL_VIOLATION, "R24",
+         TG_STAGE_KEY_EXCHANGE, "S09"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        answered(cases[i].last_out, cases[i].lib);
+        obs.last_msg_in = cases[i].last_in;
+        alert_out(cases[i].alert);
+        classify(modern_hello(), TG_HELLO_OK, NULL);
+        expect(cases[i].reason, cases[i].rule, cases[i].stage, cases[i].srule);
+        /* the alert does not decide where the library spoke */
+        obs.alert_sent.seen = 0;
+        classify(modern_hello(), TG_HELLO_OK, NULL);
+        expect(cases[i].reason, cases[i].rule, cases[i].stage, cases[i].srule);
+    }
+}
+
+static void test_r25_to_r27_library_beats_our_parser(void **state)
+{
+    int err;
+
+    (void)state;
+    modern_hello();
+    hb.b[4 + 2 + 32 + 1 + 1] = 5;
+    err = tg_hello_parse(hb.b, hb.len, &hello);
+    assert_int_not_equal(err, TG_HELLO_OK);
+    answered(20, TG_TLSERR_BAD_RECORD_MAC);
+    classify(&hello, err, NULL);
+    expect(TG_REASON_BAD_RECORD_MAC, "R25", TG_STAGE_FINISHED, "S10");
+}
+
+static void test_r24_r04_record_layer_with_and_without_hello(void **state)
+{
+    (void)state;
+    /* the same record-layer reason before any hello is not TLS */
+    raw_only("\x16\x03\x03\x48\x01", 5);
+    obs.tls_error = TG_TLSERR_NOT_TLS;
+    classify(NULL, TG_HELLO_OK, NULL);
+    expect(TG_REASON_NOT_TLS, "R04", TG_STAGE_CLIENT_HELLO, "S02");
+
+    /* a hello counted but not copied (no memory) still is a hello */
+    obs.hellos = 1;
+    obs.last_msg_in = 1;
+    obs.last_msg_out = 2;
+    classify(NULL, TG_HELLO_OK, NULL);
+    expect(TG_REASON_PROTOCOL_VIOLATION, "R24", TG_STAGE_SERVER_HELLO, "S07");
+}
+
+static void test_r28_to_r31_alerts_either_way(void **state)
+{
+    static const struct {
+        uint8_t alert;
+        tg_reason_t reason;
+        const char *rule;
+    } cases[] = {
+        {10, TG_REASON_PROTOCOL_VIOLATION, "R31"}, /* unexpected_message */
+        {20, TG_REASON_BAD_RECORD_MAC, "R29"},
+        {22, TG_REASON_PROTOCOL_VIOLATION, "R31"}, /* record_overflow */
+        {47, TG_REASON_PROTOCOL_VIOLATION, "R31"}, /* illegal_parameter */
+        {50, TG_REASON_PROTOCOL_VIOLATION, "R31"}, /* decode_error */
+        {51, TG_REASON_DECRYPT_ERROR, "R30"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        /* from the client, after our Finished (TLS 1.3) */
+        answered(20, TG_TLSERR_PEER_ALERT);
+        alert_in(cases[i].alert);
+        classify(modern_hello(), TG_HELLO_OK, NULL);
+        expect(cases[i].reason, cases[i].rule, TG_STAGE_FINISHED, "S10");
+        /* ours, with a library reason the table does not know */
+        answered(14, TG_TLSERR_OTHER);
+        alert_out(cases[i].alert);
+        classify(modern_hello(), TG_HELLO_OK, NULL);
+        expect(cases[i].reason, cases[i].rule, TG_STAGE_KEY_EXCHANGE, "S09");
+        /* a decoding alert before we answered anything: the hello broke the
+         * rules (the record-protection alerts cannot come before keys) */
+        if (cases[i].reason != TG_REASON_PROTOCOL_VIOLATION)
+            continue;
+        answered(TG_OBS_NO_MSG, TG_TLSERR_OTHER);
+        alert_out(cases[i].alert);
+        classify(modern_hello(), TG_HELLO_OK, NULL);
+        expect(TG_REASON_MALFORMED_HELLO, "R28", TG_STAGE_CLIENT_HELLO, "S02");
+    }
+}
+
+static void test_alert_rows_come_after_the_judgement(void **state)
+{
+    (void)state;
+    /* decode_error from a client refusing an ALPN choice it never offered
+     * stays alpn_mismatch (R17) */
+    answered(20, TG_TLSERR_PEER_ALERT);
+    memcpy(obs.alpn, "http/1.1", 8);
+    obs.alpn_len = 8;
+    alert_in(50);
+    classify(alpn_hello(0), TG_HELLO_OK, NULL);
+    expect(TG_REASON_ALPN_MISMATCH, "R17", TG_STAGE_SERVER_HELLO, "S04");
+    /* and a hello our parser refuses still names the hello (R15) */
+    classify(alpn_hello(0), TG_HELLO_BAD_EXTENSION, NULL);
+    expect(TG_REASON_MALFORMED_HELLO, "R15", TG_STAGE_FINISHED, "S10");
+}
+
+/* ---- later handshakes: renegotiation, post-handshake authentication ---------------- */
+
+/* The first handshake completed; a later one of this kind began, with fresh
+ * outcome fields (as the observer leaves them). */
+static void later_began(tg_obs_phase_t phase)
+{
+    seen_hello();
+    obs.handshake_done = 1;
+    obs.version = 0x0303;
+    obs.cipher = 0xc02f;
+    obs.phase = phase;
+    obs.later_handshakes = 1;
+    obs.last_msg_in = TG_OBS_NO_MSG;
+    obs.last_msg_out = TG_OBS_NO_MSG;
+}
+
+static void test_later_handshake_completed_is_success(void **state)
+{
+    (void)state;
+    later_began(TG_OBS_PHASE_RENEGOTIATION);
+    obs.last_msg_in = 20;
+    obs.phase_done = 1;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_NONE, "R01", TG_STAGE_ESTABLISHED, "S01");
+
+    later_began(TG_OBS_PHASE_POST_HANDSHAKE_AUTH);
+    obs.phase_done = 1;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_NONE, "R01", TG_STAGE_ESTABLISHED, "S01");
+}
+
+static void test_s12_renegotiation_failures(void **state)
+{
+    (void)state;
+    /* a per-directory cipher outside the policy: no shared cipher */
+    later_began(TG_OBS_PHASE_RENEGOTIATION);
+    obs.last_msg_out = 0; /* HelloRequest */
+    obs.last_msg_in = 1;
+    obs.tls_error = TG_TLSERR_NO_SHARED_CIPHER;
+    alert_out(40);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_NO_SHARED_CIPHER, "R07", TG_STAGE_RENEGOTIATION, "S12");
+
+    /* a client certificate refused in the renegotiation */
+    obs.last_msg_out = 14;
+    obs.last_msg_in = 11;
+    obs.tls_error = TG_TLSERR_PEER_CERTIFICATE;
+    alert_out(48);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_CERTIFICATE_INVALID, "R12", TG_STAGE_RENEGOTIATION,
+           "S12");
+
+    /* the client closed in the middle of it */
+    obs.alert_sent.seen = 0;
+    obs.tls_error = TG_TLSERR_UNEXPECTED_EOF;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_ABORTED, "R20", TG_STAGE_RENEGOTIATION, "S12");
+
+    /* still running when the connection closed, nothing said */
+    obs.tls_error = TG_TLSERR_NONE;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_RENEGOTIATION, "S12");
+}
+
+static void test_s13_post_handshake_auth_failures(void **state)
+{
+    (void)state;
+    later_began(TG_OBS_PHASE_POST_HANDSHAKE_AUTH);
+    obs.last_msg_out = 13;
+    obs.last_msg_in = 11;
+    obs.tls_error = TG_TLSERR_PEER_NO_CERTIFICATE;
+    alert_out(116);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_CERTIFICATE_INVALID, "R12",
+           TG_STAGE_POST_HANDSHAKE_AUTH, "S13");
+
+    obs.tls_error = TG_TLSERR_PEER_CERTIFICATE;
+    alert_out(48);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_CERTIFICATE_INVALID, "R12",
+           TG_STAGE_POST_HANDSHAKE_AUTH, "S13");
+}
+
+static void test_r22_renegotiation_refused(void **state)
+{
+    (void)state;
+    /* we refused the client's renegotiation; it gave up with a fatal alert */
+    later_began(TG_OBS_PHASE_RENEGOTIATION);
+    obs.tls_error = TG_TLSERR_RENEGOTIATION_REFUSED;
+    obs.alert_sent = (tg_obs_alert_t){1, 1, 100};
+    alert_in(40);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_RENEGOTIATION_REFUSED, "R22", TG_STAGE_RENEGOTIATION, "S12");
+
+    /* the alert alone says it too */
+    obs.tls_error = TG_TLSERR_PEER_ALERT;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_RENEGOTIATION_REFUSED, "R22", TG_STAGE_RENEGOTIATION, "S12");
+}
+
+static void test_r23_client_rejected_renegotiation(void **state)
+{
+    (void)state;
+    later_began(TG_OBS_PHASE_RENEGOTIATION);
+    obs.last_msg_out = 0;
+    obs.tls_error = TG_TLSERR_NO_RENEGOTIATION;
+    obs.alert_received = (tg_obs_alert_t){1, 1, 100};
+    alert_out(40);
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_REJECTED_RENEGOTIATION, "R23",
+           TG_STAGE_RENEGOTIATION, "S12");
+
+    obs.tls_error = TG_TLSERR_OTHER;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_CLIENT_REJECTED_RENEGOTIATION, "R23",
+           TG_STAGE_RENEGOTIATION, "S12");
+}
+
+/* What judged the first handshake does not judge a later one. */
+static void test_later_handshake_is_not_judged_by_the_first_hello(void **state)
+{
+    tg_policy_t modern = policy_of("modern");
+    int err;
+
+    (void)state;
+    /* versions outside the policy (the first handshake was 1.0, say) */
+    later_began(TG_OBS_PHASE_RENEGOTIATION);
+    obs.tls_error = TG_TLSERR_PEER_ALERT;
+    classify(tls10_hello(), TG_HELLO_OK, &modern);
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_RENEGOTIATION, "S12");
+    assert_false(v.judged);
+
+    /* a first hello our parser refuses */
+    modern_hello();
+    hb.b[4 + 2 + 32 + 1 + 1] = 5;
+    err = tg_hello_parse(hb.b, hb.len, &hello);
+    assert_int_not_equal(err, TG_HELLO_OK);
+    classify(&hello, err, NULL);
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_RENEGOTIATION, "S12");
+
+    /* the ALPN choice of the first handshake */
+    memcpy(obs.alpn, "http/1.1", 8);
+    obs.alpn_len = 8;
+    classify(alpn_hello(0), TG_HELLO_OK, NULL);
+    expect(TG_REASON_OTHER, "R21", TG_STAGE_RENEGOTIATION, "S12");
 }
 
 /* ---- every stage row ------------------------------------------------------------- */
@@ -903,10 +1197,14 @@ static void test_names(void **state)
         "no_shared_sigalg", "unknown_server_name", "client_rejected_certificate",
         "client_certificate_invalid", "alpn_mismatch", "inappropriate_fallback",
         "malformed_hello", "not_tls", "client_aborted", "timeout",
-        "empty_connection", "internal_error", "policy_unresolved", "other"};
+        "empty_connection", "internal_error", "policy_unresolved",
+        "renegotiation_refused",
+        "client_rejected_renegotiation", "protocol_violation", "bad_record_mac",
+        "decrypt_error", "other"};
     static const char *const stages[] = {"client_hello", "server_hello",
                                          "certificate", "key_exchange",
-                                         "finished", "established"};
+                                         "finished", "established",
+                                         "renegotiation", "post_handshake_auth"};
 
     (void)state;
     assert_int_equal(sizeof reasons / sizeof reasons[0], TG_REASON_COUNT);
@@ -943,13 +1241,24 @@ int main(void)
         cmocka_unit_test(test_r13_every_certificate_alert),
         cmocka_unit_test(test_r14_r15_malformed_hello),
         cmocka_unit_test(test_r15_not_for_our_own_cut),
-        cmocka_unit_test(test_r22_r23_guard_refusal),
+        cmocka_unit_test(test_r32_r33_guard_refusal),
         cmocka_unit_test(test_r16_internal_error),
         cmocka_unit_test(test_r17_alpn_choice_not_offered),
         cmocka_unit_test(test_r18_judged_protocol_version),
         cmocka_unit_test(test_r19_judged_no_shared_group),
         cmocka_unit_test(test_r20_client_aborted),
         cmocka_unit_test(test_r21_other),
+        cmocka_unit_test(test_r25_to_r27_library_protocol_violations),
+        cmocka_unit_test(test_r25_to_r27_library_beats_our_parser),
+        cmocka_unit_test(test_r24_r04_record_layer_with_and_without_hello),
+        cmocka_unit_test(test_r28_to_r31_alerts_either_way),
+        cmocka_unit_test(test_alert_rows_come_after_the_judgement),
+        cmocka_unit_test(test_later_handshake_completed_is_success),
+        cmocka_unit_test(test_s12_renegotiation_failures),
+        cmocka_unit_test(test_s13_post_handshake_auth_failures),
+        cmocka_unit_test(test_r22_renegotiation_refused),
+        cmocka_unit_test(test_r23_client_rejected_renegotiation),
+        cmocka_unit_test(test_later_handshake_is_not_judged_by_the_first_hello),
         cmocka_unit_test(test_stage_rows),
         cmocka_unit_test(test_stage_received_wins_over_sent),
         cmocka_unit_test(test_versions_outside),

@@ -1,6 +1,6 @@
 /*
- * tg_event: the handshake event line, field by field for a failure and a
- * success; fingerprints against the captured hellos' reference values;
+ * tg_event: the handshake event line, field by field for a failure, a
+ * success and a failed later handshake; fingerprints against the captured hellos' reference values;
  * escaping of wire strings; truncation of an oversized hello; no hello; a
  * malformed hello; every capacity from 0 up; the time format; one example
  * line per reason (written to $TG_EVENT_EXAMPLES when set, for
@@ -760,6 +760,70 @@ static void test_success_fields(void **state)
     expect_str(line, len, "tls.curve", "0x7777");
 }
 
+/* A renegotiation that failed after the first handshake completed: the
+ * first handshake's tunnel and values, the renegotiation's verdict. */
+static void test_later_failure_fields(void **state)
+{
+    capture_t *c = capture("openssl-tls12-alpn.hex");
+
+    (void)state;
+    context("intermediate");
+    connection();
+    received(c->msg, c->msg_len);
+    obs.handshake_done = 1;
+    obs.done_us = T0 + 1700;
+    obs.version = 0x0303;
+    obs.cipher = 0xc02f;
+    obs.group = 0x001d;
+    obs.phase = TG_OBS_PHASE_RENEGOTIATION;
+    obs.later_handshakes = 1;
+    obs.last_msg_out = 0;
+    obs.last_msg_in = 1;
+    obs.alert_sent = (tg_obs_alert_t){1, 2, 40};
+    library(TG_TLSERR_NO_SHARED_CIPHER, 0x0A0000C1UL, "no shared cipher");
+    encode();
+
+    expect_str(line, len, "event.outcome", "failure");
+    expect_raw(line, len, "event.type", "[\"connection\",\"denied\"]");
+    expect_raw(line, len, "tls.established", "true");
+    expect_str(line, len, "tls.version", "1.2");
+    expect_str(line, len, "tls.cipher", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+    expect_raw(line, len, "tls.resumed", "false");
+    expect_str(line, len, "tlsguard.reason", "no_shared_cipher");
+    expect_str(line, len, "tlsguard.stage", "renegotiation");
+    expect_str(line, len, "tlsguard.alert.sent.name", "handshake_failure");
+    expect_str(line, len, "tlsguard.last_message.sent", "hello_request");
+    expect_str(line, len, "tlsguard.last_message.received", "client_hello");
+    expect_str(line, len, "error.message", "no shared cipher");
+    expect_raw(line, len, "tlsguard.duration_us", "1700"); /* the first handshake's */
+
+    /* the same record once it completed: one success event, no verdict */
+    obs.phase_done = 1;
+    obs.alert_sent.seen = 0;
+    obs.last_msg_in = 20;
+    library(TG_TLSERR_NONE, 0, "");
+    encode();
+    expect_str(line, len, "event.outcome", "success");
+    expect_str(line, len, "tlsguard.stage", "established");
+    expect_absent(line, len, "tlsguard.reason");
+
+    /* post-handshake authentication has a stage of its own */
+    obs.phase = TG_OBS_PHASE_POST_HANDSHAKE_AUTH;
+    obs.phase_done = 0;
+    obs.version = 0x0304;
+    obs.cipher = 0x1301;
+    obs.last_msg_out = 13;
+    obs.last_msg_in = 11;
+    obs.alert_sent = (tg_obs_alert_t){1, 2, 116};
+    library(TG_TLSERR_PEER_NO_CERTIFICATE, 0x0A0000C7UL,
+            "peer did not return a certificate");
+    encode();
+    expect_str(line, len, "tlsguard.reason", "client_certificate_invalid");
+    expect_str(line, len, "tlsguard.stage", "post_handshake_auth");
+    expect_raw(line, len, "tls.established", "true");
+    expect_str(line, len, "tlsguard.last_message.sent", "certificate_request");
+}
+
 static void test_all_captures(void **state)
 {
     (void)state;
@@ -1378,20 +1442,136 @@ static void ex_internal_error(void)
     library(TG_TLSERR_INTERNAL, 0x0A0C0103UL, "internal error");
 }
 
-static void ex_other(void)
+/* TLS 1.2: the ClientKeyExchange's point length disagrees with the message. */
+static void ex_protocol_violation(void)
 {
-    capture_t *c = capture("gnutls-default.hex");
+    capture_t *c = capture("curl-tls12-http11.hex");
+
+    received(c->msg, c->msg_len);
+    obs.last_msg_in = 16;
+    obs.msgs_in = 2;
+    obs.last_msg_out = 14;
+    obs.msgs_out = 4;
+    obs.alert_sent = (tg_obs_alert_t){1, 2, 50};
+    obs.version = 0x0303;
+    obs.cipher = 0xc02f;
+    obs.group = 0x001d;
+    obs.bytes_in += 20;
+    obs.done_us = T0 + 1480;
+    library(TG_TLSERR_MALFORMED, 0x0A00009FUL, "length mismatch");
+}
+
+/* TLS 1.3: random bytes in an application_data record where the client's
+ * Finished belongs. */
+static void ex_bad_record_mac(void)
+{
+    capture_t *c = capture("openssl-tls13.hex");
 
     received(c->msg, c->msg_len);
     obs.last_msg_out = 20;
-    obs.msgs_out = 6;
-    obs.alert_received = (tg_obs_alert_t){1, 2, 51};
+    obs.msgs_out = 5;
+    obs.alert_sent = (tg_obs_alert_t){1, 2, 20};
     obs.version = 0x0304;
     obs.cipher = 0x1302;
+    obs.group = 0x001d;
+    obs.bytes_in += 69;
+    obs.done_us = T0 + 1610;
+    library(TG_TLSERR_BAD_RECORD_MAC, 0x0A000119UL, "decryption failed or bad record mac");
+}
+
+/* TLS 1.2: the client's Finished decrypted, but its MAC over the transcript
+ * is not ours (a relay changed our Certificate on the way). */
+static void ex_decrypt_error(void)
+{
+    capture_t *c = capture("openssl-tls12-alpn.hex");
+
+    received(c->msg, c->msg_len);
+    obs.last_msg_in = 20;
+    obs.msgs_in = 3;
+    obs.last_msg_out = 14;
+    obs.msgs_out = 4;
+    obs.alert_sent = (tg_obs_alert_t){1, 2, 51};
+    obs.version = 0x0303;
+    obs.cipher = 0xc02f;
+    obs.group = 0x001d;
+    memcpy(obs.alpn, "http/1.1", 8);
+    obs.alpn_len = 8;
+    obs.bytes_in += 126;
+    obs.done_us = T0 + 1930;
+    library(TG_TLSERR_DECRYPT_ERROR, 0x0A000095UL, "digest check failed");
+}
+
+/* A client that found our choice too weak for its own rules: no specific
+ * reason applies. */
+static void ex_other(void)
+{
+    capture_t *c = capture("gnutls-legacy.hex");
+
+    received(c->msg, c->msg_len);
+    obs.last_msg_out = 14;
+    obs.msgs_out = 4;
+    obs.alert_received = (tg_obs_alert_t){1, 2, 71};
+    obs.version = 0x0303;
+    obs.cipher = 0xc02f;
     obs.group = 0x0017;
+    obs.bytes_in += 7;
     obs.done_us = T0 + 2300;
     obs.end_us = T0 + 2390;
-    library(TG_TLSERR_PEER_ALERT, 0x0A00041BUL, "tlsv1 alert decrypt error");
+    library(TG_TLSERR_PEER_ALERT, 0x0A00042FUL, "tlsv1 alert insufficient security");
+}
+
+/* openssl s_client -tls1_2, then "R": we refused with a warning, the client
+ * gave up with a fatal handshake_failure. */
+static void ex_renegotiation_refused(void)
+{
+    capture_t *c = capture("openssl-tls12-alpn.hex");
+
+    received(c->msg, c->msg_len);
+    obs.handshake_done = 1;
+    obs.done_us = T0 + 1720;
+    obs.end_us = T0 + 2410500;
+    obs.bytes_in += 126;
+    obs.version = 0x0303;
+    obs.cipher = 0xc02f;
+    obs.group = 0x001d;
+    memcpy(obs.alpn, "http/1.1", 8);
+    obs.alpn_len = 8;
+    obs.phase = TG_OBS_PHASE_RENEGOTIATION;
+    obs.later_handshakes = 1;
+    obs.msgs_in = 4;
+    obs.msgs_out = 6;
+    obs.last_msg_in = 1;
+    obs.last_msg_out = TG_OBS_NO_MSG;
+    obs.alert_sent = (tg_obs_alert_t){1, 1, 100};
+    obs.alert_received = (tg_obs_alert_t){1, 2, 40};
+    obs.tls_error = TG_TLSERR_RENEGOTIATION_REFUSED;
+}
+
+/* A client that refuses renegotiation (OpenSSL's -no_renegotiation, Go's
+ * default) answered our HelloRequest for a per-directory SSLVerifyClient. */
+static void ex_client_rejected_renegotiation(void)
+{
+    capture_t *c = capture("curl-tls12-http11.hex");
+
+    received(c->msg, c->msg_len);
+    obs.handshake_done = 1;
+    obs.done_us = T0 + 1690;
+    obs.end_us = T0 + 9870;
+    obs.bytes_in += 126;
+    obs.version = 0x0303;
+    obs.cipher = 0xc02f;
+    obs.group = 0x001d;
+    memcpy(obs.alpn, "http/1.1", 8);
+    obs.alpn_len = 8;
+    obs.phase = TG_OBS_PHASE_RENEGOTIATION;
+    obs.later_handshakes = 1;
+    obs.msgs_in = 3;
+    obs.msgs_out = 7;
+    obs.last_msg_in = TG_OBS_NO_MSG;
+    obs.last_msg_out = 0;
+    obs.alert_received = (tg_obs_alert_t){1, 1, 100};
+    obs.alert_sent = (tg_obs_alert_t){1, 2, 40};
+    library(TG_TLSERR_NO_RENEGOTIATION, 0x0A000153UL, "no renegotiation");
 }
 
 static const struct {
@@ -1419,7 +1599,13 @@ static const struct {
     {ex_empty_connection, TG_REASON_EMPTY_CONNECTION, "client_hello", 0},
     {ex_internal_error, TG_REASON_INTERNAL_ERROR, "server_hello", 0},
     {ex_policy_unresolved, TG_REASON_POLICY_UNRESOLVED, "client_hello", 0},
-    {ex_other, TG_REASON_OTHER, "finished", 0},
+    {ex_renegotiation_refused, TG_REASON_RENEGOTIATION_REFUSED, "renegotiation", 0},
+    {ex_client_rejected_renegotiation, TG_REASON_CLIENT_REJECTED_RENEGOTIATION,
+     "renegotiation", 0},
+    {ex_protocol_violation, TG_REASON_PROTOCOL_VIOLATION, "key_exchange", 0},
+    {ex_bad_record_mac, TG_REASON_BAD_RECORD_MAC, "finished", 0},
+    {ex_decrypt_error, TG_REASON_DECRYPT_ERROR, "finished", 0},
+    {ex_other, TG_REASON_OTHER, "key_exchange", 0},
 };
 
 static void test_reason_examples(void **state)
@@ -1497,6 +1683,11 @@ static void test_event_types(void **state)
     assert_string_equal(tg_event_type(TG_REASON_CLIENT_CERTIFICATE_INVALID), "denied");
     assert_string_equal(tg_event_type(TG_REASON_CLIENT_REJECTED_CERTIFICATE), "error");
     assert_string_equal(tg_event_type(TG_REASON_TIMEOUT), "error");
+    assert_string_equal(tg_event_type(TG_REASON_RENEGOTIATION_REFUSED), "denied");
+    assert_string_equal(tg_event_type(TG_REASON_CLIENT_REJECTED_RENEGOTIATION), "error");
+    assert_string_equal(tg_event_type(TG_REASON_PROTOCOL_VIOLATION), "error");
+    assert_string_equal(tg_event_type(TG_REASON_BAD_RECORD_MAC), "error");
+    assert_string_equal(tg_event_type(TG_REASON_DECRYPT_ERROR), "error");
     assert_string_equal(tg_event_type(TG_REASON_COUNT), "error");
     for (int r = 0; r < TG_REASON_COUNT; r++)
         assert_non_null(tg_event_type((tg_reason_t)r));
@@ -1507,6 +1698,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_failure_fields),
         cmocka_unit_test(test_success_fields),
+        cmocka_unit_test(test_later_failure_fields),
         cmocka_unit_test(test_all_captures),
         cmocka_unit_test(test_ja4_matches_fingerprint_module),
         cmocka_unit_test(test_versions_without_the_extension),

@@ -357,7 +357,8 @@ static void tls12_success_and_renegotiation(void **state)
     unsigned msgs_in = obs->msgs_in;
     int64_t done = obs->done_us;
 
-    /* a renegotiation is not a new hello */
+    /* a renegotiation is not a new hello; it is a later handshake, with
+     * fresh outcome fields, here left unfinished */
     assert_int_equal(SSL_renegotiate(p.c), 1);
     assert_int_equal(SSL_do_handshake(p.c), -1);
     move(p.c_out, p.s_in);
@@ -370,6 +371,10 @@ static void tls12_success_and_renegotiation(void **state)
     assert_int_equal(obs->last_msg_in, 1);
     assert_int_equal(obs->done_us, done);
     assert_int_equal(p.arena.n, 1);
+    assert_int_equal(obs->phase, TG_OBS_PHASE_RENEGOTIATION);
+    assert_false(obs->phase_done);
+    assert_int_equal(obs->later_handshakes, 1);
+    assert_int_equal(obs->cipher, 0xc02b); /* the first handshake's */
 
     /* after finish nothing changes any more */
     tg_ossl_observe_finish(&p.o, p.s);
@@ -396,6 +401,241 @@ static void hello_retry_counts_two_hellos(void **state)
     assert_int_equal(p.obs.group, 0x001d);
     assert_int_equal(p.arena.n, 1); /* only the first hello is copied */
     assert_non_null(p.obs.hello);
+    pair_free(&p);
+}
+
+/* ---- later handshakes: renegotiation, post-handshake authentication ------- */
+
+/* Both sides read (as mod_ssl's SSL_peek and a client waiting for its
+ * response do) until nothing moves any more. */
+static void pump_reads(pair_t *p)
+{
+    char byte;
+    for (int round = 0; round < 16; round++) {
+        size_t moved;
+        ERR_clear_error();
+        SSL_read(p->c, &byte, 1);
+        moved = move(p->c_out, p->s_in);
+        ERR_clear_error();
+        SSL_peek(p->s, &byte, 0);
+        ERR_clear_error();
+        moved += move(p->s_out, p->c_in);
+        if (moved == 0)
+            return;
+    }
+    fail_msg("later handshake did not settle");
+}
+
+/* A TLS 1.2 connection as mod_ssl sets it up (renegotiation off on the
+ * context, no resumption on renegotiation), its first handshake done with
+ * ECDHE-ECDSA-AES128-GCM-SHA256. */
+static void tls12_established(pair_t *p)
+{
+    pair_init(p, TLS1_2_VERSION, TLS1_2_VERSION);
+    SSL_CTX_set_options(p->sctx, SSL_OP_NO_RENEGOTIATION
+                                     | SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+    assert_int_equal(SSL_CTX_set_cipher_list(p->cctx, "ECDHE-ECDSA-AES128-GCM-SHA256:"
+                                                      "ECDHE-ECDSA-AES256-GCM-SHA384"),
+                     1);
+    run(p);
+    assert_int_equal(p->s_result, 1);
+    assert_true(p->obs.handshake_done);
+    assert_int_equal(p->obs.cipher, 0xc02b);
+}
+
+/* What mod_ssl does for a per-directory SSLCipherSuite: its cipher list on
+ * the connection, renegotiation allowed for once, HelloRequest, then a read. */
+static void server_renegotiates(pair_t *p, const char *ciphers)
+{
+    SSL_clear_options(p->s, SSL_OP_NO_RENEGOTIATION);
+    assert_int_equal(SSL_set_cipher_list(p->s, ciphers), 1);
+    assert_int_equal(SSL_renegotiate(p->s), 1);
+    ERR_clear_error();
+    SSL_do_handshake(p->s);
+    ERR_clear_error();
+    move(p->s_out, p->c_in);
+    pump_reads(p);
+}
+
+/* What every later handshake keeps of the first one. */
+static void assert_first_kept(const tg_observation_t *obs, uint16_t version, uint16_t cipher)
+{
+    assert_true(obs->handshake_done);
+    assert_int_equal(obs->version, version);
+    assert_int_equal(obs->cipher, cipher);
+    assert_int_equal(obs->hellos, 1);
+    assert_non_null(obs->hello);
+}
+
+static void renegotiation_inside_the_policy_completes(void **state)
+{
+    pair_t p;
+    (void)state;
+    tls12_established(&p);
+    server_renegotiates(&p, "ECDHE-ECDSA-AES256-GCM-SHA384");
+    assert_string_equal(SSL_get_cipher_name(p.s), "ECDHE-ECDSA-AES256-GCM-SHA384");
+
+    const tg_observation_t *obs = &p.obs;
+    assert_int_equal(obs->phase, TG_OBS_PHASE_RENEGOTIATION);
+    assert_true(obs->phase_done);
+    assert_int_equal(obs->later_handshakes, 1);
+    assert_true(tg_observation_complete(obs));
+    assert_int_equal(obs->tls_error, TG_TLSERR_NONE);
+    assert_int_equal(obs->lib_error, 0);
+    assert_alert(&obs->alert_sent, 0, 0);
+    assert_alert(&obs->alert_received, 0, 0);
+    assert_int_equal(obs->last_msg_in, 20);
+    assert_first_kept(obs, 0x0303, 0xc02b);
+
+    /* a second one later is a later handshake of its own */
+    server_renegotiates(&p, "ECDHE-ECDSA-AES128-GCM-SHA256");
+    assert_int_equal(obs->later_handshakes, 2);
+    assert_true(tg_observation_complete(obs));
+    pair_free(&p);
+}
+
+/* A per-directory cipher the client does not offer (the policy's security
+ * callback refusing it ends the same way): the first handshake's values stay,
+ * the outcome fields are the renegotiation's. */
+static void renegotiation_failure_is_recorded(void **state)
+{
+    pair_t p;
+    (void)state;
+    tls12_established(&p);
+    server_renegotiates(&p, "ECDHE-ECDSA-CHACHA20-POLY1305");
+
+    const tg_observation_t *obs = &p.obs;
+    assert_int_equal(obs->phase, TG_OBS_PHASE_RENEGOTIATION);
+    assert_false(obs->phase_done);
+    assert_false(tg_observation_complete(obs));
+    assert_int_equal(obs->tls_error, TG_TLSERR_NO_SHARED_CIPHER);
+    assert_int_equal(reason_of(obs), SSL_R_NO_SHARED_CIPHER);
+    assert_string_equal(obs->lib_error_text, "no shared cipher");
+    assert_alert(&obs->alert_sent, 2, 40);
+    assert_int_equal(obs->last_msg_out, 0); /* our HelloRequest */
+    assert_int_equal(obs->last_msg_in, 1);  /* the client's new hello */
+    assert_first_kept(obs, 0x0303, 0xc02b);
+
+    /* the failed one is kept: no further later handshake begins */
+    tg_ossl_observe_msg(&p.o, 1, TLS1_2_VERSION, SSL3_RT_HANDSHAKE, "\x00\x00\x00\x00", 4, p.s);
+    assert_int_equal(obs->later_handshakes, 1);
+    assert_int_equal(obs->tls_error, TG_TLSERR_NO_SHARED_CIPHER);
+    pair_free(&p);
+}
+
+/* A client's renegotiation under SSL_OP_NO_RENEGOTIATION: OpenSSL answers
+ * with a warning no_renegotiation, OpenSSL's client gives up with a fatal
+ * handshake_failure. */
+static void client_renegotiation_is_refused(void **state)
+{
+    pair_t p;
+    (void)state;
+    tls12_established(&p);
+    assert_int_equal(SSL_renegotiate(p.c), 1);
+    ERR_clear_error();
+    SSL_do_handshake(p.c);
+    move(p.c_out, p.s_in);
+    pump_reads(&p);
+
+    const tg_observation_t *obs = &p.obs;
+    assert_int_equal(obs->phase, TG_OBS_PHASE_RENEGOTIATION);
+    assert_false(obs->phase_done);
+    assert_int_equal(obs->tls_error, TG_TLSERR_RENEGOTIATION_REFUSED);
+    assert_alert(&obs->alert_sent, 1, 100);
+    assert_alert(&obs->alert_received, 2, 40);
+    assert_first_kept(obs, 0x0303, 0xc02b);
+    pair_free(&p);
+}
+
+/* The client refuses our HelloRequest: OpenSSL ends the connection. */
+static void client_refuses_our_renegotiation(void **state)
+{
+    pair_t p;
+    (void)state;
+    tls12_established(&p);
+    SSL_set_options(p.c, SSL_OP_NO_RENEGOTIATION);
+    server_renegotiates(&p, "ECDHE-ECDSA-AES256-GCM-SHA384");
+
+    const tg_observation_t *obs = &p.obs;
+    assert_int_equal(obs->phase, TG_OBS_PHASE_RENEGOTIATION);
+    assert_false(obs->phase_done);
+    assert_int_equal(obs->tls_error, TG_TLSERR_NO_RENEGOTIATION);
+    assert_int_equal(reason_of(obs), SSL_R_NO_RENEGOTIATION);
+    assert_alert(&obs->alert_received, 1, 100);
+    assert_alert(&obs->alert_sent, 2, 40);
+    assert_int_equal(obs->last_msg_out, 0);
+    assert_int_equal(obs->last_msg_in, TG_OBS_NO_MSG);
+    pair_free(&p);
+}
+
+static int accept_any(int ok, X509_STORE_CTX *x)
+{
+    (void)ok, (void)x;
+    return 1;
+}
+
+/* TLS 1.3, the client offering post-handshake authentication (with a
+ * certificate or without), the first handshake done. */
+static uint16_t pha_established(pair_t *p, int client_has_cert)
+{
+    pair_init(p, TLS1_3_VERSION, TLS1_3_VERSION);
+    SSL_CTX_set_post_handshake_auth(p->cctx, 1);
+    if (client_has_cert) {
+        assert_int_equal(SSL_CTX_use_certificate(p->cctx, cert), 1);
+        assert_int_equal(SSL_CTX_use_PrivateKey(p->cctx, key), 1);
+    }
+    run(p);
+    assert_int_equal(p->s_result, 1);
+    return p->obs.cipher;
+}
+
+/* What mod_ssl does for a per-directory SSLVerifyClient require under TLS 1.3. */
+static void server_asks_certificate(pair_t *p)
+{
+    SSL_set_verify(p->s, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, accept_any);
+    assert_int_equal(SSL_verify_client_post_handshake(p->s), 1);
+    ERR_clear_error();
+    SSL_do_handshake(p->s);
+    move(p->s_out, p->c_in);
+    pump_reads(p);
+}
+
+static void post_handshake_auth_completes(void **state)
+{
+    pair_t p;
+    (void)state;
+    uint16_t cipher = pha_established(&p, 1);
+    server_asks_certificate(&p);
+
+    const tg_observation_t *obs = &p.obs;
+    assert_non_null(SSL_get0_peer_certificate(p.s));
+    assert_int_equal(obs->phase, TG_OBS_PHASE_POST_HANDSHAKE_AUTH);
+    assert_true(obs->phase_done);
+    assert_true(tg_observation_complete(obs));
+    assert_int_equal(obs->last_msg_in, 20);
+    assert_alert(&obs->alert_sent, 0, 0);
+    assert_int_equal(obs->tls_error, TG_TLSERR_NONE);
+    assert_first_kept(obs, 0x0304, cipher);
+    pair_free(&p);
+}
+
+static void post_handshake_auth_failure_is_recorded(void **state)
+{
+    pair_t p;
+    (void)state;
+    uint16_t cipher = pha_established(&p, 0);
+    server_asks_certificate(&p);
+
+    const tg_observation_t *obs = &p.obs;
+    assert_int_equal(obs->phase, TG_OBS_PHASE_POST_HANDSHAKE_AUTH);
+    assert_false(obs->phase_done);
+    assert_false(tg_observation_complete(obs));
+    assert_int_equal(obs->tls_error, TG_TLSERR_PEER_NO_CERTIFICATE);
+    assert_int_equal(reason_of(obs), SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE);
+    assert_alert(&obs->alert_sent, 2, 116);
+    assert_int_equal(obs->last_msg_out, 13); /* our CertificateRequest */
+    assert_int_equal(obs->last_msg_in, 11);  /* the client's empty Certificate */
+    assert_first_kept(obs, 0x0304, cipher);
     pair_free(&p);
 }
 
@@ -585,6 +825,88 @@ static void failures_are_recorded(void **state)
         print_message("  %s\n", failures[i].name);
         check_failure(&failures[i]);
     }
+}
+
+/* ---- protocol violations after the hello ------------------------------------ */
+
+/* Everything one side has written so far goes to the other, changed by
+ * `alter` on the way. */
+static void deliver_altered(BIO *from, BIO *to, void (*alter)(uint8_t *, int))
+{
+    static uint8_t buf[16384];
+    int n = BIO_read(from, buf, sizeof(buf));
+    assert_true(n > 0);
+    alter(buf, n);
+    assert_int_equal(BIO_write(to, buf, n), n);
+}
+
+static void flip_last_byte(uint8_t *b, int n)
+{
+    b[n - 1] ^= 0x01;
+}
+
+/* One character of our certificate's name changed on its way to the client:
+ * its transcript differs from ours, its keys do not (no extended master
+ * secret), so its Finished arrives intact but wrong. */
+static void rename_certificate(uint8_t *b, int n)
+{
+    static const char name[] = "tlsguard.test";
+    for (int i = 0; i + (int)sizeof(name) - 1 <= n; i++) {
+        if (memcmp(b + i, name, sizeof(name) - 1) == 0) {
+            b[i] = 'T';
+            return;
+        }
+    }
+    fail_msg("our certificate's name is not in the flight");
+}
+
+/* TLS 1.3: the client's Finished record damaged in transit. */
+static void bad_record_mac_is_recorded(void **state)
+{
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_3_VERSION, TLS1_3_VERSION);
+    pair_start(&p);
+    step(p.c, &p.c_result);
+    move(p.c_out, p.s_in);
+    step(p.s, &p.s_result);
+    move(p.s_out, p.c_in);
+    step(p.c, &p.c_result);
+    assert_int_equal(p.c_result, 1);
+    deliver_altered(p.c_out, p.s_in, flip_last_byte);
+    step(p.s, &p.s_result);
+    assert_int_equal(p.s_result, -1);
+    assert_int_equal(p.obs.tls_error, TG_TLSERR_BAD_RECORD_MAC);
+    assert_int_equal(reason_of(&p.obs), SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC);
+    assert_alert(&p.obs.alert_sent, 2, 20);
+    assert_int_equal(p.obs.last_msg_out, 20);
+    assert_false(p.obs.handshake_done);
+    pair_free(&p);
+}
+
+/* TLS 1.2: a Finished whose MAC does not match ("digest check failed"). */
+static void bad_finished_is_a_decrypt_error(void **state)
+{
+    pair_t p;
+    (void)state;
+    pair_init(&p, TLS1_2_VERSION, TLS1_2_VERSION);
+    SSL_CTX_set_options(p.cctx, SSL_OP_NO_EXTENDED_MASTER_SECRET);
+    pair_start(&p);
+    step(p.c, &p.c_result);
+    move(p.c_out, p.s_in);
+    step(p.s, &p.s_result);
+    deliver_altered(p.s_out, p.c_in, rename_certificate);
+    step(p.c, &p.c_result);
+    move(p.c_out, p.s_in);
+    step(p.s, &p.s_result);
+    assert_int_equal(p.s_result, -1);
+    assert_int_equal(p.obs.tls_error, TG_TLSERR_DECRYPT_ERROR);
+    assert_int_equal(reason_of(&p.obs), SSL_R_DIGEST_CHECK_FAILED);
+    assert_string_equal(p.obs.lib_error_text, "digest check failed");
+    assert_alert(&p.obs.alert_sent, 2, 51);
+    assert_int_equal(p.obs.last_msg_in, 20);
+    assert_int_equal(p.obs.last_msg_out, 14);
+    pair_free(&p);
 }
 
 /* Raw bytes instead of a ClientHello. */
@@ -818,15 +1140,99 @@ static void after_done_only_handshake_messages(void **state)
     (void)state;
     tg_observation_init(&obs);
     obs.handshake_done = 1;
-    msg(&o, 0, SSL3_RT_ALERT, "\x01\x00", 2);
+    msg(&o, 0, SSL3_RT_ALERT, "\x01\x00", 2); /* close_notify: no later handshake */
     msg(&o, 0, SSL3_RT_HEADER, "GET /", 5);
     assert_false(obs.alert_received.seen);
     assert_false(obs.handshake_started);
-    msg(&o, 1, SSL3_RT_HANDSHAKE, "\x04\x00\x00\x00", 4);
+    msg(&o, 1, SSL3_RT_HANDSHAKE, "\x04\x00\x00\x00", 4); /* NewSessionTicket */
     assert_int_equal(obs.last_msg_out, 4);
+    assert_int_equal(obs.later_handshakes, 0);
     tg_ossl_observe_finish(&o, NULL);
     msg(&o, 1, SSL3_RT_HANDSHAKE, "\x18\x00\x00\x01\x00", 5);
     assert_int_equal(obs.msgs_out, 1);
+}
+
+/* The messages that begin a later handshake, and what it starts afresh. */
+static void later_handshake_rules(void **state)
+{
+    static const struct {
+        int write_p;
+        const char *msg;
+        tg_obs_phase_t phase;
+    } starts[] = {
+        {1, "\x00\x00\x00\x00", TG_OBS_PHASE_RENEGOTIATION},        /* HelloRequest out */
+        {0, "\x01\x00\x00\x00", TG_OBS_PHASE_RENEGOTIATION},        /* ClientHello in */
+        {1, "\x0d\x00\x00\x00", TG_OBS_PHASE_POST_HANDSHAKE_AUTH},  /* CertificateRequest out */
+    };
+    tg_observation_t obs;
+    tg_ossl_observer_t o = {.obs = &obs};
+    (void)state;
+    for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
+        tg_observation_init(&obs);
+        obs.handshake_done = 1;
+        obs.alert_sent = (tg_obs_alert_t){1, 1, 0};
+        obs.tls_error = TG_TLSERR_OTHER;
+        obs.lib_error = 1;
+        obs.last_msg_in = 20;
+        msg(&o, starts[i].write_p, SSL3_RT_HANDSHAKE, starts[i].msg, 4);
+        assert_int_equal(obs.phase, starts[i].phase);
+        assert_int_equal(obs.later_handshakes, 1);
+        assert_false(obs.phase_done);
+        assert_false(obs.alert_sent.seen);
+        assert_int_equal(obs.tls_error, TG_TLSERR_NONE);
+        assert_int_equal(obs.lib_error, 0);
+        assert_int_equal(starts[i].write_p ? obs.last_msg_in : obs.last_msg_out, TG_OBS_NO_MSG);
+        /* while it is pending, no other begins */
+        msg(&o, 1, SSL3_RT_HANDSHAKE, "\x0d\x00\x00\x00", 4);
+        msg(&o, 1, SSL3_RT_HANDSHAKE, "\x00\x00\x00\x00", 4);
+        assert_int_equal(obs.phase, starts[i].phase);
+        assert_int_equal(obs.later_handshakes, 1);
+    }
+    /* before the first handshake completed none of them begins one */
+    tg_observation_init(&obs);
+    msg(&o, 1, SSL3_RT_HANDSHAKE, "\x0d\x00\x00\x00", 4);
+    assert_int_equal(obs.phase, TG_OBS_PHASE_FIRST);
+    assert_true(tg_observation_complete(&obs) == 0);
+
+    /* after a completed one, the next begins afresh */
+    tg_observation_init(&obs);
+    obs.handshake_done = 1;
+    obs.phase = TG_OBS_PHASE_RENEGOTIATION;
+    obs.phase_done = 1;
+    obs.later_handshakes = 1;
+    assert_true(tg_observation_complete(&obs));
+    msg(&o, 0, SSL3_RT_HANDSHAKE, "\x01\x00\x00\x00", 4);
+    assert_int_equal(obs.later_handshakes, 2);
+    assert_false(tg_observation_complete(&obs));
+}
+
+/* Refusing a client's renegotiation raises no library error: the warning we
+ * send is recorded as the reason, and survives the client's fatal alert. */
+static void refusal_is_the_reason(void **state)
+{
+    tg_observation_t obs;
+    tg_ossl_observer_t o = {.obs = &obs, .now_us = fake_now};
+    (void)state;
+    tg_observation_init(&obs);
+    obs.handshake_done = 1;
+    obs.done_us = 5;
+    msg(&o, 1, SSL3_RT_ALERT, "\x01\x64", 2); /* warning no_renegotiation */
+    assert_int_equal(obs.phase, TG_OBS_PHASE_RENEGOTIATION);
+    assert_int_equal(obs.tls_error, TG_TLSERR_RENEGOTIATION_REFUSED);
+    assert_alert(&obs.alert_sent, 1, 100);
+    msg(&o, 0, SSL3_RT_ALERT, "\x02\x28", 2); /* fatal handshake_failure */
+    assert_alert(&obs.alert_received, 2, 40);
+    assert_int_equal(obs.tls_error, TG_TLSERR_RENEGOTIATION_REFUSED);
+    assert_int_equal(obs.done_us, 5); /* the first handshake's end stays */
+    assert_false(tg_observation_complete(&obs));
+
+    /* a warning no_renegotiation from the client is recorded, not ours */
+    tg_observation_init(&obs);
+    obs.handshake_done = 1;
+    msg(&o, 1, SSL3_RT_HANDSHAKE, "\x00\x00\x00\x00", 4);
+    msg(&o, 0, SSL3_RT_ALERT, "\x01\x64", 2);
+    assert_alert(&obs.alert_received, 1, 100);
+    assert_int_equal(obs.tls_error, TG_TLSERR_NONE); /* the library will say it */
 }
 
 static void start_refuses_bad_arguments(void **state)
@@ -865,12 +1271,18 @@ static const tg_ossl_reason_map_t expected[] = {
     E(BAD_CIPHER, MALFORMED), E(BAD_CHANGE_CIPHER_SPEC, MALFORMED),
     E(BAD_DECOMPRESSION, MALFORMED), E(BAD_PROTOCOL_VERSION_NUMBER, MALFORMED),
     E(BAD_RECORD_TYPE, MALFORMED), E(CCS_RECEIVED_EARLY, MALFORMED),
-    E(DECRYPTION_FAILED_OR_BAD_RECORD_MAC, MALFORMED), E(EXCESSIVE_MESSAGE_SIZE, MALFORMED),
+    E(DECRYPTION_FAILED_OR_BAD_RECORD_MAC, BAD_RECORD_MAC), E(DECRYPTION_FAILED, BAD_RECORD_MAC),
+    E(DIGEST_CHECK_FAILED, DECRYPT_ERROR), E(BINDER_DOES_NOT_VERIFY, DECRYPT_ERROR),
+    E(EXCESSIVE_MESSAGE_SIZE, MALFORMED), E(BAD_DH_VALUE, MALFORMED),
+    E(BAD_KEY_UPDATE, MALFORMED), E(CERT_LENGTH_MISMATCH, MALFORMED),
+    E(DATA_BETWEEN_CCS_AND_FINISHED, MALFORMED), E(EXTRA_DATA_IN_MESSAGE, MALFORMED),
+    E(UNEXPECTED_END_OF_EARLY_DATA, MALFORMED), E(NOT_ON_RECORD_BOUNDARY, MALFORMED),
+    E(BAD_HANDSHAKE_LENGTH, MALFORMED), E(LENGTH_TOO_LONG, MALFORMED),
     E(INVALID_ALERT, MALFORMED), E(INVALID_CCS_MESSAGE, MALFORMED),
     E(MISSING_SIGALGS_EXTENSION, MALFORMED), E(MISSING_SUPPORTED_GROUPS_EXTENSION, MALFORMED),
     E(MISSING_PSK_KEX_MODES_EXTENSION, MALFORMED), E(NO_CIPHERS_SPECIFIED, MALFORMED),
     E(RECORD_TOO_SMALL, MALFORMED), E(RENEGOTIATION_MISMATCH, MALFORMED),
-    E(TOO_MANY_WARN_ALERTS, MALFORMED), E(UNEXPECTED_MESSAGE, MALFORMED),
+    E(TOO_MANY_WARN_ALERTS, MALFORMED), E(NO_RENEGOTIATION, NO_RENEGOTIATION), E(UNEXPECTED_MESSAGE, MALFORMED),
     E(UNEXPECTED_RECORD, MALFORMED), E(UNEXPECTED_CCS_MESSAGE, MALFORMED),
     E(UNEXPECTED_EOF_WHILE_READING, UNEXPECTED_EOF), E(CALLBACK_FAILED, CALLBACK_FAILED),
     E(CLIENTHELLO_TLSEXT, CALLBACK_FAILED),
@@ -949,9 +1361,17 @@ int main(void)
         cmocka_unit_test(tls13_success),
         cmocka_unit_test(tls12_success_and_renegotiation),
         cmocka_unit_test(hello_retry_counts_two_hellos),
+        cmocka_unit_test(renegotiation_inside_the_policy_completes),
+        cmocka_unit_test(renegotiation_failure_is_recorded),
+        cmocka_unit_test(client_renegotiation_is_refused),
+        cmocka_unit_test(client_refuses_our_renegotiation),
+        cmocka_unit_test(post_handshake_auth_completes),
+        cmocka_unit_test(post_handshake_auth_failure_is_recorded),
         cmocka_unit_test(split_hello_is_copied_whole),
         cmocka_unit_test(oversized_hello_is_truncated),
         cmocka_unit_test(failures_are_recorded),
+        cmocka_unit_test(bad_record_mac_is_recorded),
+        cmocka_unit_test(bad_finished_is_a_decrypt_error),
         cmocka_unit_test(http_on_the_tls_port),
         cmocka_unit_test(garbage_is_not_tls),
         cmocka_unit_test(eof_mid_hello),
@@ -962,6 +1382,8 @@ int main(void)
         cmocka_unit_test(first_bytes_rules),
         cmocka_unit_test(hello_without_memory),
         cmocka_unit_test(after_done_only_handshake_messages),
+        cmocka_unit_test(later_handshake_rules),
+        cmocka_unit_test(refusal_is_the_reason),
         cmocka_unit_test(start_refuses_bad_arguments),
         cmocka_unit_test(table_is_sorted_and_maps_as_intended),
         cmocka_unit_test(map_error_edges),
