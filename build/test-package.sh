@@ -2,15 +2,20 @@
 # Install the Debian package built by build/package.sh on this machine and test
 # it the way an administrator uses it, with Debian's own apache2 layout:
 #   apt-get install ./libapache2-mod-tlsguard_*.deb   (module not enabled yet)
-#   a2enmod ssl tlsguard; a2ensite default-ssl; apache2ctl configtest; apache2ctl start
+#   a2enmod ssl tlsguard; a2ensite default-ssl; reinstall (stays enabled)
+#   apache2ctl configtest; apache2ctl start
 #   TLS 1.0 refused, TLS 1.3 accepted, a TLS 1.2 suite the profile forbids refused
-#   apache2ctl stop; a2dismod tlsguard (that suite accepted again by plain mod_ssl)
+#   apache2ctl stop; apt-get remove (disables it, keeps the conffiles);
+#   install again (stays disabled); a2enmod tlsguard; a2dismod tlsguard
+#   (plain mod_ssl accepts that TLS 1.2 suite again)
 #   apt-get purge libapache2-mod-tlsguard: nothing of the package is left
 # Every step asserts its result. apache2 listens on 127.0.0.1 only (ports.conf
-# is changed for the test); on exit, also on failure, apache2 is stopped and the
-# apache2 state the test changed (enabled modules and sites, ports.conf, the
-# state under /var/lib/apache2, logs, run directories, a snakeoil certificate it
-# had to generate) is put back as it was. Needs root.
+# is changed for the test) and is started and stopped by the test alone (a
+# policy-rc.d keeps maintainer scripts from starting it, as build/common.sh
+# does). On exit, also on failure, apache2 is stopped and what the test changed
+# (enabled modules and sites, ports.conf, the state under /var/lib/apache2,
+# logs, run directories, the policy-rc.d and a snakeoil certificate it had to
+# create) is put back as it was. Needs root.
 # Usage: build/test-package.sh [path/to/libapache2-mod-tlsguard_*.deb]
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -63,6 +68,7 @@ snapshot() {
 snapshot > "$work/before"
 cp -p /etc/apache2/ports.conf "$work/ports.conf"
 made_snakeoil=""
+made_policy_rc=""
 started=""
 
 restore() {
@@ -95,6 +101,7 @@ restore() {
             /var/log/apache2/*) [ "$type" = f ] && [ -f "$path" ] && truncate -s "$size" "$path" ;;
         esac
     done < "$work/before"
+    [ -n "$made_policy_rc" ] && rm -f /usr/sbin/policy-rc.d
     if [ -n "$made_snakeoil" ]; then
         find /etc/ssl/certs -maxdepth 1 -lname ssl-cert-snakeoil.pem -delete
         rm -f "$SNAKEOIL_CERT" "$SNAKEOIL_KEY"
@@ -111,6 +118,14 @@ restore() {
     exit $rc
 }
 trap restore EXIT
+
+# Maintainer scripts restart apache2 through invoke-rc.d (removing an enabled
+# module does): here only the test starts it.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    made_policy_rc=1
+fi
 
 # 127.0.0.1 only, on Debian's ports
 cat > /etc/apache2/ports.conf <<'EOF'
@@ -207,6 +222,11 @@ if a2dismod -q ssl >/dev/null 2>&1; then fail "a2dismod ssl accepted while tlsgu
 a2query -q -m ssl || fail "a2dismod ssl disabled ssl"
 ok "a2dismod ssl refused: tlsguard.load declares Depends: ssl"
 
+step "apt-get install --reinstall (the upgrade path)"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --reinstall "$deb"
+a2query -q -m tlsguard && [ -L "$ENABLED/tlsguard.load" ] || fail "reinstalling disabled tlsguard"
+ok "still enabled"
+
 step "apache2ctl configtest"
 out=$(apache2ctl configtest 2>&1) || fail "configtest: $out"
 grep -q "Syntax OK" <<<"$out" || fail "configtest: $out"
@@ -233,8 +253,23 @@ step "apache2ctl stop"
 stop_apache
 ok "stopped"
 
+# ---- remove while enabled, install again ----------------------------------------------
+step "apt-get remove $PKG (enabled)"
+DEBIAN_FRONTEND=noninteractive apt-get remove -y -q "$PKG"
+dpkg-query -W -f='${Status}' "$PKG" | grep -q "deinstall ok config-files" \
+    || fail "after remove: $(dpkg-query -W -f='${Status}' "$PKG")"
+a2query -q -m tlsguard && fail "tlsguard still enabled after remove"
+[ ! -e "$ENABLED/tlsguard.load" ] && [ ! -e "$MODS/mod_tlsguard.so" ] || fail "module left enabled or installed"
+[ -f "$AVAIL/tlsguard.load" ] && [ -f "$AVAIL/tlsguard.conf" ] || fail "remove deleted the conffiles"
+ok "removed: disabled, module gone, conffiles kept"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$deb"
+a2query -q -m tlsguard && fail "installing again enabled tlsguard"
+ok "installed again: still disabled"
+
 # ---- disable: plain mod_ssl takes what the profile refused -------------------------------
-step "a2dismod tlsguard"
+step "a2enmod tlsguard; a2dismod tlsguard"
+a2enmod tlsguard
+a2query -q -m tlsguard || fail "a2enmod tlsguard"
 a2dismod tlsguard
 a2query -q -m tlsguard && fail "tlsguard still enabled"
 [ ! -e "$ENABLED/tlsguard.load" ] && [ ! -e "$ENABLED/tlsguard.conf" ] || fail "tlsguard links left"
