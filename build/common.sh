@@ -8,10 +8,13 @@ TG_PACKAGES="gcc libc6-dev make autoconf automake pkg-config apache2 apache2-dev
 libcmocka-dev curl gnutls-bin nghttp2-client python3 python3-pytest python3-jsonschema
 clang libclang-rt-14-dev"
 
-# What build/package.sh and build/test-package.sh need beyond TG_PACKAGES:
-# dpkg-buildpackage and debhelper (dh_apache2 comes with apache2-dev), lintian,
-# and ssl-cert for the certificate of Debian's default-ssl site.
-TG_PACKAGING_PACKAGES="build-essential dpkg-dev debhelper fakeroot lintian ssl-cert"
+# build/package.sh: dpkg-buildpackage, debhelper, lintian and debian/control's
+# Build-Depends (dh_apache2 comes with apache2-dev).
+TG_PACKAGE_BUILD_PACKAGES="build-essential dpkg-dev debhelper lintian autoconf automake
+pkg-config apache2-dev libssl-dev libcmocka-dev"
+# build/test-package.sh: Debian's apache2, the clients, and ssl-cert for the
+# certificate of the default-ssl site.
+TG_PACKAGE_TEST_PACKAGES="apache2 openssl curl ssl-cert"
 
 # tg_missing_packages [PACKAGE...]: those not installed (default: TG_PACKAGES).
 tg_missing_packages() {

@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 # shellcheck disable=SC2086
-tg_install_packages $TG_PACKAGES $TG_PACKAGING_PACKAGES
+tg_install_packages $TG_PACKAGE_BUILD_PACKAGES
 
 cd "$TG_TOP"
 out="$TG_TOP/obj/package"

@@ -37,7 +37,7 @@ step() { echo "== $*"; }
 
 [ "$(id -u)" -eq 0 ] || fail "run as root: it installs, enables and purges a package"
 # shellcheck disable=SC2086
-tg_install_packages apache2 openssl curl ssl-cert
+tg_install_packages $TG_PACKAGE_TEST_PACKAGES
 
 deb=${1:-}
 if [ -z "$deb" ]; then
