@@ -1,4 +1,4 @@
-# Shared set-up for build/demo.sh and build/test.sh: Debian packages, configure, build.
+# Shared set-up for the scripts in build/: Debian packages, configure, build.
 # Sourced, not run.
 
 TG_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -8,18 +8,29 @@ TG_PACKAGES="gcc libc6-dev make autoconf automake pkg-config apache2 apache2-dev
 libcmocka-dev curl gnutls-bin nghttp2-client python3 python3-pytest python3-jsonschema
 clang libclang-rt-14-dev"
 
+# build/package.sh: dpkg-buildpackage, debhelper, lintian and debian/control's
+# Build-Depends (dh_apache2 comes with apache2-dev).
+TG_PACKAGE_BUILD_PACKAGES="build-essential dpkg-dev debhelper lintian autoconf automake
+pkg-config apache2-dev libssl-dev libcmocka-dev"
+# build/test-package.sh: Debian's apache2, the clients, and ssl-cert for the
+# certificate of the default-ssl site.
+TG_PACKAGE_TEST_PACKAGES="apache2 openssl curl ssl-cert"
+
+# tg_missing_packages [PACKAGE...]: those not installed (default: TG_PACKAGES).
 tg_missing_packages() {
     local missing="" p
-    for p in $TG_PACKAGES; do
+    for p in ${*:-$TG_PACKAGES}; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
             || missing="$missing $p"
     done
     echo "$missing"
 }
 
+# tg_install_packages [PACKAGE...]: install the missing ones (default: TG_PACKAGES).
 tg_install_packages() {
     local missing
-    missing=$(tg_missing_packages)
+    # shellcheck disable=SC2086
+    missing=$(tg_missing_packages ${*:-$TG_PACKAGES})
     [ -z "$missing" ] && return 0
     if [ "$(id -u)" -ne 0 ]; then
         echo "Missing Debian packages. Install them as root, then run this again:" >&2

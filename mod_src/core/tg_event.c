@@ -48,29 +48,29 @@ static const char *const event_types[TG_REASON_COUNT] = {
     [TG_REASON_NO_SHARED_GROUP] = "denied",
     [TG_REASON_NO_SHARED_SIGALG] = "denied",
     [TG_REASON_UNKNOWN_SERVER_NAME] = "denied",
-    [TG_REASON_CLIENT_REJECTED_CERTIFICATE] = "error",
+    [TG_REASON_CLIENT_REJECTED_CERTIFICATE] = "end",
     [TG_REASON_CLIENT_CERTIFICATE_INVALID] = "denied",
     [TG_REASON_ALPN_MISMATCH] = "denied",
     [TG_REASON_INAPPROPRIATE_FALLBACK] = "denied",
-    [TG_REASON_MALFORMED_HELLO] = "error",
-    [TG_REASON_NOT_TLS] = "error",
-    [TG_REASON_CLIENT_ABORTED] = "error",
-    [TG_REASON_TIMEOUT] = "error",
-    [TG_REASON_EMPTY_CONNECTION] = "error",
-    [TG_REASON_INTERNAL_ERROR] = "error",
+    [TG_REASON_MALFORMED_HELLO] = "end",
+    [TG_REASON_NOT_TLS] = "end",
+    [TG_REASON_CLIENT_ABORTED] = "end",
+    [TG_REASON_TIMEOUT] = "end",
+    [TG_REASON_EMPTY_CONNECTION] = "end",
+    [TG_REASON_INTERNAL_ERROR] = "end",
     [TG_REASON_POLICY_UNRESOLVED] = "denied",
     [TG_REASON_RENEGOTIATION_REFUSED] = "denied",
-    [TG_REASON_CLIENT_REJECTED_RENEGOTIATION] = "error",
-    [TG_REASON_PROTOCOL_VIOLATION] = "error",
-    [TG_REASON_BAD_RECORD_MAC] = "error",
-    [TG_REASON_DECRYPT_ERROR] = "error",
-    [TG_REASON_OTHER] = "error",
+    [TG_REASON_CLIENT_REJECTED_RENEGOTIATION] = "end",
+    [TG_REASON_PROTOCOL_VIOLATION] = "end",
+    [TG_REASON_BAD_RECORD_MAC] = "end",
+    [TG_REASON_DECRYPT_ERROR] = "end",
+    [TG_REASON_OTHER] = "end",
 };
 
 const char *tg_event_type(tg_reason_t reason)
 {
     if ((unsigned)reason >= TG_REASON_COUNT)
-        return "error";
+        return "end";
     return event_types[reason];
 }
 

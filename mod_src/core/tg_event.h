@@ -40,7 +40,7 @@
 #define TG_EVENT_LINE_MAX 4096
 
 /* The ECS version the field names follow (ecs.version). */
-#define TG_EVENT_ECS_VERSION "8.17.0"
+#define TG_EVENT_ECS_VERSION "9.4.0"
 
 /* Fingerprint scratch used when the context brings none: enough for every
  * captured client (the largest, 93 suites, needs about 1 KiB). */
@@ -88,7 +88,9 @@ size_t tg_event_build(const tg_observation_t *obs, const tg_event_ctx_t *ctx,
                       char *line, size_t cap);
 
 /* ECS event.type's second value for a reason: "denied" (the server's policy
- * refused), "error" (anything else) or "allowed" (TG_REASON_NONE). */
+ * refused), "end" (any other failure: the connection ended without TLS) or
+ * "allowed" (TG_REASON_NONE). All three are among the types ECS expects for
+ * event.category "network". */
 const char *tg_event_type(tg_reason_t reason);
 
 /* RFC 3339 UTC with microseconds, "2026-11-22T10:04:05.123456Z", into

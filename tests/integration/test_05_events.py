@@ -1,5 +1,6 @@
 """One JSON event per failed handshake, each reason provoked by a real client
-and asserted field by field; every event validated against the schema."""
+and asserted field by field; every event validated against the schema and
+checked against ECS's field definitions (tg_ecs, tests/data/ecs/)."""
 
 import json
 import os
@@ -11,6 +12,7 @@ import time
 import jsonschema
 import pytest
 
+import tg_ecs
 from tg_httpd import curl, s_client
 from tg_rawtls import client_hello, records, send_and_close, send_and_linger
 
@@ -18,13 +20,27 @@ SCHEMA_PATH = os.environ.get("TG_EVENT_SCHEMA") or os.path.join(os.path.dirname(
                            "tlsguard-event.schema.json")
 
 
+class EventChecker:
+    """validate(event): the JSON Schema, then ECS (names, types, allowed values)."""
+
+    def __init__(self, schema, table):
+        cls = jsonschema.validators.validator_for(schema)
+        cls.check_schema(schema)
+        self.schema = cls(schema, format_checker=jsonschema.FormatChecker())
+        self.table = table
+
+    def validate(self, event):
+        self.schema.validate(event)
+        problems = tg_ecs.problems(event, self.table)
+        assert problems == [], "not ECS %s:\n%s\n%s" % (
+            self.table.version, "\n".join(problems), json.dumps(event))
+
+
 @pytest.fixture(scope="module")
 def validator():
     with open(SCHEMA_PATH) as f:
         schema = json.load(f)
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema, format_checker=jsonschema.FormatChecker())
+    return EventChecker(schema, tg_ecs.Table())
 
 
 class Events:

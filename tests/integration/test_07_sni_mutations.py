@@ -14,6 +14,7 @@ import time
 import jsonschema
 import pytest
 
+import tg_ecs
 from tg_httpd import Httpd
 from tg_hellomut import (EXT_ALPN, EXT_GROUPS, EXT_KEY_SHARE, EXT_POINTS,
                          EXT_PSK_MODES, EXT_SIGALGS, EXT_SNI, EXT_VERSIONS,
@@ -82,9 +83,18 @@ SCHEMA = os.path.join(os.path.dirname(__file__), "..", "..", "docs",
 
 @pytest.fixture(scope="module")
 def validator():
+    """Schema and ECS field definitions, each event checked against both."""
     with open(SCHEMA) as f:
         schema = json.load(f)
-    return jsonschema.validators.validator_for(schema)(schema)
+    check = jsonschema.validators.validator_for(schema)(schema)
+    table = tg_ecs.Table()
+
+    class Both:
+        @staticmethod
+        def validate(event):
+            check.validate(event)
+            assert not tg_ecs.problems(event, table), tg_ecs.problems(event, table)
+    return Both
 
 
 def new_event(h, before, timeout=5):

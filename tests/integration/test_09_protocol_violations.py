@@ -77,7 +77,7 @@ def ev(httpd, validator):
 
 def violation(e, reason, stage, alert, message):
     assert e["event"]["outcome"] == "failure"
-    assert e["event"]["type"] == ["connection", "error"]
+    assert e["event"]["type"] == ["connection", "end"]
     assert e["tlsguard"]["reason"] == reason, e
     assert e["tlsguard"]["stage"] == stage, e
     assert e["tlsguard"]["alert"]["sent"]["level"] == "fatal"

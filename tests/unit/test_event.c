@@ -1142,7 +1142,7 @@ static void test_no_hello(void **state)
     encode();
     expect_str(line, len, "tlsguard.reason", "not_tls");
     expect_str(line, len, "tlsguard.first_bytes", "474554202f20485454502f312e310d0a");
-    expect_raw(line, len, "event.type", "[\"connection\",\"error\"]");
+    expect_raw(line, len, "event.type", "[\"connection\",\"end\"]");
     expect_absent(line, len, "tls.client");
     expect_absent(line, len, "tlsguard.client");
     expect_absent(line, len, "tlsguard.last_message");
@@ -1681,14 +1681,14 @@ static void test_event_types(void **state)
     assert_string_equal(tg_event_type(TG_REASON_NONE), "allowed");
     assert_string_equal(tg_event_type(TG_REASON_NO_SHARED_CIPHER), "denied");
     assert_string_equal(tg_event_type(TG_REASON_CLIENT_CERTIFICATE_INVALID), "denied");
-    assert_string_equal(tg_event_type(TG_REASON_CLIENT_REJECTED_CERTIFICATE), "error");
-    assert_string_equal(tg_event_type(TG_REASON_TIMEOUT), "error");
+    assert_string_equal(tg_event_type(TG_REASON_CLIENT_REJECTED_CERTIFICATE), "end");
+    assert_string_equal(tg_event_type(TG_REASON_TIMEOUT), "end");
     assert_string_equal(tg_event_type(TG_REASON_RENEGOTIATION_REFUSED), "denied");
-    assert_string_equal(tg_event_type(TG_REASON_CLIENT_REJECTED_RENEGOTIATION), "error");
-    assert_string_equal(tg_event_type(TG_REASON_PROTOCOL_VIOLATION), "error");
-    assert_string_equal(tg_event_type(TG_REASON_BAD_RECORD_MAC), "error");
-    assert_string_equal(tg_event_type(TG_REASON_DECRYPT_ERROR), "error");
-    assert_string_equal(tg_event_type(TG_REASON_COUNT), "error");
+    assert_string_equal(tg_event_type(TG_REASON_CLIENT_REJECTED_RENEGOTIATION), "end");
+    assert_string_equal(tg_event_type(TG_REASON_PROTOCOL_VIOLATION), "end");
+    assert_string_equal(tg_event_type(TG_REASON_BAD_RECORD_MAC), "end");
+    assert_string_equal(tg_event_type(TG_REASON_DECRYPT_ERROR), "end");
+    assert_string_equal(tg_event_type(TG_REASON_COUNT), "end");
     for (int r = 0; r < TG_REASON_COUNT; r++)
         assert_non_null(tg_event_type((tg_reason_t)r));
 }

@@ -1,10 +1,10 @@
 /*
  * Conformance: every row of the JA3/JA4 reference table (FoxIO sample
- * captures; see ../shared/ja4-reference/README.md) must give exactly the
+ * captures; see tests/data/ja4-reference/README.md) must give exactly the
  * expected JA3 string, JA3, JA4 and JA4_r, parsed both as a handshake message
  * and re-wrapped into small TLS records.
  *
- * The table is read from ../shared/ja4-reference/hellos.tsv relative to the
+ * The table is read from tests/data/ja4-reference/hellos.tsv relative to the
  * working directory (the repository root); TG_JA4_REFERENCE overrides it.
  * A missing table is a failure, not a skip.
  */
@@ -21,7 +21,7 @@
 #include "tg_hello.h"
 #include "tg_ossl_digest.h"
 
-#define DEFAULT_PATH "../shared/ja4-reference/hellos.tsv"
+#define DEFAULT_PATH "tests/data/ja4-reference/hellos.tsv"
 #define MAX_COLS 16
 #define RECORD_SPLIT 97 /* odd size so headers and lists straddle records */
 
