@@ -1,7 +1,8 @@
 /* Event sinks: an O_APPEND file, an httpd piped log, or syslog. Each event is
  * one line of at most 4096 bytes written with one write(), which POSIX makes
  * atomic for pipes (PIPE_BUF) and for O_APPEND files: lines from many
- * children never interleave. */
+ * children never interleave. Every drop is counted and reported
+ * (tg_apache_sink_report.c). */
 #include "tg_apache_sink.h"
 
 #include <apr_atomic.h>
@@ -9,15 +10,18 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <http_config.h>
+#include <http_core.h>
 #include <http_log.h>
 #include <syslog.h>
 
 #include "tg_apache_conf.h"
+#include "tg_apache_sink_report.h"
 
 APLOG_USE_MODULE(tlsguard);
 
-#define REPORT_INTERVAL apr_time_from_sec(60)
 #define PIPE_TIMEOUT apr_time_from_msec(100) /* a stuck reader costs a worker this much */
+
+static apr_array_header_t *all_sinks;
 
 static const struct {
     const char *name;
@@ -76,6 +80,8 @@ const char *tg_sink_parse(apr_pool_t *p, const char *arg, tg_sink_t **out)
 static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
 {
     apr_status_t rv = APR_SUCCESS;
+
+    sink->s = s;
     if (sink->kind == TG_SINK_FILE) {
         rv = apr_file_open(&sink->fd, sink->target,
                            APR_FOPEN_WRITE | APR_FOPEN_APPEND | APR_FOPEN_CREATE
@@ -98,6 +104,9 @@ static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
 int tg_sink_open_all(apr_pool_t *pconf, server_rec *s)
 {
     apr_hash_t *opened = apr_hash_make(pconf);
+
+    all_sinks = apr_array_make(pconf, 2, sizeof(tg_sink_t *));
+    tg_sink_report_configure(s, ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG);
     for (server_rec *v = s; v; v = v->next) {
         tg_srv_conf_t *sc = tg_conf_srv(v);
         if (!sc->sink)
@@ -110,29 +119,22 @@ int tg_sink_open_all(apr_pool_t *pconf, server_rec *s)
         if (open_one(pconf, v, sc->sink) != APR_SUCCESS)
             return HTTP_INTERNAL_SERVER_ERROR;
         apr_hash_set(opened, sc->sink->spec, APR_HASH_KEY_STRING, sc->sink);
+        APR_ARRAY_PUSH(all_sinks, tg_sink_t *) = sc->sink;
     }
     return OK;
 }
 
-/* At most one error-log line a minute per sink and process; nothing is lost
- * silently: the line counts every failed write since the previous one. */
-static void report_errors(tg_sink_t *sink, server_rec *s)
+const apr_array_header_t *tg_sink_all(void)
 {
-    apr_time_t now = apr_time_now();
-    if (sink->last_report && now - sink->last_report < REPORT_INTERVAL)
-        return;
-    apr_uint32_t n = apr_atomic_xchg32(&sink->errors, 0);
-    sink->last_report = now;
-    ap_log_error(APLOG_MARK, APLOG_ERR, sink->last_errno, s,
-                 "TLSGUARD-030: TLSGuardEventLog %s: %u event(s) could not be written "
-                 "since the last report",
-                 sink->spec, n);
+    return all_sinks;
 }
 
 void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t len)
 {
     apr_size_t n = len;
     apr_status_t rv = APR_SUCCESS;
+
+    (void)s;
     if (sink->kind == TG_SINK_SYSLOG) {
         /* without the newline; no openlog(): httpd's ErrorLog may own the ident */
         syslog(sink->facility | LOG_NOTICE, "%.*s", (int)(len && line[len - 1] == '\n' ? len - 1 : len),
@@ -142,13 +144,22 @@ void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t 
     } else {
         rv = apr_file_write(sink->fd, line, &n);
         if (rv == APR_SUCCESS && n != len)
-            rv = APR_EINCOMPLETE;
+            rv = TG_SINK_ESHORT;
     }
     if (rv == APR_SUCCESS) {
-        apr_atomic_inc32(&sink->written);
+        apr_atomic_inc32(&sink->counts.written);
         return;
     }
-    sink->last_errno = rv;
-    apr_atomic_inc32(&sink->errors);
-    report_errors(sink, s);
+    apr_atomic_set32(&sink->counts.last_error, rv);
+    apr_atomic_inc32(&sink->counts.dropped);
+    tg_sink_report_wake();
+}
+
+const char *tg_sink_error_text(apr_uint32_t err, char *buf, apr_size_t len)
+{
+    if (err == TG_SINK_ESHORT)
+        return "short write (part of a line)";
+    if (err == 0)
+        return "none";
+    return apr_strerror((apr_status_t)err, buf, len);
 }
