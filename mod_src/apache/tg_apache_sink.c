@@ -1,25 +1,39 @@
-/* Event sinks: an O_APPEND file, an httpd piped log, or syslog. Each event is
- * one line of at most 4096 bytes written with one write(), which POSIX makes
- * atomic for pipes (PIPE_BUF) and for O_APPEND files: lines from many
- * children never interleave. Every drop is counted and reported
- * (tg_apache_sink_report.c). */
+/* Event sinks: an O_APPEND file, an httpd piped log, or syslog.
+ * Each event is one line of at most TG_EVENT_LINE_MAX (4096) bytes written
+ * whole or not at all, and never waited for:
+ *   - file: one write() on an O_APPEND descriptor (lines from many children
+ *     never interleave);
+ *   - pipe: one write() on a descriptor set O_NONBLOCK here; POSIX makes a
+ *     write of at most PIPE_BUF bytes to a pipe all-or-nothing, so a full
+ *     pipe answers EAGAIN and the line is dropped, never cut (APR's
+ *     apr_file_write with a pipe timeout retries with half the bytes, which
+ *     tears lines, and holds the worker for the timeout);
+ *   - syslog: glibc's syslog().
+ * Every drop is counted and reported (tg_apache_sink_report.c). */
 #include "tg_apache_sink.h"
 
 #include <apr_atomic.h>
 #include <apr_hash.h>
 #include <apr_lib.h>
+#include <apr_portable.h>
 #include <apr_strings.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <http_config.h>
 #include <http_core.h>
 #include <http_log.h>
+#include <limits.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "tg_apache_conf.h"
 #include "tg_apache_sink_report.h"
+#include "tg_event.h"
 
 APLOG_USE_MODULE(tlsguard);
 
-#define PIPE_TIMEOUT apr_time_from_msec(100) /* a stuck reader costs a worker this much */
+_Static_assert(TG_EVENT_LINE_MAX <= PIPE_BUF,
+               "an event line must fit one atomic write() to a pipe");
 
 static apr_array_header_t *all_sinks;
 
@@ -54,7 +68,9 @@ const char *tg_sink_parse(apr_pool_t *p, const char *arg, tg_sink_t **out)
 {
     tg_sink_t *sink = apr_pcalloc(p, sizeof(*sink));
     const char *err = NULL;
+
     sink->spec = arg;
+    sink->fd = -1;
     if (arg[0] == '\0') {
         err = "needs a file path, \"|program\" or syslog[:facility]";
     } else if (arg[0] == '|') {
@@ -77,23 +93,52 @@ const char *tg_sink_parse(apr_pool_t *p, const char *arg, tg_sink_t **out)
     return err;
 }
 
-static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
+/* httpd's piped log descriptor blocks; make it answer EAGAIN instead. Only
+ * this sink writes to it (each ap_open_piped_log() has its own pipe), and
+ * the logger reads the other end, which keeps its own flags. */
+static apr_status_t set_nonblocking(int fd)
 {
-    apr_status_t rv = APR_SUCCESS;
+    int fl = fcntl(fd, F_GETFL);
 
-    sink->s = s;
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+        return APR_FROM_OS_ERROR(errno);
+    return APR_SUCCESS;
+}
+
+static apr_status_t open_fd(apr_pool_t *p, tg_sink_t *sink)
+{
+    apr_file_t *f = NULL;
+    apr_os_file_t fd;
+    apr_status_t rv;
+
     if (sink->kind == TG_SINK_FILE) {
-        rv = apr_file_open(&sink->fd, sink->target,
+        rv = apr_file_open(&f, sink->target,
                            APR_FOPEN_WRITE | APR_FOPEN_APPEND | APR_FOPEN_CREATE
                                | APR_FOPEN_LARGEFILE,
                            APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD, p);
-    } else if (sink->kind == TG_SINK_PIPE) {
+    } else {
         piped_log *pl = ap_open_piped_log(p, sink->target);
-        if (!pl)
-            return APR_EGENERAL;
-        sink->fd = ap_piped_log_write_fd(pl);
-        rv = apr_file_pipe_timeout_set(sink->fd, PIPE_TIMEOUT);
+        rv = pl ? APR_SUCCESS : APR_EGENERAL;
+        if (pl)
+            f = ap_piped_log_write_fd(pl);
     }
+    if (rv == APR_SUCCESS)
+        rv = apr_os_file_get(&fd, f);
+    if (rv == APR_SUCCESS && sink->kind == TG_SINK_PIPE)
+        rv = set_nonblocking(fd);
+    if (rv == APR_SUCCESS)
+        sink->fd = fd;
+    return rv;
+}
+
+static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
+{
+    apr_status_t rv;
+
+    sink->s = s;
+    if (sink->kind == TG_SINK_SYSLOG)
+        return APR_SUCCESS;
+    rv = open_fd(p, sink);
     if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      "TLSGUARD-031: TLSGuardEventLog %s: cannot open \"%s\"", sink->spec,
@@ -129,28 +174,50 @@ const apr_array_header_t *tg_sink_all(void)
     return all_sinks;
 }
 
+/* One write(); 0 or why the line is not in the log whole. */
+static apr_uint32_t write_line(int fd, const char *line, apr_size_t len)
+{
+    ssize_t n;
+
+    do
+        n = write(fd, line, len);
+    while (n < 0 && errno == EINTR);
+    if (n == (ssize_t)len)
+        return 0;
+    if (n < 0)
+        return (apr_uint32_t)errno;
+    /* Only a file can take part of a line (a full disk): end the fragment,
+     * so the lines after it stay whole. */
+    if (write(fd, "\n", 1) != 1) {
+        /* the disk is still full: the next lines fail whole */
+    }
+    return TG_SINK_ESHORT;
+}
+
+static int is_line(const char *line, apr_size_t len)
+{
+    return len > 0 && len <= TG_EVENT_LINE_MAX && line[len - 1] == '\n';
+}
+
 void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t len)
 {
-    apr_size_t n = len;
-    apr_status_t rv = APR_SUCCESS;
+    apr_uint32_t err;
 
     (void)s;
-    if (sink->kind == TG_SINK_SYSLOG) {
+    if (!is_line(line, len)) {
+        err = TG_SINK_EBADLINE;
+    } else if (sink->kind == TG_SINK_SYSLOG) {
         /* without the newline; no openlog(): httpd's ErrorLog may own the ident */
-        syslog(sink->facility | LOG_NOTICE, "%.*s", (int)(len && line[len - 1] == '\n' ? len - 1 : len),
-               line);
-    } else if (!sink->fd) {
-        rv = APR_EBADF;
+        syslog(sink->facility | LOG_NOTICE, "%.*s", (int)(len - 1), line);
+        err = 0;
     } else {
-        rv = apr_file_write(sink->fd, line, &n);
-        if (rv == APR_SUCCESS && n != len)
-            rv = TG_SINK_ESHORT;
+        err = sink->fd >= 0 ? write_line(sink->fd, line, len) : EBADF;
     }
-    if (rv == APR_SUCCESS) {
+    if (err == 0) {
         apr_atomic_inc32(&sink->counts.written);
         return;
     }
-    apr_atomic_set32(&sink->counts.last_error, rv);
+    apr_atomic_set32(&sink->counts.last_error, err);
     apr_atomic_inc32(&sink->counts.dropped);
     tg_sink_report_wake();
 }
@@ -158,8 +225,10 @@ void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t 
 const char *tg_sink_error_text(apr_uint32_t err, char *buf, apr_size_t len)
 {
     if (err == TG_SINK_ESHORT)
-        return "short write (part of a line)";
+        return "short write (part of a line; the fragment was ended with a newline)";
+    if (err == TG_SINK_EBADLINE)
+        return "not one line of at most 4096 bytes";
     if (err == 0)
         return "none";
-    return apr_strerror((apr_status_t)err, buf, len);
+    return apr_strerror(APR_FROM_OS_ERROR((int)err), buf, len);
 }
