@@ -1,4 +1,4 @@
-/* Event sinks: an O_APPEND file, an httpd piped log, or syslog.
+/* Event sinks: an O_APPEND file, an httpd piped log, or a syslog socket.
  * Each event is one line of at most TG_EVENT_LINE_MAX (4096) bytes written
  * whole or not at all, and never waited for:
  *   - file: one write() on an O_APPEND descriptor (lines from many children
@@ -8,7 +8,7 @@
  *     pipe answers EAGAIN and the line is dropped, never cut (APR's
  *     apr_file_write with a pipe timeout retries with half the bytes, which
  *     tears lines, and holds the worker for the timeout);
- *   - syslog: glibc's syslog().
+ *   - syslog: one datagram (tg_apache_syslog.c).
  * Every drop is counted and reported (tg_apache_sink_report.c). */
 #include "tg_apache_sink.h"
 
@@ -23,12 +23,12 @@
 #include <http_core.h>
 #include <http_log.h>
 #include <limits.h>
-#include <syslog.h>
 #include <unistd.h>
 
 #include "tg_apache_conf.h"
 #include "tg_apache_sink_report.h"
 #include "tg_event.h"
+#include "tg_syslog.h"
 
 APLOG_USE_MODULE(tlsguard);
 
@@ -37,31 +37,24 @@ _Static_assert(TG_EVENT_LINE_MAX <= PIPE_BUF,
 
 static apr_array_header_t *all_sinks;
 
-static const struct {
-    const char *name;
-    int facility;
-} facilities[] = {
-    {"auth", LOG_AUTH},     {"authpriv", LOG_AUTHPRIV}, {"daemon", LOG_DAEMON},
-    {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1},     {"local2", LOG_LOCAL2},
-    {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},     {"local5", LOG_LOCAL5},
-    {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},     {"user", LOG_USER},
-};
+#define SINK_SYNTAX "a file path, \"|program\" or syslog[:facility][@/socket/path]"
 
 static const char *parse_syslog(apr_pool_t *p, const char *arg, tg_sink_t *sink)
 {
-    const char *name = arg[6] == ':' ? arg + 7 : "local0";
-    if (arg[6] != '\0' && arg[6] != ':')
-        return apr_psprintf(p, "unknown sink \"%s\" (expected a file path, \"|program\" "
-                               "or syslog[:facility])", arg);
-    for (size_t i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++) {
-        if (strcasecmp(name, facilities[i].name) == 0) {
-            sink->kind = TG_SINK_SYSLOG;
-            sink->facility = facilities[i].facility;
-            return NULL;
-        }
-    }
-    return apr_psprintf(p, "unknown syslog facility \"%s\" (expected daemon, user, auth, "
-                           "authpriv or local0..local7)", name);
+    const char *rest = arg + 6, *at = strchr(rest, '@');
+    const char *name = "local0";
+
+    if (*rest == ':')
+        name = at ? apr_pstrmemdup(p, rest + 1, (apr_size_t)(at - rest - 1)) : rest + 1;
+    else if (*rest != '@' && *rest != '\0')
+        return apr_psprintf(p, "unknown sink \"%s\" (expected %s)", arg, SINK_SYNTAX);
+    sink->kind = TG_SINK_SYSLOG;
+    sink->facility = tg_syslog_facility(name);
+    if (sink->facility < 0)
+        return apr_psprintf(p, "unknown syslog facility \"%s\" (expected %s)", name,
+                            tg_syslog_facility_names());
+    sink->target = at ? at + 1 : TG_SYSLOG_DEFAULT_PATH;
+    return tg_syslog_check_path(p, sink->target);
 }
 
 const char *tg_sink_parse(apr_pool_t *p, const char *arg, tg_sink_t **out)
@@ -72,7 +65,7 @@ const char *tg_sink_parse(apr_pool_t *p, const char *arg, tg_sink_t **out)
     sink->spec = arg;
     sink->fd = -1;
     if (arg[0] == '\0') {
-        err = "needs a file path, \"|program\" or syslog[:facility]";
+        err = "needs " SINK_SYNTAX;
     } else if (arg[0] == '|') {
         const char *cmd = arg + 1;
         while (apr_isspace(*cmd))
@@ -131,14 +124,33 @@ static apr_status_t open_fd(apr_pool_t *p, tg_sink_t *sink)
     return rv;
 }
 
+/* The first configuration pass at start-up is a dry run: stay quiet in it. */
+static int quiet_pass(void)
+{
+    return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
+}
+
+static apr_status_t open_syslog(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
+{
+    int err, connect_err;
+
+    sink->sock = tg_syslog_open(p, sink->target, sink->facility, &err, &connect_err);
+    if (!sink->sock)
+        return APR_FROM_OS_ERROR(err);
+    if (connect_err && !quiet_pass())
+        ap_log_error(APLOG_MARK, APLOG_WARNING, APR_FROM_OS_ERROR(connect_err), s,
+                     "TLSGUARD-033: TLSGuardEventLog %s: no syslog receiver at %s yet; "
+                     "each event tries again, and those that find none are counted as lost",
+                     sink->spec, sink->target);
+    return APR_SUCCESS;
+}
+
 static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
 {
     apr_status_t rv;
 
     sink->s = s;
-    if (sink->kind == TG_SINK_SYSLOG)
-        return APR_SUCCESS;
-    rv = open_fd(p, sink);
+    rv = sink->kind == TG_SINK_SYSLOG ? open_syslog(p, s, sink) : open_fd(p, sink);
     if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      "TLSGUARD-031: TLSGuardEventLog %s: cannot open \"%s\"", sink->spec,
@@ -151,7 +163,7 @@ int tg_sink_open_all(apr_pool_t *pconf, server_rec *s)
     apr_hash_t *opened = apr_hash_make(pconf);
 
     all_sinks = apr_array_make(pconf, 2, sizeof(tg_sink_t *));
-    tg_sink_report_configure(s, ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG);
+    tg_sink_report_configure(s, quiet_pass());
     for (server_rec *v = s; v; v = v->next) {
         tg_srv_conf_t *sc = tg_conf_srv(v);
         if (!sc->sink)
@@ -204,15 +216,12 @@ void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t 
     apr_uint32_t err;
 
     (void)s;
-    if (!is_line(line, len)) {
+    if (!is_line(line, len))
         err = TG_SINK_EBADLINE;
-    } else if (sink->kind == TG_SINK_SYSLOG) {
-        /* without the newline; no openlog(): httpd's ErrorLog may own the ident */
-        syslog(sink->facility | LOG_NOTICE, "%.*s", (int)(len - 1), line);
-        err = 0;
-    } else {
+    else if (sink->kind == TG_SINK_SYSLOG)
+        err = sink->sock ? (apr_uint32_t)tg_syslog_send(sink->sock, line, len - 1) : EBADF;
+    else
         err = sink->fd >= 0 ? write_line(sink->fd, line, len) : EBADF;
-    }
     if (err == 0) {
         apr_atomic_inc32(&sink->counts.written);
         return;

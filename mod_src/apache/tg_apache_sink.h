@@ -5,6 +5,8 @@
 #include <httpd.h>
 #include <apr_tables.h>
 
+#include "tg_apache_syslog.h"
+
 typedef enum { TG_SINK_FILE = 1, TG_SINK_PIPE, TG_SINK_SYSLOG } tg_sink_kind_t;
 
 /* Why a line was dropped, besides an errno. */
@@ -24,15 +26,16 @@ typedef struct tg_sink_counts_t {
 typedef struct tg_sink_t {
     tg_sink_kind_t kind;
     const char *spec;          /* as configured, for messages */
-    const char *target;        /* file path or pipe command */
-    int facility;              /* syslog */
+    const char *target;        /* file path, pipe command or socket path */
+    int facility;              /* syslog: RFC 5424 code */
     int fd;                    /* file or pipe, opened in open_logs; -1 before */
+    tg_syslog_sock_t *sock;    /* syslog, opened in open_logs */
     server_rec *s;             /* the first server naming it: where reports go */
     tg_sink_counts_t counts;
 } tg_sink_t;
 
-/* Parse a TLSGuardEventLog argument: "/path", "|program args", "syslog[:facility]".
- * Returns NULL or an error message. */
+/* Parse a TLSGuardEventLog argument: "/path", "|program args" or
+ * "syslog[:facility][@/socket/path]". Returns NULL or an error message. */
 const char *tg_sink_parse(apr_pool_t *p, const char *arg, tg_sink_t **out);
 
 /* Open every configured sink once (shared when two vhosts name the same one). */
@@ -43,7 +46,8 @@ const apr_array_header_t *tg_sink_all(void);
 
 /* Write one complete line (at most TG_EVENT_LINE_MAX bytes, '\n' last) whole
  * or not at all, without ever waiting: a file gets one write(), a pipe one
- * write() of at most PIPE_BUF on a non-blocking descriptor. What cannot be written is counted and
+ * write() of at most PIPE_BUF on a non-blocking descriptor, syslog one
+ * datagram sent with MSG_DONTWAIT. What cannot be written is counted and
  * reported by tg_apache_sink_report.c. s: the connection's server (reports
  * name the sink's own). */
 void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t len);

@@ -4,10 +4,12 @@ written is counted and reported (TLSGUARD-030) at once, then at most once per
 interval whatever follows, and when a process exits (graceful restart,
 shutdown).
 
-Consumers: piped loggers that are slow, stopped (SIGSTOP) or killed. Every
-server here runs one process of 8 worker threads (event MPM), so a blocked
-write would hold a visible share of them; the exit reports are checked under
-prefork too."""
+Consumers: a syslog receiver that stops reading (a datagram socket bound on a
+configured path and never read), one that starts late or restarts, Debian's
+rsyslogd with a private configuration, and piped loggers that are slow,
+stopped (SIGSTOP) or killed. Every server here runs one process of 8 worker
+threads (event MPM), so a blocked write would hold a visible share of them;
+the exit reports are checked under prefork too."""
 
 import datetime
 import json
@@ -16,6 +18,7 @@ import re
 import signal
 import socket
 import statistics
+import subprocess
 import threading
 import time
 
@@ -27,6 +30,7 @@ from tg_rawtls import client_hello, records
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOGGER = os.path.join(HERE, "tg_pipelogger.py")
 PYTHON = "/usr/bin/python3"
+RSYSLOGD = "/usr/sbin/rsyslogd"
 
 # Refused at once (no shared cipher, alert 40): no key exchange, so the
 # handshake costs about a millisecond and the log write is what is measured.
@@ -48,7 +52,7 @@ MaxRequestWorkers 8
 """
 
 # A handshake that waits for a full pipe or socket waited 100 ms (the old
-# pipe timeout); one that does not takes a few ms.
+# pipe timeout) or for ever (glibc syslog); one that does not takes a few ms.
 MEDIAN_BOUND = 0.030
 P90_BOUND = 0.060
 GET_BOUND = 1.0
@@ -234,6 +238,241 @@ def processes():
         except OSError:
             continue
         yield int(d), int(stat.rsplit(")", 1)[1].split()[1]), cmd
+
+
+# ---- configuration ----------------------------------------------------------------
+
+BAD_SINKS = [
+    ("syslog:local9", 'unknown syslog facility "local9" (expected user, daemon, auth, '
+                      'authpriv, local0..local7)'),
+    ("syslog:@/run/x.sock", 'unknown syslog facility ""'),
+    ("syslog:local3@run/x.sock", 'syslog socket path "run/x.sock" is not absolute'),
+    ("syslog:local3@", '"@" must be followed by the path of a syslog socket'),
+    ("syslog:local3@/" + "x" * 110, 'syslog socket path "/%s" is 111 bytes long; an AF_UNIX '
+                                    'address holds at most 107' % ("x" * 110)),
+    ("syslogd", 'unknown sink "syslogd" (expected a file path, "|program" or '
+                'syslog[:facility][@/socket/path])'),
+]
+
+
+def line_of(path, text):
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            if text in line:
+                return n
+    raise AssertionError("%r not in %s" % (text, path))
+
+
+@pytest.mark.parametrize("spec,message", BAD_SINKS, ids=[s[:24] for s, _ in BAD_SINKS])
+def test_bad_sink_fails_configtest(httpd, spec, message):
+    httpd.write(httpd.base_conf() + "Listen 127.0.0.1:%d\n" % httpd.port
+                + httpd.ssl_vhost("TLSGuardEventLog %s" % spec))
+    rc, out = httpd.configtest()
+    assert rc != 0, out
+    conf = httpd.conf_path
+    assert "Syntax error on line %d of %s:" % (line_of(conf, "TLSGuardEventLog"), conf) in out, out
+    assert "TLSGuardEventLog: " + message in out, out
+    assert "(<VirtualHost> at %s:%d)" % (conf, line_of(conf, "<VirtualHost")) in out, out
+
+
+@pytest.mark.parametrize("spec", ["syslog", "SYSLOG:Local3", "syslog@/run/x.sock",
+                                  "syslog:daemon@/nonexistent/dir/x.sock",
+                                  "syslog:local7@/" + "x" * 106])
+def test_good_sink_passes_configtest(httpd, spec):
+    httpd.simple("TLSGuardEventLog %s" % spec)
+    rc, out = httpd.configtest()
+    assert rc == 0 and "Syntax OK" in out, out
+
+
+# ---- syslog: the module's own non-blocking datagram socket --------------------
+
+SYSLOG_HEADER = re.compile(
+    rb"^<(\d+)>1 (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z) (\S+) tlsguard (\d+) - - ")
+
+
+def host_field():
+    name = socket.gethostname()[:255]
+    return "".join(c if 0x21 <= ord(c) <= 0x7e else "_" for c in name) or "-"
+
+
+def parse_syslog(msg):
+    """(PRI, host, pid, event) of one datagram; asserts the RFC 5424 framing."""
+    m = SYSLOG_HEADER.match(msg)
+    assert m, msg[:120]
+    assert not msg.endswith(b"\n")
+    return int(m.group(1)), m.group(3).decode(), int(m.group(4)), json.loads(msg[m.end():])
+
+
+@pytest.fixture
+def dgram_receivers():
+    """bind(path): an AF_UNIX datagram socket at path that the workers may
+    send to; closed at the end."""
+    made = []
+
+    def bind(path):
+        if os.path.exists(path):
+            os.unlink(path)
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        s.bind(path)
+        os.chmod(path, 0o666)
+        made.append(s)
+        return s
+
+    yield bind
+    for s in made:
+        s.close()
+
+
+def drain(sock):
+    got = []
+    sock.setblocking(False)
+    while True:
+        try:
+            got.append(sock.recv(65536))
+        except BlockingIOError:
+            return got
+
+
+def recv_n(sock, n, timeout=10.0):
+    sock.settimeout(timeout)
+    return [sock.recv(65536) for _ in range(n)]
+
+
+def test_syslog_receiver_that_stops_reading(make_httpd, certs, dgram_receivers):
+    """glibc's syslog() blocks in send() under a process-wide lock: a stalled
+    receiver held every worker. Ours drops, counts and reports."""
+    h = make_httpd()
+    path = os.path.join(h.root, "run", "stalled.sock")
+    stalled = dgram_receivers(path)  # bound, never read until the end
+    spec = "syslog:local3@" + path
+    one_process_server(h, spec)
+    durations = flood_while_probing(h, certs, clients=12)
+    n = len(durations)
+    assert n >= 36
+    assert_still_serving(h, certs)
+    assert_not_held(durations)
+    queued = drain(stalled)
+    pids = set(children(h))
+    h.stop()
+    dropped = reported_drops(h, spec)
+    assert dropped > 0, h.log()
+    assert len(queued) + dropped == n + 1, (len(queued), dropped, h.log())
+    assert all(m.group(4) == "Resource temporarily unavailable" for m in reports(h, spec))
+    for msg in queued:
+        pri, host, pid, event = parse_syslog(msg)
+        assert pri == 19 * 8 + 5  # local3.notice
+        assert host == host_field()
+        assert pid in pids
+        assert event["tlsguard"]["reason"] in ("no_shared_cipher", "empty_connection")
+
+
+def test_syslog_receiver_late_and_restarted(make_httpd, dgram_receivers):
+    """No receiver at start: a warning, and the events before it binds are
+    counted as lost. A receiver that restarts (new socket at the same path)
+    gets the next event after one reconnect."""
+    h = make_httpd()
+    path = os.path.join(h.root, "run", "late.sock")
+    spec = "syslog:local3@" + path
+    one_process_server(h, spec)
+    assert "TLSGUARD-033: TLSGuardEventLog %s: no syslog receiver at %s yet" % (
+        spec, path) in h.log()
+    wait_for(lambda: reported_drops(h, spec) == 1, what="the first drop's report")
+    assert reports(h, spec)[0].group(4) == "No such file or directory"
+
+    first = dgram_receivers(path)
+    for _ in range(2):
+        failed_handshake(h.port)
+    assert [parse_syslog(m)[3]["tlsguard"]["reason"] for m in recv_n(first, 2)] == [
+        "no_shared_cipher"] * 2
+
+    first.close()
+    second = dgram_receivers(path)  # what a restarted daemon does
+    for _ in range(2):
+        failed_handshake(h.port)
+    assert len(recv_n(second, 2)) == 2
+    h.stop()
+    assert reported_drops(h, spec) == 1, h.log()
+
+
+RSYSLOG_CONF = """global(workDirectory="{dir}")
+module(load="imuxsock" SysSock.Use="off")
+module(load="mmjsonparse")
+input(type="imuxsock" Socket="{sock}" UseSpecialParser="off" RateLimit.Interval="0")
+template(name="tlsguard" type="string" string="%hostname% %app-name% %procid% %syslogfacility-text% %syslogseverity-text% %$.parsed% %$!all-json%\\n")
+if $app-name == "tlsguard" then {{
+    action(type="mmjsonparse" cookie="")
+    set $.parsed = $parsesuccess;
+    action(type="omfile" file="{out}" template="tlsguard")
+}}
+"""
+
+
+@pytest.fixture
+def rsyslogd():
+    """start(dir): Debian's rsyslogd on a private socket in dir (never
+    /dev/log), writing what it receives to a file there; returns (socket
+    path, output path). Stopped at the end."""
+    procs = []
+
+    def start(d):
+        if not os.access(RSYSLOGD, os.X_OK):
+            pytest.fail("rsyslog is not installed: run build/test.sh (it installs it)")
+        sock, out, conf = (os.path.join(d, n) for n in ("rsyslog.sock", "out.log",
+                                                        "rsyslog.conf"))
+        with open(conf, "w") as f:
+            f.write(RSYSLOG_CONF.format(dir=d, sock=sock, out=out))
+        with open(os.path.join(d, "rsyslogd.out"), "w+") as said:
+            proc = subprocess.Popen([RSYSLOGD, "-n", "-f", conf, "-i",
+                                     os.path.join(d, "rsyslogd.pid")],
+                                    stdout=said, stderr=subprocess.STDOUT)
+            procs.append(proc)
+            wait_for(lambda: os.path.exists(sock) or proc.poll() is not None, what="rsyslogd")
+            time.sleep(0.2)
+            said.seek(0)
+            complaints = said.read()
+        assert proc.poll() is None and "error" not in complaints, complaints
+        return sock, out
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_syslog_events_reach_rsyslogd_as_json(make_httpd, rsyslogd):
+    h = make_httpd()
+    sock, out = rsyslogd(os.path.join(h.root, "run"))  # a directory the workers may enter
+    spec = "syslog:local3@" + sock
+    one_process_server(h, spec)
+    n = 20
+    for i in range(n):  # every fourth one near 4 KiB: a datagram of about 4.3 KB
+        failed_handshake(h.port, BIG_HELLO if i % 4 == 0 else FAILING_HELLO)
+
+    def lines():
+        try:
+            with open(out) as f:
+                return f.read().splitlines()
+        except FileNotFoundError:
+            return []
+
+    wait_for(lambda: len(lines()) >= n + 1, what="%d events in rsyslogd's file" % (n + 1))
+    time.sleep(0.3)
+    pids = set(children(h))
+    h.stop()
+    got = lines()
+    assert len(got) == n + 1, got
+    reasons = []
+    for line in got:
+        host, app, procid, facility, severity, parsed, payload = line.split(" ", 6)
+        assert (host, app, facility, severity, parsed) == (
+            host_field(), "tlsguard", "local3", "notice", "OK"), line
+        assert int(procid) in pids
+        event = json.loads(payload)
+        assert event["event"]["action"] == "tls-handshake"
+        assert event["tlsguard"]["vhost"] == "localhost"
+        reasons.append(event["tlsguard"]["reason"])
+    assert sorted(reasons) == ["empty_connection"] + ["no_shared_cipher"] * n
+    assert not reports(h, spec), h.log()
 
 
 # ---- piped loggers: one O_NONBLOCK write() of at most PIPE_BUF ------------------
