@@ -532,7 +532,7 @@ def whole_json_lines(path):
 def test_slow_logger_gets_whole_lines_only(make_httpd, certs):
     """A logger that frees the pipe 512 bytes at a time: when several
     workers wait for room, APR's timed write retried with half the line and
-    tore it (one of these near-4 KiB lines in ten to one in three)."""
+    tore it (up to one of these near-4 KiB lines in three)."""
     h = make_httpd()
     out = os.path.join(h.root, "logs", "slow.json")
     spec = pipe_server(h, out, chunk=512, pause=0.005)  # about 100 KB/s
