@@ -136,7 +136,9 @@ static const char *set_event_log(cmd_parms *cmd, void *dc, const char *arg)
 {
     const char *err = tg_sink_parse(cmd->pool, arg, &cmd_conf(cmd)->sink);
     (void)dc;
-    return err ? apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err) : NULL;
+    return err ? apr_psprintf(cmd->pool, "%s: %s (%s)", cmd->cmd->name, err,
+                              tg_conf_where(cmd->pool, cmd->server))
+               : NULL;
 }
 
 static const char *set_events(cmd_parms *cmd, void *dc, const char *what, const char *n)
@@ -182,7 +184,8 @@ const command_rec tg_conf_cmds[] = {
     AP_INIT_FLAG("TLSGuardStrictSNI", set_flag, (void *)offsetof(tg_srv_conf_t, strict_sni), RSRC_CONF,
                  "On|Off: refuse handshakes whose server name no vhost claims (default Off)"),
     AP_INIT_TAKE1("TLSGuardEventLog", set_event_log, NULL, RSRC_CONF,
-                  "where handshake events go: /path/file, \"|program\" or syslog[:facility]"),
+                  "where handshake events go: /path/file, \"|program\" or "
+                  "syslog[:facility][@/socket/path]"),
     AP_INIT_TAKE12("TLSGuardEvents", set_events, NULL, RSRC_CONF,
                    "failures (default) | all | sample N: which handshakes become events"),
     AP_INIT_FLAG("TLSGuardProxy", set_flag, (void *)offsetof(tg_srv_conf_t, proxy), RSRC_CONF,

@@ -1,58 +1,71 @@
-/* Event sinks: an O_APPEND file, an httpd piped log, or syslog. Each event is
- * one line of at most 4096 bytes written with one write(), which POSIX makes
- * atomic for pipes (PIPE_BUF) and for O_APPEND files: lines from many
- * children never interleave. */
+/* Event sinks: an O_APPEND file, an httpd piped log, or a syslog socket.
+ * Each event is one line of at most TG_EVENT_LINE_MAX (4096) bytes written
+ * whole or not at all, and never waited for:
+ *   - file: one write() on an O_APPEND descriptor (lines from many children
+ *     never interleave);
+ *   - pipe: one write() on a descriptor set O_NONBLOCK here; POSIX makes a
+ *     write of at most PIPE_BUF bytes to a pipe all-or-nothing, so a full
+ *     pipe answers EAGAIN and the line is dropped, never cut (APR's
+ *     apr_file_write with a pipe timeout retries with half the bytes, which
+ *     tears lines, and holds the worker for the timeout);
+ *   - syslog: one datagram (tg_apache_syslog.c).
+ * Every drop is counted and reported (tg_apache_sink_report.c). */
 #include "tg_apache_sink.h"
 
 #include <apr_atomic.h>
 #include <apr_hash.h>
 #include <apr_lib.h>
+#include <apr_portable.h>
 #include <apr_strings.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <http_config.h>
+#include <http_core.h>
 #include <http_log.h>
-#include <syslog.h>
+#include <limits.h>
+#include <unistd.h>
 
 #include "tg_apache_conf.h"
+#include "tg_apache_sink_report.h"
+#include "tg_event.h"
+#include "tg_syslog.h"
 
 APLOG_USE_MODULE(tlsguard);
 
-#define REPORT_INTERVAL apr_time_from_sec(60)
-#define PIPE_TIMEOUT apr_time_from_msec(100) /* a stuck reader costs a worker this much */
+_Static_assert(TG_EVENT_LINE_MAX <= PIPE_BUF,
+               "an event line must fit one atomic write() to a pipe");
 
-static const struct {
-    const char *name;
-    int facility;
-} facilities[] = {
-    {"auth", LOG_AUTH},     {"authpriv", LOG_AUTHPRIV}, {"daemon", LOG_DAEMON},
-    {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1},     {"local2", LOG_LOCAL2},
-    {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},     {"local5", LOG_LOCAL5},
-    {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},     {"user", LOG_USER},
-};
+static apr_array_header_t *all_sinks;
+
+#define SINK_SYNTAX "a file path, \"|program\" or syslog[:facility][@/socket/path]"
 
 static const char *parse_syslog(apr_pool_t *p, const char *arg, tg_sink_t *sink)
 {
-    const char *name = arg[6] == ':' ? arg + 7 : "local0";
-    if (arg[6] != '\0' && arg[6] != ':')
-        return apr_psprintf(p, "unknown sink \"%s\" (expected a file path, \"|program\" "
-                               "or syslog[:facility])", arg);
-    for (size_t i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++) {
-        if (strcasecmp(name, facilities[i].name) == 0) {
-            sink->kind = TG_SINK_SYSLOG;
-            sink->facility = facilities[i].facility;
-            return NULL;
-        }
-    }
-    return apr_psprintf(p, "unknown syslog facility \"%s\" (expected daemon, user, auth, "
-                           "authpriv or local0..local7)", name);
+    const char *rest = arg + 6, *at = strchr(rest, '@');
+    const char *name = "local0";
+
+    if (*rest == ':')
+        name = at ? apr_pstrmemdup(p, rest + 1, (apr_size_t)(at - rest - 1)) : rest + 1;
+    else if (*rest != '@' && *rest != '\0')
+        return apr_psprintf(p, "unknown sink \"%s\" (expected %s)", arg, SINK_SYNTAX);
+    sink->kind = TG_SINK_SYSLOG;
+    sink->facility = tg_syslog_facility(name);
+    if (sink->facility < 0)
+        return apr_psprintf(p, "unknown syslog facility \"%s\" (expected %s)", name,
+                            tg_syslog_facility_names());
+    sink->target = at ? at + 1 : TG_SYSLOG_DEFAULT_PATH;
+    return tg_syslog_check_path(p, sink->target);
 }
 
 const char *tg_sink_parse(apr_pool_t *p, const char *arg, tg_sink_t **out)
 {
     tg_sink_t *sink = apr_pcalloc(p, sizeof(*sink));
     const char *err = NULL;
+
     sink->spec = arg;
+    sink->fd = -1;
     if (arg[0] == '\0') {
-        err = "needs a file path, \"|program\" or syslog[:facility]";
+        err = "needs " SINK_SYNTAX;
     } else if (arg[0] == '|') {
         const char *cmd = arg + 1;
         while (apr_isspace(*cmd))
@@ -73,21 +86,71 @@ const char *tg_sink_parse(apr_pool_t *p, const char *arg, tg_sink_t **out)
     return err;
 }
 
-static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
+/* httpd's piped log descriptor blocks; make it answer EAGAIN instead. Only
+ * this sink writes to it (each ap_open_piped_log() has its own pipe), and
+ * the logger reads the other end, which keeps its own flags. */
+static apr_status_t set_nonblocking(int fd)
 {
-    apr_status_t rv = APR_SUCCESS;
+    int fl = fcntl(fd, F_GETFL);
+
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+        return APR_FROM_OS_ERROR(errno);
+    return APR_SUCCESS;
+}
+
+static apr_status_t open_fd(apr_pool_t *p, tg_sink_t *sink)
+{
+    apr_file_t *f = NULL;
+    apr_os_file_t fd;
+    apr_status_t rv;
+
     if (sink->kind == TG_SINK_FILE) {
-        rv = apr_file_open(&sink->fd, sink->target,
+        rv = apr_file_open(&f, sink->target,
                            APR_FOPEN_WRITE | APR_FOPEN_APPEND | APR_FOPEN_CREATE
                                | APR_FOPEN_LARGEFILE,
                            APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD, p);
-    } else if (sink->kind == TG_SINK_PIPE) {
+    } else {
         piped_log *pl = ap_open_piped_log(p, sink->target);
-        if (!pl)
-            return APR_EGENERAL;
-        sink->fd = ap_piped_log_write_fd(pl);
-        rv = apr_file_pipe_timeout_set(sink->fd, PIPE_TIMEOUT);
+        rv = pl ? APR_SUCCESS : APR_EGENERAL;
+        if (pl)
+            f = ap_piped_log_write_fd(pl);
     }
+    if (rv == APR_SUCCESS)
+        rv = apr_os_file_get(&fd, f);
+    if (rv == APR_SUCCESS && sink->kind == TG_SINK_PIPE)
+        rv = set_nonblocking(fd);
+    if (rv == APR_SUCCESS)
+        sink->fd = fd;
+    return rv;
+}
+
+/* The first configuration pass at start-up is a dry run: stay quiet in it. */
+static int quiet_pass(void)
+{
+    return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
+}
+
+static apr_status_t open_syslog(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
+{
+    int err, connect_err;
+
+    sink->sock = tg_syslog_open(p, sink->target, sink->facility, &err, &connect_err);
+    if (!sink->sock)
+        return APR_FROM_OS_ERROR(err);
+    if (connect_err && !quiet_pass())
+        ap_log_error(APLOG_MARK, APLOG_WARNING, APR_FROM_OS_ERROR(connect_err), s,
+                     "TLSGUARD-033: TLSGuardEventLog %s: no syslog receiver at %s yet; "
+                     "each event tries again, and those that find none are counted as lost",
+                     sink->spec, sink->target);
+    return APR_SUCCESS;
+}
+
+static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
+{
+    apr_status_t rv;
+
+    sink->s = s;
+    rv = sink->kind == TG_SINK_SYSLOG ? open_syslog(p, s, sink) : open_fd(p, sink);
     if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      "TLSGUARD-031: TLSGuardEventLog %s: cannot open \"%s\"", sink->spec,
@@ -98,6 +161,9 @@ static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
 int tg_sink_open_all(apr_pool_t *pconf, server_rec *s)
 {
     apr_hash_t *opened = apr_hash_make(pconf);
+
+    all_sinks = apr_array_make(pconf, 2, sizeof(tg_sink_t *));
+    tg_sink_report_configure(s, quiet_pass());
     for (server_rec *v = s; v; v = v->next) {
         tg_srv_conf_t *sc = tg_conf_srv(v);
         if (!sc->sink)
@@ -110,45 +176,68 @@ int tg_sink_open_all(apr_pool_t *pconf, server_rec *s)
         if (open_one(pconf, v, sc->sink) != APR_SUCCESS)
             return HTTP_INTERNAL_SERVER_ERROR;
         apr_hash_set(opened, sc->sink->spec, APR_HASH_KEY_STRING, sc->sink);
+        APR_ARRAY_PUSH(all_sinks, tg_sink_t *) = sc->sink;
     }
     return OK;
 }
 
-/* At most one error-log line a minute per sink and process; nothing is lost
- * silently: the line counts every failed write since the previous one. */
-static void report_errors(tg_sink_t *sink, server_rec *s)
+const apr_array_header_t *tg_sink_all(void)
 {
-    apr_time_t now = apr_time_now();
-    if (sink->last_report && now - sink->last_report < REPORT_INTERVAL)
-        return;
-    apr_uint32_t n = apr_atomic_xchg32(&sink->errors, 0);
-    sink->last_report = now;
-    ap_log_error(APLOG_MARK, APLOG_ERR, sink->last_errno, s,
-                 "TLSGUARD-030: TLSGuardEventLog %s: %u event(s) could not be written "
-                 "since the last report",
-                 sink->spec, n);
+    return all_sinks;
+}
+
+/* One write(); 0 or why the line is not in the log whole. */
+static apr_uint32_t write_line(int fd, const char *line, apr_size_t len)
+{
+    ssize_t n;
+
+    do
+        n = write(fd, line, len);
+    while (n < 0 && errno == EINTR);
+    if (n == (ssize_t)len)
+        return 0;
+    if (n < 0)
+        return (apr_uint32_t)errno;
+    /* Only a file can take part of a line (a full disk): end the fragment,
+     * so the lines after it stay whole. */
+    if (write(fd, "\n", 1) != 1) {
+        /* the disk is still full: the next lines fail whole */
+    }
+    return TG_SINK_ESHORT;
+}
+
+static int is_line(const char *line, apr_size_t len)
+{
+    return len > 0 && len <= TG_EVENT_LINE_MAX && line[len - 1] == '\n';
 }
 
 void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t len)
 {
-    apr_size_t n = len;
-    apr_status_t rv = APR_SUCCESS;
-    if (sink->kind == TG_SINK_SYSLOG) {
-        /* without the newline; no openlog(): httpd's ErrorLog may own the ident */
-        syslog(sink->facility | LOG_NOTICE, "%.*s", (int)(len && line[len - 1] == '\n' ? len - 1 : len),
-               line);
-    } else if (!sink->fd) {
-        rv = APR_EBADF;
-    } else {
-        rv = apr_file_write(sink->fd, line, &n);
-        if (rv == APR_SUCCESS && n != len)
-            rv = APR_EINCOMPLETE;
-    }
-    if (rv == APR_SUCCESS) {
-        apr_atomic_inc32(&sink->written);
+    apr_uint32_t err;
+
+    (void)s;
+    if (!is_line(line, len))
+        err = TG_SINK_EBADLINE;
+    else if (sink->kind == TG_SINK_SYSLOG)
+        err = sink->sock ? (apr_uint32_t)tg_syslog_send(sink->sock, line, len - 1) : EBADF;
+    else
+        err = sink->fd >= 0 ? write_line(sink->fd, line, len) : EBADF;
+    if (err == 0) {
+        apr_atomic_inc32(&sink->counts.written);
         return;
     }
-    sink->last_errno = rv;
-    apr_atomic_inc32(&sink->errors);
-    report_errors(sink, s);
+    apr_atomic_set32(&sink->counts.last_error, err);
+    apr_atomic_inc32(&sink->counts.dropped);
+    tg_sink_report_wake();
+}
+
+const char *tg_sink_error_text(apr_uint32_t err, char *buf, apr_size_t len)
+{
+    if (err == TG_SINK_ESHORT)
+        return "short write (part of a line; the fragment was ended with a newline)";
+    if (err == TG_SINK_EBADLINE)
+        return "not one line of at most 4096 bytes";
+    if (err == 0)
+        return "none";
+    return apr_strerror(APR_FROM_OS_ERROR((int)err), buf, len);
 }
