@@ -149,7 +149,14 @@ start_apache() {
     started=1
     for _ in $(seq 100); do listening 443 && break; sleep 0.1; done
     listening 443 || fail "apache2 does not listen on 127.0.0.1:443: $(tail -n 20 /var/log/apache2/error.log)"
-    START_LOG=$(tail -c +"$((log_size + 1))" /var/log/apache2/error.log)
+    # httpd listens from its first configuration pass on; the start-up lines
+    # of the real pass come before the MPM's "resuming normal operations".
+    for _ in $(seq 100); do
+        START_LOG=$(tail -c +"$((log_size + 1))" /var/log/apache2/error.log)
+        grep -q "resuming normal operations" <<<"$START_LOG" && return 0
+        sleep 0.1
+    done
+    fail "apache2 did not finish starting: $START_LOG"
 }
 
 stop_apache() {
