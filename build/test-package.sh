@@ -74,6 +74,9 @@ started=""
 restore() {
     local rc=$? type size path link
     set +e
+    if [ -n "$started" ]; then # a start still under way writes its pid file late
+        for _ in $(seq 100); do apache_running && break; sleep 0.1; done
+    fi
     if [ -n "$started" ] && apache_running; then
         apache2ctl stop
         for _ in $(seq 100); do apache_running || break; sleep 0.1; done
