@@ -11,6 +11,8 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
     -subj /CN=localhost -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 export TLSGUARD_CERT="$work/cert.pem" TLSGUARD_KEY="$work/key.pem"
 mods=/usr/lib/apache2/modules
+# A free port, so that two runs on one machine do not collide.
+port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 failed=0
 for example in "$top"/conf-examples/*.conf; do
     sed "s|/usr/lib/apache2/modules/mod_tlsguard.so|$module|" "$top/conf-examples/tlsguard.load" \
@@ -28,8 +30,8 @@ PidFile "$work/httpd.pid"
 DefaultRuntimeDir "$work"
 Mutex file:$work default
 SSLSessionCache shmcb:$work/scache(102400)
-Listen 127.0.0.1:8443
-<VirtualHost 127.0.0.1:8443>
+Listen 127.0.0.1:$port
+<VirtualHost 127.0.0.1:$port>
     ServerName localhost
     SSLEngine on
     SSLCertificateFile "$work/cert.pem"
