@@ -65,7 +65,7 @@ typedef struct {
 static on_row_t on_rows[ON_ROWS_MAX];
 static unsigned on_count;
 
-static ap_filter_rec_t *hsts_filter_handle;
+ap_filter_rec_t *tg_hsts_filter_handle;
 
 /* Servers mod_ssl set up for TLS in this configuration cycle (keys: the
  * server_rec), for the audit; NULL outside start-up. */
@@ -155,7 +155,7 @@ static dir_conf_t *dir_conf(ap_conf_vector_t *v)
 
 /* ---- which policy applies to a request -------------------------------- */
 
-static int mark_vhost_chosen(request_rec *r)
+int tg_hsts_mark_vhost_chosen(request_rec *r)
 {
     ap_set_module_config(r->request_config, &tlsguard_module, &vhost_chosen_mark);
     return DECLINED;
@@ -250,7 +250,7 @@ static void keep_one(request_rec *r, const char *value)
     replace(r, found ? found : value);
 }
 
-static apr_status_t hsts_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+apr_status_t tg_hsts_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
     const action_t *act = f->ctx;
@@ -265,14 +265,14 @@ static apr_status_t hsts_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
-static void insert_hsts_filter(request_rec *r)
+void tg_hsts_insert_filter(request_rec *r)
 {
     action_t *act;
     if (r->main)
         return; /* a subrequest's headers are never sent */
     act = resolve(r);
     if (act)
-        ap_add_output_filter_handle(hsts_filter_handle, act, r, r->connection);
+        ap_add_output_filter_handle(tg_hsts_filter_handle, act, r, r->connection);
 }
 
 /* ---- start-up --------------------------------------------------------- */
@@ -364,7 +364,7 @@ static apr_status_t forget_tls_servers(void *data)
 
 /* mod_ssl calls this for every TLS server context it built (before our
  * post_config): the audit's way to tell TLS vhosts from plain ones. */
-static int note_tls_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *ctx)
+int tg_hsts_note_tls_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *ctx)
 {
     server_rec **key;
     (void)ctx;
@@ -386,8 +386,8 @@ static int quiet_pass(void)
     return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
 }
 
-static int hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                            server_rec *s)
+int tg_hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                        server_rec *s)
 {
     (void)pconf;
     (void)plog;
@@ -401,18 +401,4 @@ static int hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
         audit_vhost(ptemp, v);
     tls_servers = NULL; /* the pool cleanup also does it, should start-up stop early */
     return OK;
-}
-
-void tg_hsts_register_hooks(apr_pool_t *p)
-{
-    /* after mod_ssl's post_config, which runs init_server for TLS vhosts */
-    static const char *const after_ssl[] = {"mod_ssl.c", NULL};
-    (void)p;
-    hsts_filter_handle = ap_register_output_filter("TLSGUARD_HSTS", hsts_filter, NULL,
-                                                   AP_FTYPE_PROTOCOL - 1);
-    ap_hook_post_read_request(mark_vhost_chosen, NULL, NULL, APR_HOOK_REALLY_FIRST);
-    ap_hook_insert_filter(insert_hsts_filter, NULL, NULL, APR_HOOK_LAST);
-    ap_hook_insert_error_filter(insert_hsts_filter, NULL, NULL, APR_HOOK_LAST);
-    ap_hook_post_config(hsts_post_config, after_ssl, NULL, APR_HOOK_MIDDLE);
-    APR_OPTIONAL_HOOK(ssl, init_server, note_tls_server, NULL, NULL, APR_HOOK_MIDDLE);
 }
