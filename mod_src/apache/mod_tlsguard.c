@@ -9,6 +9,7 @@
 #include "tg_apache_conn.h"
 #include "tg_apache_rawin.h"
 #include "tg_apache_enforce.h"
+#include "tg_apache_events.h"
 #include "tg_apache_hsts.h"
 #include "tg_apache_sink_report.h"
 #include "tg_mod_ssl_hooks.h"
@@ -26,10 +27,11 @@ static void register_hooks(apr_pool_t *p)
     APR_OPTIONAL_HOOK(ssl, init_server, tg_enforce_init_server, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ssl, pre_handshake, tg_enforce_pre_handshake, NULL, NULL,
                       APR_HOOK_MIDDLE);
-    ap_hook_open_logs(tg_enforce_open_logs, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_open_logs(tg_events_open_logs, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_pre_config(tg_enforce_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(tg_sink_report_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(tg_enforce_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(tg_events_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_pre_close_connection(tg_conn_pre_close, NULL, NULL, APR_HOOK_MIDDLE);
     tg_rawin_filter_handle = ap_register_input_filter("TLSGUARD_RAW_IN", tg_rawin_filter,
                                                       NULL, TG_RAWIN_FTYPE);

@@ -11,7 +11,6 @@
 #include "tg_apache_conn.h"
 #include "tg_apache_sni.h"
 #include "tg_ossl_guard.h"
-#include "tg_ossl_observe.h"
 
 APLOG_USE_MODULE(tlsguard);
 
@@ -202,13 +201,6 @@ int tg_enforce_pre_handshake(conn_rec *c, SSL *ssl, int is_proxy)
     return DECLINED;
 }
 
-int tg_enforce_open_logs(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
-{
-    (void)plog;
-    (void)ptemp;
-    return tg_sink_open_all(pconf, s);
-}
-
 static apr_status_t release_scratch(void *data)
 {
     (void)data;
@@ -225,38 +217,13 @@ int tg_enforce_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     return OK;
 }
 
-/* OpenSSL ex_data slots outlive this module's DSO, which httpd reloads at
- * every restart: keep each slot number in the process pool and reuse it. */
-static int persistent_slot(server_rec *s, const char *key, int (*init)(int known))
-{
-    apr_pool_t *pp = s->process->pool;
-    void *kept = NULL;
-    apr_pool_userdata_get(&kept, key, pp);
-    int slot = init(kept ? *(int *)kept : -1);
-    if (!kept && slot >= 0) {
-        int *keep = apr_palloc(pp, sizeof(*keep));
-        *keep = slot;
-        apr_pool_userdata_set(keep, apr_pstrdup(pp, key), apr_pool_cleanup_null, pp);
-    }
-    return slot;
-}
-
 int tg_enforce_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                            server_rec *s)
 {
-    int wanted = 0;
     (void)pconf;
     (void)plog;
     (void)ptemp;
+    (void)s;
     tg_ossl_guard_set_lookup(tg_conn_guard);
-    for (server_rec *v = s; v; v = v->next)
-        wanted |= tg_conf_srv(v)->sink != NULL;
-    if (wanted && persistent_slot(s, "tlsguard-observer-slot", tg_ossl_observe_init) < 0) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                     "TLSGUARD-032: OpenSSL refused a connection data slot: cannot observe "
-                     "handshakes for TLSGuardEventLog");
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    tg_conn_set_events_wanted(wanted);
     return OK;
 }

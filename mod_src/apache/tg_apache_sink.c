@@ -9,7 +9,7 @@
  *     apr_file_write with a pipe timeout retries with half the bytes, which
  *     tears lines, and holds the worker for the timeout);
  *   - syslog: one datagram (tg_apache_syslog.c).
- * Every drop is counted and reported (tg_apache_sink_report.c). */
+ * Every drop is counted, and the reporter (tg_apache_sink_report.c) told. */
 #include "tg_apache_sink.h"
 
 #include <apr_atomic.h>
@@ -25,8 +25,6 @@
 #include <limits.h>
 #include <unistd.h>
 
-#include "tg_apache_conf.h"
-#include "tg_apache_sink_report.h"
 #include "tg_event.h"
 #include "tg_syslog.h"
 
@@ -35,7 +33,10 @@ APLOG_USE_MODULE(tlsguard);
 _Static_assert(TG_EVENT_LINE_MAX <= PIPE_BUF,
                "an event line must fit one atomic write() to a pipe");
 
+/* The sinks of the running configuration; opened: the same, by argument. */
 static apr_array_header_t *all_sinks;
+static apr_hash_t *opened;
+static void (*drop_noted)(void);
 
 #define SINK_SYNTAX "a file path, \"|program\" or syslog[:facility][@/socket/path]"
 
@@ -124,20 +125,14 @@ static apr_status_t open_fd(apr_pool_t *p, tg_sink_t *sink)
     return rv;
 }
 
-/* The first configuration pass at start-up is a dry run: stay quiet in it. */
-static int quiet_pass(void)
-{
-    return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
-}
-
-static apr_status_t open_syslog(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
+static apr_status_t open_syslog(apr_pool_t *p, server_rec *s, tg_sink_t *sink, int quiet)
 {
     int err, connect_err;
 
     sink->sock = tg_syslog_open(p, sink->target, sink->facility, &err, &connect_err);
     if (!sink->sock)
         return APR_FROM_OS_ERROR(err);
-    if (connect_err && !quiet_pass())
+    if (connect_err && !quiet)
         ap_log_error(APLOG_MARK, APLOG_WARNING, APR_FROM_OS_ERROR(connect_err), s,
                      "TLSGUARD-033: TLSGuardEventLog %s: no syslog receiver at %s yet; "
                      "each event tries again, and those that find none are counted as lost",
@@ -145,12 +140,12 @@ static apr_status_t open_syslog(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
     return APR_SUCCESS;
 }
 
-static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
+static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink, int quiet)
 {
     apr_status_t rv;
 
     sink->s = s;
-    rv = sink->kind == TG_SINK_SYSLOG ? open_syslog(p, s, sink) : open_fd(p, sink);
+    rv = sink->kind == TG_SINK_SYSLOG ? open_syslog(p, s, sink, quiet) : open_fd(p, sink);
     if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      "TLSGUARD-031: TLSGuardEventLog %s: cannot open \"%s\"", sink->spec,
@@ -158,27 +153,24 @@ static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
     return rv;
 }
 
-int tg_sink_open_all(apr_pool_t *pconf, server_rec *s)
+void tg_sink_set_begin(apr_pool_t *pconf, void (*on_drop)(void))
 {
-    apr_hash_t *opened = apr_hash_make(pconf);
-
+    drop_noted = on_drop;
     all_sinks = apr_array_make(pconf, 2, sizeof(tg_sink_t *));
-    tg_sink_report_configure(s, quiet_pass());
-    for (server_rec *v = s; v; v = v->next) {
-        tg_srv_conf_t *sc = tg_conf_srv(v);
-        if (!sc->sink)
-            continue;
-        tg_sink_t *same = apr_hash_get(opened, sc->sink->spec, APR_HASH_KEY_STRING);
-        if (same) {
-            sc->sink = same;
-            continue;
-        }
-        if (open_one(pconf, v, sc->sink) != APR_SUCCESS)
-            return HTTP_INTERNAL_SERVER_ERROR;
-        apr_hash_set(opened, sc->sink->spec, APR_HASH_KEY_STRING, sc->sink);
-        APR_ARRAY_PUSH(all_sinks, tg_sink_t *) = sc->sink;
-    }
-    return OK;
+    opened = apr_hash_make(pconf);
+}
+
+tg_sink_t *tg_sink_open(apr_pool_t *pconf, server_rec *s, tg_sink_t *sink, int quiet)
+{
+    tg_sink_t *same = apr_hash_get(opened, sink->spec, APR_HASH_KEY_STRING);
+
+    if (same)
+        return same;
+    if (open_one(pconf, s, sink, quiet) != APR_SUCCESS)
+        return NULL;
+    apr_hash_set(opened, sink->spec, APR_HASH_KEY_STRING, sink);
+    APR_ARRAY_PUSH(all_sinks, tg_sink_t *) = sink;
+    return sink;
 }
 
 const apr_array_header_t *tg_sink_all(void)
@@ -228,7 +220,8 @@ void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t 
     }
     apr_atomic_set32(&sink->counts.last_error, err);
     apr_atomic_inc32(&sink->counts.dropped);
-    tg_sink_report_wake();
+    if (drop_noted)
+        drop_noted();
 }
 
 const char *tg_sink_error_text(apr_uint32_t err, char *buf, apr_size_t len)

@@ -38,8 +38,14 @@ typedef struct tg_sink_t {
  * "syslog[:facility][@/socket/path]". Returns NULL or an error message. */
 const char *tg_sink_parse(apr_pool_t *p, const char *arg, tg_sink_t **out);
 
-/* Open every configured sink once (shared when two vhosts name the same one). */
-int tg_sink_open_all(apr_pool_t *pconf, server_rec *s);
+/* open_logs, every (re)start: a new, empty set of sinks. on_drop: called
+ * after a line was dropped and counted; it must never wait. */
+void tg_sink_set_begin(apr_pool_t *pconf, void (*on_drop)(void));
+
+/* Open sink for server s, or return the sink of this set already opened
+ * with the same argument (two vhosts naming one log share it). NULL when it
+ * cannot be opened (logged). quiet: the dry-run pass, which warns of nothing. */
+tg_sink_t *tg_sink_open(apr_pool_t *pconf, server_rec *s, tg_sink_t *sink, int quiet);
 
 /* The distinct sinks of the running configuration (tg_sink_t *), possibly none. */
 const apr_array_header_t *tg_sink_all(void);
@@ -47,9 +53,9 @@ const apr_array_header_t *tg_sink_all(void);
 /* Write one complete line (at most TG_EVENT_LINE_MAX bytes, '\n' last) whole
  * or not at all, without ever waiting: a file gets one write(), a pipe one
  * write() of at most PIPE_BUF on a non-blocking descriptor, syslog one
- * datagram sent with MSG_DONTWAIT. What cannot be written is counted and
- * reported by tg_apache_sink_report.c. s: the connection's server (reports
- * name the sink's own). */
+ * datagram sent with MSG_DONTWAIT. What cannot be written is counted, and
+ * on_drop called (tg_apache_sink_report.c reports it). s: the connection's
+ * server (reports name the sink's own). */
 void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t len);
 
 /* Text for a tg_sink_counts_t.last_error. */
