@@ -11,6 +11,7 @@
 #include "tg_apache_enforce.h"
 #include "tg_apache_events.h"
 #include "tg_apache_hsts.h"
+#include "tg_apache_hsts_conf.h"
 #include "tg_apache_sink_report.h"
 #include "tg_mod_ssl_hooks.h"
 
@@ -43,7 +44,6 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_insert_filter(tg_hsts_insert_filter, NULL, NULL, APR_HOOK_LAST);
     ap_hook_insert_error_filter(tg_hsts_insert_filter, NULL, NULL, APR_HOOK_LAST);
     ap_hook_post_config(tg_hsts_post_config, after_ssl, NULL, APR_HOOK_MIDDLE);
-    APR_OPTIONAL_HOOK(ssl, init_server, tg_hsts_note_tls_server, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 AP_DECLARE_MODULE(tlsguard) = {

@@ -1,7 +1,7 @@
 /* Directives of mod_tlsguard. Handlers parse and store; checks that need the
  * whole configuration run in tg_apache_enforce.c (check_config). */
 #include "tg_apache_conf.h"
-#include "tg_apache_hsts.h"
+#include "tg_apache_hsts_conf.h"
 
 #include <apr_strings.h>
 #include <stddef.h>
