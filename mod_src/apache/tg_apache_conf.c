@@ -5,6 +5,7 @@
 
 #include <apr_strings.h>
 #include <stddef.h>
+#include <http_core.h>
 #include <http_log.h>
 
 void *tg_conf_create_srv(apr_pool_t *p, server_rec *s)
@@ -65,6 +66,36 @@ const char *tg_conf_where(apr_pool_t *p, const server_rec *s)
         return "main server";
     return apr_psprintf(p, "<VirtualHost> at %s:%d", s->defn_name ? s->defn_name : "?",
                         s->defn_line_number);
+}
+
+static const char *context_label(apr_pool_t *p, const server_rec *s, int is_proxy)
+{
+    unsigned port = s->port ? s->port : (s->addrs ? s->addrs->host_port : 0);
+    return apr_psprintf(p, "%s%s (%s:%u)", is_proxy ? "proxy context of " : "",
+                        tg_conf_where(p, s), s->server_hostname ? s->server_hostname : "-",
+                        port);
+}
+
+static const char *address_label(apr_pool_t *p, const server_rec *s)
+{
+    const char *name = s->server_hostname ? s->server_hostname : "-";
+    if (!s->is_virtual || !s->addrs)
+        return apr_psprintf(p, "%s (%s)", tg_conf_where(p, s), name);
+    return apr_psprintf(p, "%s (%s on %s:%u)", tg_conf_where(p, s), name,
+                        s->addrs->virthost ? s->addrs->virthost : "*",
+                        (unsigned)s->addrs->host_port);
+}
+
+const char *tg_conf_vhost_label(apr_pool_t *p, const server_rec *s, tg_conf_label_t form)
+{
+    if (form == TG_CONF_LABEL_ADDRESS)
+        return address_label(p, s);
+    return context_label(p, s, form == TG_CONF_LABEL_PROXY_CONTEXT);
+}
+
+int tg_conf_quiet_pass(void)
+{
+    return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
 }
 
 static tg_srv_conf_t *cmd_conf(cmd_parms *cmd)

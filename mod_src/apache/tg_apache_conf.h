@@ -1,4 +1,5 @@
-/* mod_tlsguard configuration: directives, per-server records, merging. */
+/* mod_tlsguard configuration: directives, per-server records, merging, and
+ * how start-up messages name a server. */
 #ifndef TG_APACHE_CONF_H
 #define TG_APACHE_CONF_H
 
@@ -45,5 +46,19 @@ const tg_profile_t *tg_conf_profile(const tg_srv_conf_t *sc);
 
 /* "<VirtualHost> at file:line" or "main server" for messages. */
 const char *tg_conf_where(apr_pool_t *p, const server_rec *s);
+
+/* How start-up messages name a server, after tg_conf_where: a TLS context
+ * as "(name:port)", prefixed "proxy context of " for mod_proxy's; a vhost's
+ * address as "(name on address:port)", the main server as "(name)". */
+typedef enum {
+    TG_CONF_LABEL_CONTEXT,
+    TG_CONF_LABEL_PROXY_CONTEXT,
+    TG_CONF_LABEL_ADDRESS,
+} tg_conf_label_t;
+const char *tg_conf_vhost_label(apr_pool_t *p, const server_rec *s, tg_conf_label_t form);
+
+/* The first configuration pass at start-up is a dry run: start-up messages
+ * stay quiet in it. */
+int tg_conf_quiet_pass(void);
 
 #endif

@@ -4,10 +4,8 @@
  * TLSGuardEventLog observes nothing. */
 #include "tg_apache_events.h"
 
-#include <apr_hash.h>
 #include <apr_strings.h>
 #include <http_config.h>
-#include <http_core.h>
 #include <http_log.h>
 
 #include "tg_apache_conf.h"
@@ -18,16 +16,10 @@
 
 APLOG_USE_MODULE(tlsguard);
 
-/* The first configuration pass at start-up is a dry run: stay quiet in it. */
-static int quiet_pass(void)
-{
-    return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
-}
-
 int tg_events_open_logs(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                         server_rec *s)
 {
-    int quiet = quiet_pass();
+    int quiet = tg_conf_quiet_pass();
     (void)plog;
     (void)ptemp;
     tg_sink_report_configure(s, quiet);

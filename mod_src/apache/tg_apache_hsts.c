@@ -207,16 +207,6 @@ static int build_on_rows(server_rec *s)
     return OK;
 }
 
-static const char *vhost_label(apr_pool_t *p, const server_rec *s)
-{
-    const char *name = s->server_hostname ? s->server_hostname : "-";
-    if (!s->is_virtual || !s->addrs)
-        return apr_psprintf(p, "%s (%s)", tg_conf_where(p, s), name);
-    return apr_psprintf(p, "%s (%s on %s:%u)", tg_conf_where(p, s), name,
-                        s->addrs->virthost ? s->addrs->virthost : "*",
-                        (unsigned)s->addrs->host_port);
-}
-
 static const char *source_text(apr_pool_t *p, const server_rec *s, const tg_ap_hsts_dir_conf_t *dc)
 {
     if (dc->policy.mode == TG_HSTS_ON)
@@ -230,6 +220,7 @@ static const char *source_text(apr_pool_t *p, const server_rec *s, const tg_ap_h
 static void audit_vhost(apr_pool_t *p, server_rec *s)
 {
     const tg_ap_hsts_dir_conf_t *dc = dir_conf(s->lookup_defaults);
+    const char *label = tg_conf_vhost_label(p, s, TG_CONF_LABEL_ADDRESS);
     int on = dc->set && dc->policy.mode != TG_HSTS_OFF;
     char why[512];
     const tg_ap_hsts_action_t *act;
@@ -240,12 +231,12 @@ static void audit_vhost(apr_pool_t *p, server_rec *s)
         ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                      "TLSGUARD-020: %s: plain HTTP: no Strict-Transport-Security is sent "
                      "(RFC 6797 7.2)%s",
-                     vhost_label(p, s), on ? "; one set by the application is removed" : "");
+                     label, on ? "; one set by the application is removed" : "");
         return;
     }
     if (!on) {
         ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
-                     "TLSGUARD-020: %s: HSTS off (%s); preload-ready: no", vhost_label(p, s),
+                     "TLSGUARD-020: %s: HSTS off (%s); preload-ready: no", label,
                      dc->set ? "TLSGuardHSTS Off" : "TLSGuardHSTS not set");
         return;
     }
@@ -257,16 +248,10 @@ static void audit_vhost(apr_pool_t *p, server_rec *s)
     ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                  "TLSGUARD-020: %s: HSTS \"%s\" on every HTTPS response (%s; a header set "
                  "by the application is %s)%s; preload-ready: %s%s%s%s",
-                 vhost_label(p, s), act ? act->value : "?", source_text(p, s, dc),
+                 label, act ? act->value : "?", source_text(p, s, dc),
                  dc->existing == TG_AP_HSTS_KEEP ? "kept" : "replaced",
                  eff.withdraw ? "; max-age=0 tells browsers to forget HSTS" : "",
                  ready ? "yes" : "no", why[0] ? " (" : "", why, why[0] ? ")" : "");
-}
-
-/* The first configuration pass at start-up is a dry run: stay quiet in it. */
-static int quiet_pass(void)
-{
-    return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
 }
 
 int tg_hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
@@ -276,7 +261,7 @@ int tg_hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
     (void)plog;
     if (build_on_rows(s) != OK)
         return HTTP_INTERNAL_SERVER_ERROR;
-    if (quiet_pass())
+    if (tg_conf_quiet_pass())
         return OK;
     for (server_rec *v = s; v; v = v->next)
         audit_vhost(ptemp, v);
