@@ -46,6 +46,9 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_post_config(tg_hsts_post_config, after_ssl, NULL, APR_HOOK_MIDDLE);
 }
 
+/* httpd finds the module by this symbol, the only one it exports: everything
+ * else is built -fvisibility=hidden (AP_MODULE_DECLARE_DATA is empty on ELF). */
+#pragma GCC visibility push(default)
 AP_DECLARE_MODULE(tlsguard) = {
     STANDARD20_MODULE_STUFF,
     tg_hsts_conf_create_dir, /* per-directory config creator */
@@ -56,3 +59,4 @@ AP_DECLARE_MODULE(tlsguard) = {
     register_hooks,
     AP_MODULE_FLAG_ALWAYS_MERGE, /* every vhost needs its own record (eff, sink) */
 };
+#pragma GCC visibility pop
