@@ -44,22 +44,22 @@ static const char *skipped_note(apr_pool_t *p, const char *skipped)
 /* Build and resolve the policy of one server; errors name the vhost. */
 static int check_server(apr_pool_t *p, server_rec *s)
 {
-    tg_srv_conf_t *sc = tg_conf_srv(s);
+    tg_ap_srv_conf_t *sc = tg_ap_conf_srv(s);
     char err[512];
 
-    if (!tg_conf_enabled(sc))
+    if (!tg_ap_conf_enabled(sc))
         return OK;
-    if (tg_policy_build(tg_conf_profile(sc), &sc->ov, &sc->policy, err, sizeof(err)) != 0
+    if (tg_policy_build(tg_ap_conf_profile(sc), &sc->ov, &sc->policy, err, sizeof(err)) != 0
         || tg_ossl_policy_resolve(&sc->policy, &sc->resolved, err, sizeof(err)) != 0) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "TLSGUARD-010: %s: %s",
-                     tg_conf_where(p, s), err);
+                     tg_ap_conf_where(p, s), err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     sc->checked = 1;
     return OK;
 }
 
-int tg_enforce_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+int tg_ap_enforce_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                             server_rec *s)
 {
     (void)plog;
@@ -80,7 +80,7 @@ int tg_enforce_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
 /* How messages name the TLS context mod_ssl hands init_server. */
 static const char *context_label(apr_pool_t *p, server_rec *s, int is_proxy)
 {
-    return tg_conf_vhost_label(p, s, is_proxy ? TG_CONF_LABEL_PROXY_CONTEXT
+    return tg_ap_conf_vhost_label(p, s, is_proxy ? TG_CONF_LABEL_PROXY_CONTEXT
                                               : TG_CONF_LABEL_CONTEXT);
 }
 
@@ -110,13 +110,13 @@ static void log_options_reset(apr_pool_t *p, server_rec *s, int is_proxy,
 }
 
 static void log_enforced(apr_pool_t *p, server_rec *s, int is_proxy, SSL_CTX *ctx,
-                         const tg_srv_conf_t *sc, const tg_ossl_effective_t *eff)
+                         const tg_ap_srv_conf_t *sc, const tg_ossl_effective_t *eff)
 {
     char range[32], dev[64];
     const tg_policy_t *pol = &sc->policy;
     const char *narrowed = "";
 
-    if (tg_conf_quiet_pass())
+    if (tg_ap_conf_quiet_pass())
         return;
     log_options_reset(p, s, is_proxy, eff, pol->profile->name);
     tg_policy_format_range(eff->min_version, eff->max_version, range, sizeof(range));
@@ -149,22 +149,22 @@ static void log_enforced(apr_pool_t *p, server_rec *s, int is_proxy, SSL_CTX *ct
                      context_label(p, s, is_proxy), pol->profile->name);
 }
 
-int tg_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *ctx)
+int tg_ap_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *ctx)
 {
-    tg_srv_conf_t *sc = tg_conf_srv(s);
+    tg_ap_srv_conf_t *sc = tg_ap_conf_srv(s);
     tg_ossl_effective_t *eff = is_proxy ? &sc->proxy_eff : &sc->eff;
     char err[512];
 
-    if (!tg_conf_enabled(sc) || (is_proxy && !tg_conf_proxy(sc))) {
+    if (!tg_ap_conf_enabled(sc) || (is_proxy && !tg_ap_conf_proxy(sc))) {
         tg_ossl_effective_record(ctx, eff);
         eff->host = s;
         if (!is_proxy) /* the guard checks every vhost a connection can land on */
             tg_ossl_guard_install(ctx, eff);
-        if (!tg_conf_quiet_pass())
+        if (!tg_ap_conf_quiet_pass())
             ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                          "TLSGUARD-002: %s: %s: mod_ssl's settings are left unchanged",
                          context_label(p, s, is_proxy),
-                         tg_conf_enabled(sc) ? "TLSGuardProxy Off" : "TLSGuard Off");
+                         tg_ap_conf_enabled(sc) ? "TLSGuardProxy Off" : "TLSGuard Off");
         return DECLINED;
     }
     if (!sc->checked) { /* check_config covers every server; this is a safety net */
@@ -182,15 +182,15 @@ int tg_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *
     }
     eff->host = s;
     if (!is_proxy && sc->strict_sni == 1)
-        SSL_CTX_set_tlsext_servername_callback(ctx, tg_sni_strict_cb);
+        SSL_CTX_set_tlsext_servername_callback(ctx, tg_ap_sni_strict_cb);
     log_enforced(p, s, is_proxy, ctx, sc, eff);
     return DECLINED;
 }
 
-int tg_enforce_pre_handshake(conn_rec *c, SSL *ssl, int is_proxy)
+int tg_ap_enforce_pre_handshake(conn_rec *c, SSL *ssl, int is_proxy)
 {
     if (!is_proxy)
-        tg_conn_start(c, ssl);
+        tg_ap_conn_start(c, ssl);
     return DECLINED;
 }
 
@@ -201,7 +201,7 @@ static apr_status_t release_scratch(void *data)
     return APR_SUCCESS;
 }
 
-int tg_enforce_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+int tg_ap_enforce_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     (void)plog;
     (void)ptemp;
@@ -210,13 +210,13 @@ int tg_enforce_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     return OK;
 }
 
-int tg_enforce_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+int tg_ap_enforce_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                            server_rec *s)
 {
     (void)pconf;
     (void)plog;
     (void)ptemp;
     (void)s;
-    tg_ossl_guard_set_lookup(tg_conn_guard);
+    tg_ossl_guard_set_lookup(tg_ap_conn_guard);
     return OK;
 }

@@ -7,12 +7,12 @@
 
 #include "tg_mod_ssl_hooks.h"
 
-int tg_enforce_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+int tg_ap_enforce_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                             server_rec *s);
-ssl_HOOK_init_server_t tg_enforce_init_server;
-ssl_HOOK_pre_handshake_t tg_enforce_pre_handshake;
-int tg_enforce_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);
-int tg_enforce_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+ssl_HOOK_init_server_t tg_ap_enforce_init_server;
+ssl_HOOK_pre_handshake_t tg_ap_enforce_pre_handshake;
+int tg_ap_enforce_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);
+int tg_ap_enforce_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                            server_rec *s);
 
 #endif

@@ -16,19 +16,19 @@
 
 APLOG_USE_MODULE(tlsguard);
 
-int tg_events_open_logs(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+int tg_ap_events_open_logs(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                         server_rec *s)
 {
-    int quiet = tg_conf_quiet_pass();
+    int quiet = tg_ap_conf_quiet_pass();
     (void)plog;
     (void)ptemp;
-    tg_sink_report_configure(s, quiet);
-    tg_sink_set_begin(pconf, tg_sink_report_wake);
+    tg_ap_sink_report_configure(s, quiet);
+    tg_ap_sink_set_begin(pconf, tg_ap_sink_report_wake);
     for (server_rec *v = s; v; v = v->next) {
-        tg_srv_conf_t *sc = tg_conf_srv(v);
+        tg_ap_srv_conf_t *sc = tg_ap_conf_srv(v);
         if (!sc->sink)
             continue;
-        sc->sink = tg_sink_open(pconf, v, sc->sink, quiet);
+        sc->sink = tg_ap_sink_open(pconf, v, sc->sink, quiet);
         if (!sc->sink)
             return HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -51,7 +51,7 @@ static int persistent_slot(server_rec *s, const char *key, int (*init)(int known
     return slot;
 }
 
-int tg_events_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+int tg_ap_events_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                           server_rec *s)
 {
     int wanted = 0;
@@ -59,13 +59,13 @@ int tg_events_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     (void)plog;
     (void)ptemp;
     for (server_rec *v = s; v; v = v->next)
-        wanted |= tg_conf_srv(v)->sink != NULL;
+        wanted |= tg_ap_conf_srv(v)->sink != NULL;
     if (wanted && persistent_slot(s, "tlsguard-observer-slot", tg_ossl_observe_init) < 0) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      "TLSGUARD-032: OpenSSL refused a connection data slot: cannot observe "
                      "handshakes for TLSGuardEventLog");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    tg_conn_set_events_wanted(wanted);
+    tg_ap_conn_set_events_wanted(wanted);
     return OK;
 }

@@ -6,12 +6,12 @@
 
 /* open_logs: open every vhost's TLSGuardEventLog, one sink per distinct
  * argument. */
-int tg_events_open_logs(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+int tg_ap_events_open_logs(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                         server_rec *s);
 
 /* post_config: when any vhost writes events, take the observer's OpenSSL
  * slot and tell the connection life cycle to observe handshakes. */
-int tg_events_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+int tg_ap_events_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                           server_rec *s);
 
 #endif

@@ -48,7 +48,7 @@ typedef struct {
 static on_row_t on_rows[ON_ROWS_MAX];
 static unsigned on_count;
 
-ap_filter_rec_t *tg_hsts_filter_handle;
+ap_filter_rec_t *tg_ap_hsts_filter_handle;
 
 /* Its address marks a request that reached post_read_request, i.e. whose
  * vhost was chosen from the Host header. */
@@ -63,7 +63,7 @@ static tg_ap_hsts_dir_conf_t *dir_conf(ap_conf_vector_t *v)
 
 /* ---- which policy applies to a request -------------------------------- */
 
-int tg_hsts_mark_vhost_chosen(request_rec *r)
+int tg_ap_hsts_mark_vhost_chosen(request_rec *r)
 {
     ap_set_module_config(r->request_config, &tlsguard_module, &vhost_chosen_mark);
     return DECLINED;
@@ -85,7 +85,7 @@ static server_rec *sni_vhost(request_rec *r)
 {
     conn_rec *c = r->connection->master ? r->connection->master : r->connection;
     const char *name = ap_ssl_var_lookup(r->pool, r->server, c, r, "SSL_TLS_SNI");
-    return name && *name ? tg_sni_find_vhost(c, name) : NULL;
+    return name && *name ? tg_ap_sni_find_vhost(c, name) : NULL;
 }
 
 /* The server whose policy applies to r and its per-directory config. A
@@ -107,7 +107,7 @@ static server_rec *policy_source(request_rec *r, ap_conf_vector_t **dirs)
 
 static tg_ap_hsts_action_t *on_action(const server_rec *s, int keep)
 {
-    const tg_profile_t *profile = tg_conf_profile(tg_conf_srv(s));
+    const tg_profile_t *profile = tg_ap_conf_profile(tg_ap_conf_srv(s));
     for (unsigned i = 0; i < on_count; i++) {
         if (on_rows[i].profile == profile)
             return &on_rows[i].act[keep];
@@ -158,7 +158,7 @@ static void keep_one(request_rec *r, const char *value)
     replace(r, found ? found : value);
 }
 
-apr_status_t tg_hsts_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+apr_status_t tg_ap_hsts_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
     const tg_ap_hsts_action_t *act = f->ctx;
@@ -173,14 +173,14 @@ apr_status_t tg_hsts_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
-void tg_hsts_insert_filter(request_rec *r)
+void tg_ap_hsts_insert_filter(request_rec *r)
 {
     tg_ap_hsts_action_t *act;
     if (r->main)
         return; /* a subrequest's headers are never sent */
     act = resolve(r);
     if (act)
-        ap_add_output_filter_handle(tg_hsts_filter_handle, act, r, r->connection);
+        ap_add_output_filter_handle(tg_ap_hsts_filter_handle, act, r, r->connection);
 }
 
 /* ---- start-up --------------------------------------------------------- */
@@ -201,7 +201,7 @@ static int build_on_rows(server_rec *s)
         tg_hsts_from_default(profile->hsts_max_age, &policy);
         on_rows[i].profile = profile;
         tg_hsts_format(&policy, on_rows[i].value, sizeof(on_rows[i].value));
-        tg_hsts_conf_set_actions(on_rows[i].act, on_rows[i].value);
+        tg_ap_hsts_conf_set_actions(on_rows[i].act, on_rows[i].value);
     }
     on_count = i;
     return OK;
@@ -211,7 +211,7 @@ static const char *source_text(apr_pool_t *p, const server_rec *s, const tg_ap_h
 {
     if (dc->policy.mode == TG_HSTS_ON)
         return apr_psprintf(p, "TLSGuardHSTS On, profile %s",
-                            tg_conf_profile(tg_conf_srv(s))->name);
+                            tg_ap_conf_profile(tg_ap_conf_srv(s))->name);
     return "TLSGuardHSTS";
 }
 
@@ -220,14 +220,14 @@ static const char *source_text(apr_pool_t *p, const server_rec *s, const tg_ap_h
 static void audit_vhost(apr_pool_t *p, server_rec *s)
 {
     const tg_ap_hsts_dir_conf_t *dc = dir_conf(s->lookup_defaults);
-    const char *label = tg_conf_vhost_label(p, s, TG_CONF_LABEL_ADDRESS);
+    const char *label = tg_ap_conf_vhost_label(p, s, TG_CONF_LABEL_ADDRESS);
     int on = dc->set && dc->policy.mode != TG_HSTS_OFF;
     char why[512];
     const tg_ap_hsts_action_t *act;
     tg_hsts_t eff;
     int ready;
 
-    if (!tg_conf_srv(s)->eff.set) { /* mod_ssl built no TLS context for it */
+    if (!tg_ap_conf_srv(s)->eff.set) { /* mod_ssl built no TLS context for it */
         ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                      "TLSGUARD-020: %s: plain HTTP: no Strict-Transport-Security is sent "
                      "(RFC 6797 7.2)%s",
@@ -243,7 +243,7 @@ static void audit_vhost(apr_pool_t *p, server_rec *s)
     act = dc->policy.mode == TG_HSTS_ON ? on_action(s, 0) : &dc->act[0];
     eff = dc->policy;
     if (eff.mode == TG_HSTS_ON)
-        tg_hsts_from_default(tg_conf_profile(tg_conf_srv(s))->hsts_max_age, &eff);
+        tg_hsts_from_default(tg_ap_conf_profile(tg_ap_conf_srv(s))->hsts_max_age, &eff);
     ready = tg_hsts_preload_ready(&eff, why, sizeof(why));
     ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                  "TLSGUARD-020: %s: HSTS \"%s\" on every HTTPS response (%s; a header set "
@@ -254,14 +254,14 @@ static void audit_vhost(apr_pool_t *p, server_rec *s)
                  ready ? "yes" : "no", why[0] ? " (" : "", why, why[0] ? ")" : "");
 }
 
-int tg_hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+int tg_ap_hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                         server_rec *s)
 {
     (void)pconf;
     (void)plog;
     if (build_on_rows(s) != OK)
         return HTTP_INTERNAL_SERVER_ERROR;
-    if (tg_conf_quiet_pass())
+    if (tg_ap_conf_quiet_pass())
         return OK;
     for (server_rec *v = s; v; v = v->next)
         audit_vhost(ptemp, v);

@@ -10,20 +10,20 @@
 
 /* The output filter, registered by the module's register_hooks as
  * TLSGUARD_HSTS just above HTTP_HEADER, and its handle. */
-apr_status_t tg_hsts_filter(ap_filter_t *f, apr_bucket_brigade *bb);
-extern ap_filter_rec_t *tg_hsts_filter_handle;
+apr_status_t tg_ap_hsts_filter(ap_filter_t *f, apr_bucket_brigade *bb);
+extern ap_filter_rec_t *tg_ap_hsts_filter_handle;
 
 /* post_read_request (first of all): marks a request whose vhost was chosen
  * from its Host header. */
-int tg_hsts_mark_vhost_chosen(request_rec *r);
+int tg_ap_hsts_mark_vhost_chosen(request_rec *r);
 
 /* insert_filter and insert_error_filter (last): adds the filter to a
  * response that gets the header. */
-void tg_hsts_insert_filter(request_rec *r);
+void tg_ap_hsts_insert_filter(request_rec *r);
 
 /* post_config, after mod_ssl's (whose init_server tells TLS vhosts from plain
  * ones): renders "On" per profile, writes the audit. */
-int tg_hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+int tg_ap_hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                         server_rec *s);
 
 #endif

@@ -5,7 +5,7 @@
 #include <apr_strings.h>
 #include <strings.h>
 
-void tg_hsts_conf_set_actions(tg_ap_hsts_action_t act[2], const char *value)
+void tg_ap_hsts_conf_set_actions(tg_ap_hsts_action_t act[2], const char *value)
 {
     act[TG_AP_HSTS_REPLACE].value = value;
     act[TG_AP_HSTS_REPLACE].keep = 0;
@@ -13,7 +13,7 @@ void tg_hsts_conf_set_actions(tg_ap_hsts_action_t act[2], const char *value)
     act[TG_AP_HSTS_KEEP].keep = 1;
 }
 
-void *tg_hsts_conf_create_dir(apr_pool_t *p, char *dir)
+void *tg_ap_hsts_conf_create_dir(apr_pool_t *p, char *dir)
 {
     tg_ap_hsts_dir_conf_t *dc = apr_pcalloc(p, sizeof(*dc));
     (void)dir;
@@ -29,7 +29,7 @@ static int conf_empty(const tg_ap_hsts_dir_conf_t *dc)
 /* Configs are never changed after start-up, so an empty side can hand back
  * the other one as is: no allocation on requests that match sections
  * without HSTS settings. */
-void *tg_hsts_conf_merge_dir(apr_pool_t *p, void *basev, void *addv)
+void *tg_ap_hsts_conf_merge_dir(apr_pool_t *p, void *basev, void *addv)
 {
     tg_ap_hsts_dir_conf_t *base = basev, *add = addv, *m;
     if (conf_empty(add))
@@ -38,11 +38,11 @@ void *tg_hsts_conf_merge_dir(apr_pool_t *p, void *basev, void *addv)
         return add;
     m = apr_pmemdup(p, add->set ? add : base, sizeof(*m));
     m->existing = add->existing != TG_AP_HSTS_UNSET ? add->existing : base->existing;
-    tg_hsts_conf_set_actions(m->act, m->value);
+    tg_ap_hsts_conf_set_actions(m->act, m->value);
     return m;
 }
 
-const char *tg_hsts_cmd_policy(cmd_parms *cmd, void *dcv, const char *args)
+const char *tg_ap_hsts_cmd_policy(cmd_parms *cmd, void *dcv, const char *args)
 {
     tg_ap_hsts_dir_conf_t *dc = dcv;
     tg_hsts_t policy;
@@ -59,11 +59,11 @@ const char *tg_hsts_cmd_policy(cmd_parms *cmd, void *dcv, const char *args)
                                 cmd->cmd->name, args);
         dc->value = apr_pstrdup(cmd->pool, buf);
     }
-    tg_hsts_conf_set_actions(dc->act, dc->value);
+    tg_ap_hsts_conf_set_actions(dc->act, dc->value);
     return NULL;
 }
 
-const char *tg_hsts_cmd_existing(cmd_parms *cmd, void *dcv, const char *arg)
+const char *tg_ap_hsts_cmd_existing(cmd_parms *cmd, void *dcv, const char *arg)
 {
     tg_ap_hsts_dir_conf_t *dc = dcv;
     if (strcasecmp(arg, "replace") == 0)

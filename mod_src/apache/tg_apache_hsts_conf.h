@@ -28,16 +28,16 @@ typedef struct {
 } tg_ap_hsts_dir_conf_t;
 
 /* Both actions for one header value: act[TG_AP_HSTS_REPLACE], act[TG_AP_HSTS_KEEP]. */
-void tg_hsts_conf_set_actions(tg_ap_hsts_action_t act[2], const char *value);
+void tg_ap_hsts_conf_set_actions(tg_ap_hsts_action_t act[2], const char *value);
 
 /* Per-directory configuration (server config and <VirtualHost> levels live in
  * each server's lookup_defaults, as for any per-directory module). */
-void *tg_hsts_conf_create_dir(apr_pool_t *p, char *dir);
-void *tg_hsts_conf_merge_dir(apr_pool_t *p, void *basev, void *addv);
+void *tg_ap_hsts_conf_create_dir(apr_pool_t *p, char *dir);
+void *tg_ap_hsts_conf_merge_dir(apr_pool_t *p, void *basev, void *addv);
 
 /* TLSGuardHSTS Off|On|<header value> (RAW_ARGS). */
-const char *tg_hsts_cmd_policy(cmd_parms *cmd, void *dc, const char *args);
+const char *tg_ap_hsts_cmd_policy(cmd_parms *cmd, void *dc, const char *args);
 /* TLSGuardHSTSExisting replace|keep (TAKE1). */
-const char *tg_hsts_cmd_existing(cmd_parms *cmd, void *dc, const char *arg);
+const char *tg_ap_hsts_cmd_existing(cmd_parms *cmd, void *dc, const char *arg);
 
 #endif

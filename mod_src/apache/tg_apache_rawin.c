@@ -8,7 +8,7 @@
 #include <http_connection.h>
 #include <util_filter.h>
 
-ap_filter_rec_t *tg_rawin_filter_handle;
+ap_filter_rec_t *tg_ap_rawin_filter_handle;
 
 static void note_bytes(tg_observation_t *obs, apr_bucket_brigade *bb)
 {
@@ -33,7 +33,7 @@ static void note_bytes(tg_observation_t *obs, apr_bucket_brigade *bb)
     }
 }
 
-apr_status_t tg_rawin_filter(ap_filter_t *f, apr_bucket_brigade *bb, ap_input_mode_t mode,
+apr_status_t tg_ap_rawin_filter(ap_filter_t *f, apr_bucket_brigade *bb, ap_input_mode_t mode,
                              apr_read_type_e block, apr_off_t readbytes)
 {
     tg_observation_t *obs = f->ctx;
@@ -53,7 +53,7 @@ apr_status_t tg_rawin_filter(ap_filter_t *f, apr_bucket_brigade *bb, ap_input_mo
     return rv;
 }
 
-void tg_rawin_add(conn_rec *c, tg_observation_t *obs)
+void tg_ap_rawin_add(conn_rec *c, tg_observation_t *obs)
 {
-    ap_add_input_filter_handle(tg_rawin_filter_handle, obs, NULL, c);
+    ap_add_input_filter_handle(tg_ap_rawin_filter_handle, obs, NULL, c);
 }

@@ -13,12 +13,12 @@
 
 /* The input filter, registered by the module's register_hooks as
  * TLSGUARD_RAW_IN at TG_RAWIN_FTYPE, and its handle. */
-apr_status_t tg_rawin_filter(ap_filter_t *f, apr_bucket_brigade *bb, ap_input_mode_t mode,
+apr_status_t tg_ap_rawin_filter(ap_filter_t *f, apr_bucket_brigade *bb, ap_input_mode_t mode,
                              apr_read_type_e block, apr_off_t readbytes);
-extern ap_filter_rec_t *tg_rawin_filter_handle;
+extern ap_filter_rec_t *tg_ap_rawin_filter_handle;
 
 /* Watch the connection's input until the handshake is over (obs->done_us set
  * or handshake_done): the filter removes itself then. */
-void tg_rawin_add(conn_rec *c, tg_observation_t *obs);
+void tg_ap_rawin_add(conn_rec *c, tg_observation_t *obs);
 
 #endif

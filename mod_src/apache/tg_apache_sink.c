@@ -40,7 +40,7 @@ static void (*drop_noted)(void);
 
 #define SINK_SYNTAX "a file path, \"|program\" or syslog[:facility][@/socket/path]"
 
-static const char *parse_syslog(apr_pool_t *p, const char *arg, tg_sink_t *sink)
+static const char *parse_syslog(apr_pool_t *p, const char *arg, tg_ap_sink_t *sink)
 {
     const char *rest = arg + 6, *at = strchr(rest, '@');
     const char *name = "local0";
@@ -55,12 +55,12 @@ static const char *parse_syslog(apr_pool_t *p, const char *arg, tg_sink_t *sink)
         return apr_psprintf(p, "unknown syslog facility \"%s\" (expected %s)", name,
                             tg_syslog_facility_names());
     sink->target = at ? at + 1 : TG_SYSLOG_DEFAULT_PATH;
-    return tg_syslog_check_path(p, sink->target);
+    return tg_ap_syslog_check_path(p, sink->target);
 }
 
-const char *tg_sink_parse(apr_pool_t *p, const char *arg, tg_sink_t **out)
+const char *tg_ap_sink_parse(apr_pool_t *p, const char *arg, tg_ap_sink_t **out)
 {
-    tg_sink_t *sink = apr_pcalloc(p, sizeof(*sink));
+    tg_ap_sink_t *sink = apr_pcalloc(p, sizeof(*sink));
     const char *err = NULL;
 
     sink->spec = arg;
@@ -99,7 +99,7 @@ static apr_status_t set_nonblocking(int fd)
     return APR_SUCCESS;
 }
 
-static apr_status_t open_fd(apr_pool_t *p, tg_sink_t *sink)
+static apr_status_t open_fd(apr_pool_t *p, tg_ap_sink_t *sink)
 {
     apr_file_t *f = NULL;
     apr_os_file_t fd;
@@ -125,11 +125,11 @@ static apr_status_t open_fd(apr_pool_t *p, tg_sink_t *sink)
     return rv;
 }
 
-static apr_status_t open_syslog(apr_pool_t *p, server_rec *s, tg_sink_t *sink, int quiet)
+static apr_status_t open_syslog(apr_pool_t *p, server_rec *s, tg_ap_sink_t *sink, int quiet)
 {
     int err, connect_err;
 
-    sink->sock = tg_syslog_open(p, sink->target, sink->facility, &err, &connect_err);
+    sink->sock = tg_ap_syslog_open(p, sink->target, sink->facility, &err, &connect_err);
     if (!sink->sock)
         return APR_FROM_OS_ERROR(err);
     if (connect_err && !quiet)
@@ -140,7 +140,7 @@ static apr_status_t open_syslog(apr_pool_t *p, server_rec *s, tg_sink_t *sink, i
     return APR_SUCCESS;
 }
 
-static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink, int quiet)
+static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_ap_sink_t *sink, int quiet)
 {
     apr_status_t rv;
 
@@ -153,27 +153,27 @@ static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink, int 
     return rv;
 }
 
-void tg_sink_set_begin(apr_pool_t *pconf, void (*on_drop)(void))
+void tg_ap_sink_set_begin(apr_pool_t *pconf, void (*on_drop)(void))
 {
     drop_noted = on_drop;
-    all_sinks = apr_array_make(pconf, 2, sizeof(tg_sink_t *));
+    all_sinks = apr_array_make(pconf, 2, sizeof(tg_ap_sink_t *));
     opened = apr_hash_make(pconf);
 }
 
-tg_sink_t *tg_sink_open(apr_pool_t *pconf, server_rec *s, tg_sink_t *sink, int quiet)
+tg_ap_sink_t *tg_ap_sink_open(apr_pool_t *pconf, server_rec *s, tg_ap_sink_t *sink, int quiet)
 {
-    tg_sink_t *same = apr_hash_get(opened, sink->spec, APR_HASH_KEY_STRING);
+    tg_ap_sink_t *same = apr_hash_get(opened, sink->spec, APR_HASH_KEY_STRING);
 
     if (same)
         return same;
     if (open_one(pconf, s, sink, quiet) != APR_SUCCESS)
         return NULL;
     apr_hash_set(opened, sink->spec, APR_HASH_KEY_STRING, sink);
-    APR_ARRAY_PUSH(all_sinks, tg_sink_t *) = sink;
+    APR_ARRAY_PUSH(all_sinks, tg_ap_sink_t *) = sink;
     return sink;
 }
 
-const apr_array_header_t *tg_sink_all(void)
+const apr_array_header_t *tg_ap_sink_all(void)
 {
     return all_sinks;
 }
@@ -203,7 +203,7 @@ static int is_line(const char *line, apr_size_t len)
     return len > 0 && len <= TG_EVENT_LINE_MAX && line[len - 1] == '\n';
 }
 
-void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t len)
+void tg_ap_sink_write(tg_ap_sink_t *sink, server_rec *s, const char *line, apr_size_t len)
 {
     apr_uint32_t err;
 
@@ -211,7 +211,7 @@ void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t 
     if (!is_line(line, len))
         err = TG_SINK_EBADLINE;
     else if (sink->kind == TG_SINK_SYSLOG)
-        err = sink->sock ? (apr_uint32_t)tg_syslog_send(sink->sock, line, len - 1) : EBADF;
+        err = sink->sock ? (apr_uint32_t)tg_ap_syslog_send(sink->sock, line, len - 1) : EBADF;
     else
         err = sink->fd >= 0 ? write_line(sink->fd, line, len) : EBADF;
     if (err == 0) {
@@ -224,7 +224,7 @@ void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t 
         drop_noted();
 }
 
-const char *tg_sink_error_text(apr_uint32_t err, char *buf, apr_size_t len)
+const char *tg_ap_sink_error_text(apr_uint32_t err, char *buf, apr_size_t len)
 {
     if (err == TG_SINK_ESHORT)
         return "short write (part of a line; the fragment was ended with a newline)";
