@@ -1,22 +1,17 @@
 #!/usr/bin/env bash
-# Build mod_tlsguard and run every test: unit (cmocka), integration (a private
-# httpd driven by real clients), the example configurations, every fuzz target
-# for FUZZ_SECONDS (default 60) under ASan + UBSan, then the unit tests again
-# under ASan + UBSan, and the module under ASan + UBSan in Debian's httpd
-# against hostile input and graceful restarts (ASAN_TESTS, at most
-# ASAN_SECONDS, default 300).
+# Build mod_tlsguard and run every test: `make check` (the layer check, unit
+# tests (cmocka), integration (a private httpd driven by real clients), the
+# example configurations, every fuzz target for FUZZ_SECONDS (default 60)
+# under ASan + UBSan), then, reconfigured with --enable-sanitizers, the unit
+# tests again under ASan + UBSan, and the module under ASan + UBSan in
+# Debian's httpd against hostile input and graceful restarts (ASAN_TESTS, at
+# most ASAN_SECONDS, default 300).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 tg_install_packages
 tg_build --enable-werror
-make check-unit
-make check-integration
-build/check-examples.sh
-
-echo "== fuzz targets, ${FUZZ_SECONDS:-60} s each, ASan + UBSan, seeds in tests/data/fuzz-*"
-make fuzz
-make check-fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+make check FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 
 echo "== unit tests under ASan + UBSan"
 tg_build --enable-werror --enable-sanitizers

@@ -1,15 +1,16 @@
 /* Directives of mod_tlsguard. Handlers parse and store; checks that need the
  * whole configuration run in tg_apache_enforce.c (check_config). */
 #include "tg_apache_conf.h"
-#include "tg_apache_hsts.h"
+#include "tg_apache_hsts_conf.h"
 
 #include <apr_strings.h>
 #include <stddef.h>
+#include <http_core.h>
 #include <http_log.h>
 
-void *tg_conf_create_srv(apr_pool_t *p, server_rec *s)
+void *tg_ap_conf_create_srv(apr_pool_t *p, server_rec *s)
 {
-    tg_srv_conf_t *sc = apr_pcalloc(p, sizeof(*sc));
+    tg_ap_srv_conf_t *sc = apr_pcalloc(p, sizeof(*sc));
     (void)s;
     sc->enabled = TG_UNSET;
     sc->proxy = TG_UNSET;
@@ -21,10 +22,10 @@ void *tg_conf_create_srv(apr_pool_t *p, server_rec *s)
 #define MERGE_INT(f) (add->f != TG_UNSET ? add->f : base->f)
 #define MERGE_PTR(f) (add->f ? add->f : base->f)
 
-void *tg_conf_merge_srv(apr_pool_t *p, void *basev, void *addv)
+void *tg_ap_conf_merge_srv(apr_pool_t *p, void *basev, void *addv)
 {
-    const tg_srv_conf_t *base = basev, *add = addv;
-    tg_srv_conf_t *sc = apr_pcalloc(p, sizeof(*sc));
+    const tg_ap_srv_conf_t *base = basev, *add = addv;
+    tg_ap_srv_conf_t *sc = apr_pcalloc(p, sizeof(*sc));
     sc->enabled = MERGE_INT(enabled);
     sc->proxy = MERGE_INT(proxy);
     sc->strict_sni = MERGE_INT(strict_sni);
@@ -39,27 +40,27 @@ void *tg_conf_merge_srv(apr_pool_t *p, void *basev, void *addv)
     return sc;
 }
 
-tg_srv_conf_t *tg_conf_srv(const server_rec *s)
+tg_ap_srv_conf_t *tg_ap_conf_srv(const server_rec *s)
 {
     return ap_get_module_config(s->module_config, &tlsguard_module);
 }
 
-int tg_conf_enabled(const tg_srv_conf_t *sc)
+int tg_ap_conf_enabled(const tg_ap_srv_conf_t *sc)
 {
     return sc->enabled != 0; /* default On: loading the module means enforcing */
 }
 
-int tg_conf_proxy(const tg_srv_conf_t *sc)
+int tg_ap_conf_proxy(const tg_ap_srv_conf_t *sc)
 {
     return sc->proxy == 1; /* default Off */
 }
 
-const tg_profile_t *tg_conf_profile(const tg_srv_conf_t *sc)
+const tg_profile_t *tg_ap_conf_profile(const tg_ap_srv_conf_t *sc)
 {
     return sc->profile ? sc->profile : tg_profile_find(TG_PROFILE_DEFAULT);
 }
 
-const char *tg_conf_where(apr_pool_t *p, const server_rec *s)
+const char *tg_ap_conf_where(apr_pool_t *p, const server_rec *s)
 {
     if (!s->is_virtual)
         return "main server";
@@ -67,7 +68,37 @@ const char *tg_conf_where(apr_pool_t *p, const server_rec *s)
                         s->defn_line_number);
 }
 
-static tg_srv_conf_t *cmd_conf(cmd_parms *cmd)
+static const char *context_label(apr_pool_t *p, const server_rec *s, int is_proxy)
+{
+    unsigned port = s->port ? s->port : (s->addrs ? s->addrs->host_port : 0);
+    return apr_psprintf(p, "%s%s (%s:%u)", is_proxy ? "proxy context of " : "",
+                        tg_ap_conf_where(p, s), s->server_hostname ? s->server_hostname : "-",
+                        port);
+}
+
+static const char *address_label(apr_pool_t *p, const server_rec *s)
+{
+    const char *name = s->server_hostname ? s->server_hostname : "-";
+    if (!s->is_virtual || !s->addrs)
+        return apr_psprintf(p, "%s (%s)", tg_ap_conf_where(p, s), name);
+    return apr_psprintf(p, "%s (%s on %s:%u)", tg_ap_conf_where(p, s), name,
+                        s->addrs->virthost ? s->addrs->virthost : "*",
+                        (unsigned)s->addrs->host_port);
+}
+
+const char *tg_ap_conf_vhost_label(apr_pool_t *p, const server_rec *s, tg_ap_conf_label_t form)
+{
+    if (form == TG_CONF_LABEL_ADDRESS)
+        return address_label(p, s);
+    return context_label(p, s, form == TG_CONF_LABEL_PROXY_CONTEXT);
+}
+
+int tg_ap_conf_quiet_pass(void)
+{
+    return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
+}
+
+static tg_ap_srv_conf_t *cmd_conf(cmd_parms *cmd)
 {
     return ap_get_module_config(cmd->server->module_config, &tlsguard_module);
 }
@@ -134,16 +165,16 @@ static const char *set_groups(cmd_parms *cmd, void *dc, const char *arg)
 
 static const char *set_event_log(cmd_parms *cmd, void *dc, const char *arg)
 {
-    const char *err = tg_sink_parse(cmd->pool, arg, &cmd_conf(cmd)->sink);
+    const char *err = tg_ap_sink_parse(cmd->pool, arg, &cmd_conf(cmd)->sink);
     (void)dc;
     return err ? apr_psprintf(cmd->pool, "%s: %s (%s)", cmd->cmd->name, err,
-                              tg_conf_where(cmd->pool, cmd->server))
+                              tg_ap_conf_where(cmd->pool, cmd->server))
                : NULL;
 }
 
 static const char *set_events(cmd_parms *cmd, void *dc, const char *what, const char *n)
 {
-    tg_srv_conf_t *sc = cmd_conf(cmd);
+    tg_ap_srv_conf_t *sc = cmd_conf(cmd);
     char *end;
     (void)dc;
     if (strcasecmp(what, "sample") == 0) {
@@ -168,8 +199,8 @@ static const char *set_events(cmd_parms *cmd, void *dc, const char *what, const 
     return NULL;
 }
 
-const command_rec tg_conf_cmds[] = {
-    AP_INIT_FLAG("TLSGuard", set_flag, (void *)offsetof(tg_srv_conf_t, enabled), RSRC_CONF,
+const command_rec tg_ap_conf_cmds[] = {
+    AP_INIT_FLAG("TLSGuard", set_flag, (void *)offsetof(tg_ap_srv_conf_t, enabled), RSRC_CONF,
                  "On|Off: enforce the TLS policy on SSL virtual hosts (default On)"),
     AP_INIT_TAKE1("TLSGuardProfile", set_profile, NULL, RSRC_CONF,
                   "modern|intermediate|old|nist-800-52r2|bsi-tr-02102-2 (default intermediate)"),
@@ -181,19 +212,19 @@ const command_rec tg_conf_cmds[] = {
                   "TLS 1.3 cipher suites, colon-separated"),
     AP_INIT_TAKE1("TLSGuardGroups", set_groups, NULL, RSRC_CONF,
                   "key-exchange groups in preference order, colon-separated"),
-    AP_INIT_FLAG("TLSGuardStrictSNI", set_flag, (void *)offsetof(tg_srv_conf_t, strict_sni), RSRC_CONF,
+    AP_INIT_FLAG("TLSGuardStrictSNI", set_flag, (void *)offsetof(tg_ap_srv_conf_t, strict_sni), RSRC_CONF,
                  "On|Off: refuse handshakes whose server name no vhost claims (default Off)"),
     AP_INIT_TAKE1("TLSGuardEventLog", set_event_log, NULL, RSRC_CONF,
                   "where handshake events go: /path/file, \"|program\" or "
                   "syslog[:facility][@/socket/path]"),
     AP_INIT_TAKE12("TLSGuardEvents", set_events, NULL, RSRC_CONF,
                    "failures (default) | all | sample N: which handshakes become events"),
-    AP_INIT_FLAG("TLSGuardProxy", set_flag, (void *)offsetof(tg_srv_conf_t, proxy), RSRC_CONF,
+    AP_INIT_FLAG("TLSGuardProxy", set_flag, (void *)offsetof(tg_ap_srv_conf_t, proxy), RSRC_CONF,
                  "On|Off: also enforce on mod_proxy's backend TLS contexts (default Off)"),
-    AP_INIT_RAW_ARGS("TLSGuardHSTS", tg_hsts_cmd_policy, NULL, RSRC_CONF | ACCESS_CONF,
+    AP_INIT_RAW_ARGS("TLSGuardHSTS", tg_ap_hsts_cmd_policy, NULL, RSRC_CONF | ACCESS_CONF,
                      "Off|On|Strict-Transport-Security value, e.g. "
                      "max-age=63072000; includeSubDomains; preload"),
-    AP_INIT_TAKE1("TLSGuardHSTSExisting", tg_hsts_cmd_existing, NULL, RSRC_CONF | ACCESS_CONF,
+    AP_INIT_TAKE1("TLSGuardHSTSExisting", tg_ap_hsts_cmd_existing, NULL, RSRC_CONF | ACCESS_CONF,
                   "replace|keep: what to do with a Strict-Transport-Security header set by "
                   "the application (default replace)"),
     {.name = NULL},

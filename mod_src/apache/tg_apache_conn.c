@@ -17,7 +17,7 @@
 #include "tg_ossl_observe.h"
 #include "tg_version.h"
 
-typedef struct tg_conn_t {
+typedef struct tg_ap_conn_t {
     conn_rec *c;
     server_rec *server;   /* whose settings the connection carries (forecast) */
     tg_ossl_guard_t guard;
@@ -25,12 +25,12 @@ typedef struct tg_conn_t {
     int observing;        /* an event may be written */
     tg_observation_t obs;
     tg_ossl_observer_t observer;
-} tg_conn_t;
+} tg_ap_conn_t;
 
 static int events_wanted;
 static apr_uint32_t successes; /* for TLSGuardEvents sample N, per process */
 
-void tg_conn_set_events_wanted(int wanted)
+void tg_ap_conn_set_events_wanted(int wanted)
 {
     events_wanted = wanted;
 }
@@ -78,14 +78,14 @@ static int64_t now_us(void)
 static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
                    SSL *ssl, void *arg)
 {
-    tg_conn_t *st = arg;
+    tg_ap_conn_t *st = arg;
     const uint8_t *msg = buf;
     if (st->observing)
         tg_ossl_observe_msg(&st->observer, write_p, version, content_type, buf, len, ssl);
     if (write_p || content_type != SSL3_RT_HANDSHAKE || len < 4 || msg[0] != SSL3_MT_CLIENT_HELLO)
         return;
     if (st->hellos++ == 0) /* a second one is a TLS 1.3 retry or a renegotiation */
-        st->server = tg_sni_on_client_hello(st->c, ssl, msg, len, &st->guard);
+        st->server = tg_ap_sni_on_client_hello(st->c, ssl, msg, len, &st->guard);
 }
 
 static void note_addresses(tg_observation_t *obs, conn_rec *c)
@@ -97,19 +97,19 @@ static void note_addresses(tg_observation_t *obs, conn_rec *c)
 }
 
 /* mod_ssl links every SSL to its conn_rec (app data); ours hangs off that. */
-tg_ossl_guard_t *tg_conn_guard(const SSL *ssl)
+tg_ossl_guard_t *tg_ap_conn_guard(const SSL *ssl)
 {
     conn_rec *c = SSL_get_app_data(ssl);
-    tg_conn_t *st = c ? ap_get_module_config(c->conn_config, &tlsguard_module) : NULL;
+    tg_ap_conn_t *st = c ? ap_get_module_config(c->conn_config, &tlsguard_module) : NULL;
     return st ? &st->guard : NULL;
 }
 
-void tg_conn_start(conn_rec *c, SSL *ssl)
+void tg_ap_conn_start(conn_rec *c, SSL *ssl)
 {
-    tg_conn_t *st = apr_pcalloc(c->pool, sizeof(*st));
+    tg_ap_conn_t *st = apr_pcalloc(c->pool, sizeof(*st));
     st->c = c;
     st->server = c->base_server;
-    st->guard.applied = &tg_conf_srv(c->base_server)->eff; /* mod_ssl made the SSL from it */
+    st->guard.applied = &tg_ap_conf_srv(c->base_server)->eff; /* mod_ssl made the SSL from it */
     ap_set_module_config(c->conn_config, &tlsguard_module, st);
     if (events_wanted) {
         tg_observation_init(&st->obs);
@@ -121,7 +121,7 @@ void tg_conn_start(conn_rec *c, SSL *ssl)
         st->observer.now_us = now_us;
         st->observing = tg_ossl_observe_start(ssl, &st->observer) == 0;
         if (st->observing)
-            tg_rawin_add(c, &st->obs);
+            tg_ap_rawin_add(c, &st->obs);
     }
     SSL_set_msg_callback(ssl, msg_cb);
     SSL_set_msg_callback_arg(ssl, st);
@@ -130,7 +130,7 @@ void tg_conn_start(conn_rec *c, SSL *ssl)
 /* The event belongs to the vhost mod_ssl selected (its sink, its name), as
  * the guard saw it while OpenSSL negotiated; a refusal by the guard is the
  * reason the event gives. */
-static void note_guard(tg_conn_t *st)
+static void note_guard(tg_ap_conn_t *st)
 {
     if (st->guard.selected && st->guard.selected->host)
         st->server = st->guard.selected->host;
@@ -145,7 +145,7 @@ static void note_guard(tg_conn_t *st)
 
 /* Failures always (a later handshake that did not complete is one);
  * successes as TLSGuardEvents says. */
-static int wanted(const tg_srv_conf_t *sc, const tg_observation_t *obs)
+static int wanted(const tg_ap_srv_conf_t *sc, const tg_observation_t *obs)
 {
     if (!tg_observation_complete(obs))
         return 1;
@@ -156,9 +156,9 @@ static int wanted(const tg_srv_conf_t *sc, const tg_observation_t *obs)
     return 0;
 }
 
-int tg_conn_pre_close(conn_rec *c)
+int tg_ap_conn_pre_close(conn_rec *c)
 {
-    tg_conn_t *st = ap_get_module_config(c->conn_config, &tlsguard_module);
+    tg_ap_conn_t *st = ap_get_module_config(c->conn_config, &tlsguard_module);
     char line[TG_EVENT_LINE_MAX];
 
     if (!st || !st->observing)
@@ -166,7 +166,7 @@ int tg_conn_pre_close(conn_rec *c)
     st->observing = 0; /* one event per connection */
     tg_ossl_observe_finish(&st->observer, NULL);
     note_guard(st);
-    tg_srv_conf_t *sc = tg_conf_srv(st->server);
+    tg_ap_srv_conf_t *sc = tg_ap_conf_srv(st->server);
     if (!sc->sink || !wanted(sc, &st->obs))
         return DECLINED;
 
@@ -183,6 +183,6 @@ int tg_conn_pre_close(conn_rec *c)
     };
     size_t len = tg_event_build(&st->obs, &ctx, line, sizeof(line));
     if (len > 0)
-        tg_sink_write(sc->sink, st->server, line, len);
+        tg_ap_sink_write(sc->sink, st->server, line, len);
     return DECLINED;
 }

@@ -8,15 +8,15 @@
 #include "tg_ossl_guard.h"
 
 /* mod_ssl's pre_handshake, inbound connections: install the observers. */
-void tg_conn_start(conn_rec *c, SSL *ssl);
+void tg_ap_conn_start(conn_rec *c, SSL *ssl);
 
 /* The guard of a connection (tg_ossl_guard_set_lookup), NULL if none. */
-tg_ossl_guard_t *tg_conn_guard(const SSL *ssl);
+tg_ossl_guard_t *tg_ap_conn_guard(const SSL *ssl);
 
 /* pre_close_connection: classify and write the event (the SSL may be gone). */
-int tg_conn_pre_close(conn_rec *c);
+int tg_ap_conn_pre_close(conn_rec *c);
 
 /* post_config: whether any vhost writes events (else nothing is observed). */
-void tg_conn_set_events_wanted(int wanted);
+void tg_ap_conn_set_events_wanted(int wanted);
 
 #endif

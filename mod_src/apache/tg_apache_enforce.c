@@ -11,7 +11,6 @@
 #include "tg_apache_conn.h"
 #include "tg_apache_sni.h"
 #include "tg_ossl_guard.h"
-#include "tg_ossl_observe.h"
 
 APLOG_USE_MODULE(tlsguard);
 
@@ -45,22 +44,22 @@ static const char *skipped_note(apr_pool_t *p, const char *skipped)
 /* Build and resolve the policy of one server; errors name the vhost. */
 static int check_server(apr_pool_t *p, server_rec *s)
 {
-    tg_srv_conf_t *sc = tg_conf_srv(s);
+    tg_ap_srv_conf_t *sc = tg_ap_conf_srv(s);
     char err[512];
 
-    if (!tg_conf_enabled(sc))
+    if (!tg_ap_conf_enabled(sc))
         return OK;
-    if (tg_policy_build(tg_conf_profile(sc), &sc->ov, &sc->policy, err, sizeof(err)) != 0
+    if (tg_policy_build(tg_ap_conf_profile(sc), &sc->ov, &sc->policy, err, sizeof(err)) != 0
         || tg_ossl_policy_resolve(&sc->policy, &sc->resolved, err, sizeof(err)) != 0) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "TLSGUARD-010: %s: %s",
-                     tg_conf_where(p, s), err);
+                     tg_ap_conf_where(p, s), err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     sc->checked = 1;
     return OK;
 }
 
-int tg_enforce_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+int tg_ap_enforce_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                             server_rec *s)
 {
     (void)plog;
@@ -78,18 +77,11 @@ int tg_enforce_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     return OK;
 }
 
-/* The first configuration pass at start-up is a dry run: stay quiet in it. */
-static int quiet_pass(void)
+/* How messages name the TLS context mod_ssl hands init_server. */
+static const char *context_label(apr_pool_t *p, server_rec *s, int is_proxy)
 {
-    return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
-}
-
-static const char *vhost_label(apr_pool_t *p, server_rec *s, int is_proxy)
-{
-    unsigned port = s->port ? s->port : (s->addrs ? s->addrs->host_port : 0);
-    return apr_psprintf(p, "%s%s (%s:%u)", is_proxy ? "proxy context of " : "",
-                        tg_conf_where(p, s), s->server_hostname ? s->server_hostname : "-",
-                        port);
+    return tg_ap_conf_vhost_label(p, s, is_proxy ? TG_CONF_LABEL_PROXY_CONTEXT
+                                              : TG_CONF_LABEL_CONTEXT);
 }
 
 /* The whole list, however long: what is reported is what is accepted. */
@@ -113,18 +105,18 @@ static void log_options_reset(apr_pool_t *p, server_rec *s, int is_proxy,
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                          "TLSGUARD-004: %s: \"%s\" would allow %s, which profile %s does not: "
                          "reset to the profile's setting",
-                         vhost_label(p, s, is_proxy), table[i].weakened, table[i].why, profile);
+                         context_label(p, s, is_proxy), table[i].weakened, table[i].why, profile);
     }
 }
 
 static void log_enforced(apr_pool_t *p, server_rec *s, int is_proxy, SSL_CTX *ctx,
-                         const tg_srv_conf_t *sc, const tg_ossl_effective_t *eff)
+                         const tg_ap_srv_conf_t *sc, const tg_ossl_effective_t *eff)
 {
     char range[32], dev[64];
     const tg_policy_t *pol = &sc->policy;
     const char *narrowed = "";
 
-    if (quiet_pass())
+    if (tg_ap_conf_quiet_pass())
         return;
     log_options_reset(p, s, is_proxy, eff, pol->profile->name);
     tg_policy_format_range(eff->min_version, eff->max_version, range, sizeof(range));
@@ -137,7 +129,7 @@ static void log_enforced(apr_pool_t *p, server_rec *s, int is_proxy, SSL_CTX *ct
                  "renegotiation server-initiated only, inside the policy (per-directory "
                  "SSLCipherSuite or SSLVerifyClient), client-initiated refused; session tickets "
                  "%s; deviations from the profile: %s",
-                 vhost_label(p, s, is_proxy), pol->profile->name, pol->profile->source, range,
+                 context_label(p, s, is_proxy), pol->profile->name, pol->profile->source, range,
                  narrowed,
                  eff->min_version <= TLS1_2_VERSION ? describe_ciphers(p, ctx, 0)
                                                     : "(none, TLS 1.2 off)",
@@ -154,59 +146,52 @@ static void log_enforced(apr_pool_t *p, server_rec *s, int is_proxy, SSL_CTX *ct
                      "TLSGUARD-003: %s: profile %s is not recommended: it allows TLS 1.0/1.1, "
                      "CBC and 3DES ciphers and needs OpenSSL security level 0 (Mozilla "
                      "removed it in guidelines 6.0)",
-                     vhost_label(p, s, is_proxy), pol->profile->name);
+                     context_label(p, s, is_proxy), pol->profile->name);
 }
 
-int tg_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *ctx)
+int tg_ap_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *ctx)
 {
-    tg_srv_conf_t *sc = tg_conf_srv(s);
+    tg_ap_srv_conf_t *sc = tg_ap_conf_srv(s);
     tg_ossl_effective_t *eff = is_proxy ? &sc->proxy_eff : &sc->eff;
     char err[512];
 
-    if (!tg_conf_enabled(sc) || (is_proxy && !tg_conf_proxy(sc))) {
+    if (!tg_ap_conf_enabled(sc) || (is_proxy && !tg_ap_conf_proxy(sc))) {
         tg_ossl_effective_record(ctx, eff);
         eff->host = s;
         if (!is_proxy) /* the guard checks every vhost a connection can land on */
             tg_ossl_guard_install(ctx, eff);
-        if (!quiet_pass())
+        if (!tg_ap_conf_quiet_pass())
             ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                          "TLSGUARD-002: %s: %s: mod_ssl's settings are left unchanged",
-                         vhost_label(p, s, is_proxy),
-                         tg_conf_enabled(sc) ? "TLSGuardProxy Off" : "TLSGuard Off");
+                         context_label(p, s, is_proxy),
+                         tg_ap_conf_enabled(sc) ? "TLSGuardProxy Off" : "TLSGuard Off");
         return DECLINED;
     }
     if (!sc->checked) { /* check_config covers every server; this is a safety net */
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      "TLSGUARD-012: %s: no checked policy: refusing to start",
-                     vhost_label(p, s, is_proxy));
+                     context_label(p, s, is_proxy));
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (tg_ossl_policy_apply_ctx(ctx, &sc->policy, &sc->resolved, eff, err, sizeof(err))
         != 0) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      "TLSGUARD-013: %s: cannot apply TLSGuardProfile %s: %s",
-                     vhost_label(p, s, is_proxy), sc->policy.profile->name, err);
+                     context_label(p, s, is_proxy), sc->policy.profile->name, err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     eff->host = s;
     if (!is_proxy && sc->strict_sni == 1)
-        SSL_CTX_set_tlsext_servername_callback(ctx, tg_sni_strict_cb);
+        SSL_CTX_set_tlsext_servername_callback(ctx, tg_ap_sni_strict_cb);
     log_enforced(p, s, is_proxy, ctx, sc, eff);
     return DECLINED;
 }
 
-int tg_enforce_pre_handshake(conn_rec *c, SSL *ssl, int is_proxy)
+int tg_ap_enforce_pre_handshake(conn_rec *c, SSL *ssl, int is_proxy)
 {
     if (!is_proxy)
-        tg_conn_start(c, ssl);
+        tg_ap_conn_start(c, ssl);
     return DECLINED;
-}
-
-int tg_enforce_open_logs(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
-{
-    (void)plog;
-    (void)ptemp;
-    return tg_sink_open_all(pconf, s);
 }
 
 static apr_status_t release_scratch(void *data)
@@ -216,7 +201,7 @@ static apr_status_t release_scratch(void *data)
     return APR_SUCCESS;
 }
 
-int tg_enforce_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+int tg_ap_enforce_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     (void)plog;
     (void)ptemp;
@@ -225,38 +210,13 @@ int tg_enforce_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     return OK;
 }
 
-/* OpenSSL ex_data slots outlive this module's DSO, which httpd reloads at
- * every restart: keep each slot number in the process pool and reuse it. */
-static int persistent_slot(server_rec *s, const char *key, int (*init)(int known))
-{
-    apr_pool_t *pp = s->process->pool;
-    void *kept = NULL;
-    apr_pool_userdata_get(&kept, key, pp);
-    int slot = init(kept ? *(int *)kept : -1);
-    if (!kept && slot >= 0) {
-        int *keep = apr_palloc(pp, sizeof(*keep));
-        *keep = slot;
-        apr_pool_userdata_set(keep, apr_pstrdup(pp, key), apr_pool_cleanup_null, pp);
-    }
-    return slot;
-}
-
-int tg_enforce_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+int tg_ap_enforce_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                            server_rec *s)
 {
-    int wanted = 0;
     (void)pconf;
     (void)plog;
     (void)ptemp;
-    tg_ossl_guard_set_lookup(tg_conn_guard);
-    for (server_rec *v = s; v; v = v->next)
-        wanted |= tg_conf_srv(v)->sink != NULL;
-    if (wanted && persistent_slot(s, "tlsguard-observer-slot", tg_ossl_observe_init) < 0) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                     "TLSGUARD-032: OpenSSL refused a connection data slot: cannot observe "
-                     "handshakes for TLSGuardEventLog");
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    tg_conn_set_events_wanted(wanted);
+    (void)s;
+    tg_ossl_guard_set_lookup(tg_ap_conn_guard);
     return OK;
 }

@@ -1,4 +1,5 @@
-/* Enforcement: configuration checks, mod_ssl's init_server and pre_handshake. */
+/* Enforcement: configuration checks, mod_ssl's init_server and pre_handshake,
+ * the guard's connection lookup. */
 #ifndef TG_APACHE_ENFORCE_H
 #define TG_APACHE_ENFORCE_H
 
@@ -6,13 +7,12 @@
 
 #include "tg_mod_ssl_hooks.h"
 
-int tg_enforce_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+int tg_ap_enforce_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                             server_rec *s);
-ssl_HOOK_init_server_t tg_enforce_init_server;
-ssl_HOOK_pre_handshake_t tg_enforce_pre_handshake;
-int tg_enforce_open_logs(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
-int tg_enforce_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);
-int tg_enforce_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+ssl_HOOK_init_server_t tg_ap_enforce_init_server;
+ssl_HOOK_pre_handshake_t tg_ap_enforce_pre_handshake;
+int tg_ap_enforce_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);
+int tg_ap_enforce_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                            server_rec *s);
 
 #endif

@@ -25,51 +25,30 @@
 #include <http_protocol.h>
 #include <http_request.h>
 #include <http_ssl.h>
-#include <strings.h>
 
 #include "tg_apache_conf.h"
+#include "tg_apache_hsts_conf.h"
 #include "tg_apache_sni.h"
 #include "tg_hsts.h"
-#include "tg_mod_ssl_hooks.h"
 
 APLOG_USE_MODULE(tlsguard);
 
 #define STS "Strict-Transport-Security"
-#define EXISTING_REPLACE 0
-#define EXISTING_KEEP 1
 /* More rows than profiles; build_on_rows() refuses to start otherwise. */
 #define ON_ROWS_MAX 32
-
-/* What the filter does on a TLS response. */
-typedef struct {
-    const char *value;  /* the header value we send */
-    int keep;           /* 1: a header already set wins over ours */
-} action_t;
-
-typedef struct {
-    int set;             /* TLSGuardHSTS given at this level */
-    tg_hsts_t policy;
-    const char *value;   /* canonical header of an EXPLICIT policy */
-    int existing;        /* TG_UNSET, EXISTING_REPLACE or EXISTING_KEEP */
-    action_t act[2];     /* EXPLICIT policy, indexed by keep */
-} dir_conf_t;
 
 /* "TLSGuardHSTS On" per profile: rendered once at post_config, read-only in
  * the children. */
 typedef struct {
     const tg_profile_t *profile;
     char value[TG_HSTS_FORMAT_MAX];
-    action_t act[2];
+    tg_ap_hsts_action_t act[2];
 } on_row_t;
 
 static on_row_t on_rows[ON_ROWS_MAX];
 static unsigned on_count;
 
-static ap_filter_rec_t *hsts_filter_handle;
-
-/* Servers mod_ssl set up for TLS in this configuration cycle (keys: the
- * server_rec), for the audit; NULL outside start-up. */
-static apr_hash_t *tls_servers;
+ap_filter_rec_t *tg_ap_hsts_filter_handle;
 
 /* Its address marks a request that reached post_read_request, i.e. whose
  * vhost was chosen from the Host header. */
@@ -77,85 +56,14 @@ static char vhost_chosen_mark;
 
 /* ---- configuration ---------------------------------------------------- */
 
-static void set_actions(action_t act[2], const char *value)
-{
-    act[EXISTING_REPLACE].value = value;
-    act[EXISTING_REPLACE].keep = 0;
-    act[EXISTING_KEEP].value = value;
-    act[EXISTING_KEEP].keep = 1;
-}
-
-void *tg_hsts_conf_create_dir(apr_pool_t *p, char *dir)
-{
-    dir_conf_t *dc = apr_pcalloc(p, sizeof(*dc));
-    (void)dir;
-    dc->existing = TG_UNSET;
-    return dc;
-}
-
-static int conf_empty(const dir_conf_t *dc)
-{
-    return !dc->set && dc->existing == TG_UNSET;
-}
-
-/* Configs are never changed after start-up, so an empty side can hand back
- * the other one as is: no allocation on requests that match sections
- * without HSTS settings. */
-void *tg_hsts_conf_merge_dir(apr_pool_t *p, void *basev, void *addv)
-{
-    dir_conf_t *base = basev, *add = addv, *m;
-    if (conf_empty(add))
-        return base;
-    if (conf_empty(base))
-        return add;
-    m = apr_pmemdup(p, add->set ? add : base, sizeof(*m));
-    m->existing = add->existing != TG_UNSET ? add->existing : base->existing;
-    set_actions(m->act, m->value);
-    return m;
-}
-
-const char *tg_hsts_cmd_policy(cmd_parms *cmd, void *dcv, const char *args)
-{
-    dir_conf_t *dc = dcv;
-    tg_hsts_t policy;
-    char err[256], buf[TG_HSTS_FORMAT_MAX];
-
-    if (tg_hsts_parse(args, &policy, err, sizeof(err)) != TG_HSTS_OK)
-        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
-    dc->set = 1;
-    dc->policy = policy;
-    dc->value = NULL;
-    if (policy.mode == TG_HSTS_EXPLICIT) {
-        if (tg_hsts_format(&policy, buf, sizeof(buf)) == 0)
-            return apr_psprintf(cmd->pool, "%s: cannot render the header for \"%s\"",
-                                cmd->cmd->name, args);
-        dc->value = apr_pstrdup(cmd->pool, buf);
-    }
-    set_actions(dc->act, dc->value);
-    return NULL;
-}
-
-const char *tg_hsts_cmd_existing(cmd_parms *cmd, void *dcv, const char *arg)
-{
-    dir_conf_t *dc = dcv;
-    if (strcasecmp(arg, "replace") == 0)
-        dc->existing = EXISTING_REPLACE;
-    else if (strcasecmp(arg, "keep") == 0)
-        dc->existing = EXISTING_KEEP;
-    else
-        return apr_psprintf(cmd->pool, "%s: unknown value \"%s\" (expected replace or keep)",
-                            cmd->cmd->name, arg);
-    return NULL;
-}
-
-static dir_conf_t *dir_conf(ap_conf_vector_t *v)
+static tg_ap_hsts_dir_conf_t *dir_conf(ap_conf_vector_t *v)
 {
     return ap_get_module_config(v, &tlsguard_module);
 }
 
 /* ---- which policy applies to a request -------------------------------- */
 
-static int mark_vhost_chosen(request_rec *r)
+int tg_ap_hsts_mark_vhost_chosen(request_rec *r)
 {
     ap_set_module_config(r->request_config, &tlsguard_module, &vhost_chosen_mark);
     return DECLINED;
@@ -177,7 +85,7 @@ static server_rec *sni_vhost(request_rec *r)
 {
     conn_rec *c = r->connection->master ? r->connection->master : r->connection;
     const char *name = ap_ssl_var_lookup(r->pool, r->server, c, r, "SSL_TLS_SNI");
-    return name && *name ? tg_sni_find_vhost(c, name) : NULL;
+    return name && *name ? tg_ap_sni_find_vhost(c, name) : NULL;
 }
 
 /* The server whose policy applies to r and its per-directory config. A
@@ -197,9 +105,9 @@ static server_rec *policy_source(request_rec *r, ap_conf_vector_t **dirs)
     return s;
 }
 
-static action_t *on_action(const server_rec *s, int keep)
+static tg_ap_hsts_action_t *on_action(const server_rec *s, int keep)
 {
-    const tg_profile_t *profile = tg_conf_profile(tg_conf_srv(s));
+    const tg_profile_t *profile = tg_ap_conf_profile(tg_ap_conf_srv(s));
     for (unsigned i = 0; i < on_count; i++) {
         if (on_rows[i].profile == profile)
             return &on_rows[i].act[keep];
@@ -208,16 +116,16 @@ static action_t *on_action(const server_rec *s, int keep)
 }
 
 /* NULL when HSTS is off or not configured for r. */
-static action_t *resolve(request_rec *r)
+static tg_ap_hsts_action_t *resolve(request_rec *r)
 {
     ap_conf_vector_t *dirs;
     server_rec *s = policy_source(r, &dirs);
-    dir_conf_t *dc = dir_conf(dirs);
+    tg_ap_hsts_dir_conf_t *dc = dir_conf(dirs);
     int keep;
 
     if (!dc || !dc->set || dc->policy.mode == TG_HSTS_OFF)
         return NULL;
-    keep = dc->existing == EXISTING_KEEP;
+    keep = dc->existing == TG_AP_HSTS_KEEP;
     if (dc->policy.mode == TG_HSTS_ON)
         return on_action(s, keep);
     return &dc->act[keep];
@@ -250,10 +158,10 @@ static void keep_one(request_rec *r, const char *value)
     replace(r, found ? found : value);
 }
 
-static apr_status_t hsts_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+apr_status_t tg_ap_hsts_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
-    const action_t *act = f->ctx;
+    const tg_ap_hsts_action_t *act = f->ctx;
 
     if (!ap_ssl_conn_is_ssl(r->connection))
         strip(r); /* RFC 6797 7.2: never over plain HTTP */
@@ -265,14 +173,14 @@ static apr_status_t hsts_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
-static void insert_hsts_filter(request_rec *r)
+void tg_ap_hsts_insert_filter(request_rec *r)
 {
-    action_t *act;
+    tg_ap_hsts_action_t *act;
     if (r->main)
         return; /* a subrequest's headers are never sent */
     act = resolve(r);
     if (act)
-        ap_add_output_filter_handle(hsts_filter_handle, act, r, r->connection);
+        ap_add_output_filter_handle(tg_ap_hsts_filter_handle, act, r, r->connection);
 }
 
 /* ---- start-up --------------------------------------------------------- */
@@ -293,27 +201,17 @@ static int build_on_rows(server_rec *s)
         tg_hsts_from_default(profile->hsts_max_age, &policy);
         on_rows[i].profile = profile;
         tg_hsts_format(&policy, on_rows[i].value, sizeof(on_rows[i].value));
-        set_actions(on_rows[i].act, on_rows[i].value);
+        tg_ap_hsts_conf_set_actions(on_rows[i].act, on_rows[i].value);
     }
     on_count = i;
     return OK;
 }
 
-static const char *vhost_label(apr_pool_t *p, const server_rec *s)
-{
-    const char *name = s->server_hostname ? s->server_hostname : "-";
-    if (!s->is_virtual || !s->addrs)
-        return apr_psprintf(p, "%s (%s)", tg_conf_where(p, s), name);
-    return apr_psprintf(p, "%s (%s on %s:%u)", tg_conf_where(p, s), name,
-                        s->addrs->virthost ? s->addrs->virthost : "*",
-                        (unsigned)s->addrs->host_port);
-}
-
-static const char *source_text(apr_pool_t *p, const server_rec *s, const dir_conf_t *dc)
+static const char *source_text(apr_pool_t *p, const server_rec *s, const tg_ap_hsts_dir_conf_t *dc)
 {
     if (dc->policy.mode == TG_HSTS_ON)
         return apr_psprintf(p, "TLSGuardHSTS On, profile %s",
-                            tg_conf_profile(tg_conf_srv(s))->name);
+                            tg_ap_conf_profile(tg_ap_conf_srv(s))->name);
     return "TLSGuardHSTS";
 }
 
@@ -321,98 +219,51 @@ static const char *source_text(apr_pool_t *p, const server_rec *s, const dir_con
  * hstspreload.org would take it. <Location>/<Directory> may still differ. */
 static void audit_vhost(apr_pool_t *p, server_rec *s)
 {
-    const dir_conf_t *dc = dir_conf(s->lookup_defaults);
+    const tg_ap_hsts_dir_conf_t *dc = dir_conf(s->lookup_defaults);
+    const char *label = tg_ap_conf_vhost_label(p, s, TG_CONF_LABEL_ADDRESS);
     int on = dc->set && dc->policy.mode != TG_HSTS_OFF;
     char why[512];
-    const action_t *act;
+    const tg_ap_hsts_action_t *act;
     tg_hsts_t eff;
     int ready;
 
-    if (!tls_servers || !apr_hash_get(tls_servers, &s, sizeof(s))) {
+    if (!tg_ap_conf_srv(s)->eff.set) { /* mod_ssl built no TLS context for it */
         ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                      "TLSGUARD-020: %s: plain HTTP: no Strict-Transport-Security is sent "
                      "(RFC 6797 7.2)%s",
-                     vhost_label(p, s), on ? "; one set by the application is removed" : "");
+                     label, on ? "; one set by the application is removed" : "");
         return;
     }
     if (!on) {
         ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
-                     "TLSGUARD-020: %s: HSTS off (%s); preload-ready: no", vhost_label(p, s),
+                     "TLSGUARD-020: %s: HSTS off (%s); preload-ready: no", label,
                      dc->set ? "TLSGuardHSTS Off" : "TLSGuardHSTS not set");
         return;
     }
     act = dc->policy.mode == TG_HSTS_ON ? on_action(s, 0) : &dc->act[0];
     eff = dc->policy;
     if (eff.mode == TG_HSTS_ON)
-        tg_hsts_from_default(tg_conf_profile(tg_conf_srv(s))->hsts_max_age, &eff);
+        tg_hsts_from_default(tg_ap_conf_profile(tg_ap_conf_srv(s))->hsts_max_age, &eff);
     ready = tg_hsts_preload_ready(&eff, why, sizeof(why));
     ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                  "TLSGUARD-020: %s: HSTS \"%s\" on every HTTPS response (%s; a header set "
                  "by the application is %s)%s; preload-ready: %s%s%s%s",
-                 vhost_label(p, s), act ? act->value : "?", source_text(p, s, dc),
-                 dc->existing == EXISTING_KEEP ? "kept" : "replaced",
+                 label, act ? act->value : "?", source_text(p, s, dc),
+                 dc->existing == TG_AP_HSTS_KEEP ? "kept" : "replaced",
                  eff.withdraw ? "; max-age=0 tells browsers to forget HSTS" : "",
                  ready ? "yes" : "no", why[0] ? " (" : "", why, why[0] ? ")" : "");
 }
 
-static apr_status_t forget_tls_servers(void *data)
-{
-    (void)data;
-    tls_servers = NULL;
-    return APR_SUCCESS;
-}
-
-/* mod_ssl calls this for every TLS server context it built (before our
- * post_config): the audit's way to tell TLS vhosts from plain ones. */
-static int note_tls_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *ctx)
-{
-    server_rec **key;
-    (void)ctx;
-    if (is_proxy)
-        return DECLINED;
-    if (!tls_servers) {
-        tls_servers = apr_hash_make(p);
-        apr_pool_cleanup_register(p, NULL, forget_tls_servers, apr_pool_cleanup_null);
-    }
-    key = apr_palloc(p, sizeof(*key));
-    *key = s;
-    apr_hash_set(tls_servers, key, sizeof(*key), s);
-    return DECLINED;
-}
-
-/* The first configuration pass at start-up is a dry run: stay quiet in it. */
-static int quiet_pass(void)
-{
-    return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
-}
-
-static int hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                            server_rec *s)
+int tg_ap_hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                        server_rec *s)
 {
     (void)pconf;
     (void)plog;
     if (build_on_rows(s) != OK)
         return HTTP_INTERNAL_SERVER_ERROR;
-    if (quiet_pass()) {
-        tls_servers = NULL;
+    if (tg_ap_conf_quiet_pass())
         return OK;
-    }
     for (server_rec *v = s; v; v = v->next)
         audit_vhost(ptemp, v);
-    tls_servers = NULL; /* the pool cleanup also does it, should start-up stop early */
     return OK;
-}
-
-void tg_hsts_register_hooks(apr_pool_t *p)
-{
-    /* after mod_ssl's post_config, which runs init_server for TLS vhosts */
-    static const char *const after_ssl[] = {"mod_ssl.c", NULL};
-    (void)p;
-    hsts_filter_handle = ap_register_output_filter("TLSGUARD_HSTS", hsts_filter, NULL,
-                                                   AP_FTYPE_PROTOCOL - 1);
-    ap_hook_post_read_request(mark_vhost_chosen, NULL, NULL, APR_HOOK_REALLY_FIRST);
-    ap_hook_insert_filter(insert_hsts_filter, NULL, NULL, APR_HOOK_LAST);
-    ap_hook_insert_error_filter(insert_hsts_filter, NULL, NULL, APR_HOOK_LAST);
-    ap_hook_post_config(hsts_post_config, after_ssl, NULL, APR_HOOK_MIDDLE);
-    APR_OPTIONAL_HOOK(ssl, init_server, note_tls_server, NULL, NULL, APR_HOOK_MIDDLE);
 }

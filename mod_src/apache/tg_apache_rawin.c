@@ -8,7 +8,7 @@
 #include <http_connection.h>
 #include <util_filter.h>
 
-static ap_filter_rec_t *rawin_filter;
+ap_filter_rec_t *tg_ap_rawin_filter_handle;
 
 static void note_bytes(tg_observation_t *obs, apr_bucket_brigade *bb)
 {
@@ -33,8 +33,8 @@ static void note_bytes(tg_observation_t *obs, apr_bucket_brigade *bb)
     }
 }
 
-static apr_status_t rawin(ap_filter_t *f, apr_bucket_brigade *bb, ap_input_mode_t mode,
-                          apr_read_type_e block, apr_off_t readbytes)
+apr_status_t tg_ap_rawin_filter(ap_filter_t *f, apr_bucket_brigade *bb, ap_input_mode_t mode,
+                             apr_read_type_e block, apr_off_t readbytes)
 {
     tg_observation_t *obs = f->ctx;
     apr_status_t rv;
@@ -53,12 +53,7 @@ static apr_status_t rawin(ap_filter_t *f, apr_bucket_brigade *bb, ap_input_mode_
     return rv;
 }
 
-void tg_rawin_register(void)
+void tg_ap_rawin_add(conn_rec *c, tg_observation_t *obs)
 {
-    rawin_filter = ap_register_input_filter("TLSGUARD_RAW_IN", rawin, NULL, TG_RAWIN_FTYPE);
-}
-
-void tg_rawin_add(conn_rec *c, tg_observation_t *obs)
-{
-    ap_add_input_filter_handle(rawin_filter, obs, NULL, c);
+    ap_add_input_filter_handle(tg_ap_rawin_filter_handle, obs, NULL, c);
 }

@@ -9,7 +9,7 @@
  *     apr_file_write with a pipe timeout retries with half the bytes, which
  *     tears lines, and holds the worker for the timeout);
  *   - syslog: one datagram (tg_apache_syslog.c).
- * Every drop is counted and reported (tg_apache_sink_report.c). */
+ * Every drop is counted, and the reporter (tg_apache_sink_report.c) told. */
 #include "tg_apache_sink.h"
 
 #include <apr_atomic.h>
@@ -25,8 +25,6 @@
 #include <limits.h>
 #include <unistd.h>
 
-#include "tg_apache_conf.h"
-#include "tg_apache_sink_report.h"
 #include "tg_event.h"
 #include "tg_syslog.h"
 
@@ -35,11 +33,14 @@ APLOG_USE_MODULE(tlsguard);
 _Static_assert(TG_EVENT_LINE_MAX <= PIPE_BUF,
                "an event line must fit one atomic write() to a pipe");
 
+/* The sinks of the running configuration; opened: the same, by argument. */
 static apr_array_header_t *all_sinks;
+static apr_hash_t *opened;
+static void (*drop_noted)(void);
 
 #define SINK_SYNTAX "a file path, \"|program\" or syslog[:facility][@/socket/path]"
 
-static const char *parse_syslog(apr_pool_t *p, const char *arg, tg_sink_t *sink)
+static const char *parse_syslog(apr_pool_t *p, const char *arg, tg_ap_sink_t *sink)
 {
     const char *rest = arg + 6, *at = strchr(rest, '@');
     const char *name = "local0";
@@ -54,12 +55,12 @@ static const char *parse_syslog(apr_pool_t *p, const char *arg, tg_sink_t *sink)
         return apr_psprintf(p, "unknown syslog facility \"%s\" (expected %s)", name,
                             tg_syslog_facility_names());
     sink->target = at ? at + 1 : TG_SYSLOG_DEFAULT_PATH;
-    return tg_syslog_check_path(p, sink->target);
+    return tg_ap_syslog_check_path(p, sink->target);
 }
 
-const char *tg_sink_parse(apr_pool_t *p, const char *arg, tg_sink_t **out)
+const char *tg_ap_sink_parse(apr_pool_t *p, const char *arg, tg_ap_sink_t **out)
 {
-    tg_sink_t *sink = apr_pcalloc(p, sizeof(*sink));
+    tg_ap_sink_t *sink = apr_pcalloc(p, sizeof(*sink));
     const char *err = NULL;
 
     sink->spec = arg;
@@ -98,7 +99,7 @@ static apr_status_t set_nonblocking(int fd)
     return APR_SUCCESS;
 }
 
-static apr_status_t open_fd(apr_pool_t *p, tg_sink_t *sink)
+static apr_status_t open_fd(apr_pool_t *p, tg_ap_sink_t *sink)
 {
     apr_file_t *f = NULL;
     apr_os_file_t fd;
@@ -124,20 +125,14 @@ static apr_status_t open_fd(apr_pool_t *p, tg_sink_t *sink)
     return rv;
 }
 
-/* The first configuration pass at start-up is a dry run: stay quiet in it. */
-static int quiet_pass(void)
-{
-    return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
-}
-
-static apr_status_t open_syslog(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
+static apr_status_t open_syslog(apr_pool_t *p, server_rec *s, tg_ap_sink_t *sink, int quiet)
 {
     int err, connect_err;
 
-    sink->sock = tg_syslog_open(p, sink->target, sink->facility, &err, &connect_err);
+    sink->sock = tg_ap_syslog_open(p, sink->target, sink->facility, &err, &connect_err);
     if (!sink->sock)
         return APR_FROM_OS_ERROR(err);
-    if (connect_err && !quiet_pass())
+    if (connect_err && !quiet)
         ap_log_error(APLOG_MARK, APLOG_WARNING, APR_FROM_OS_ERROR(connect_err), s,
                      "TLSGUARD-033: TLSGuardEventLog %s: no syslog receiver at %s yet; "
                      "each event tries again, and those that find none are counted as lost",
@@ -145,12 +140,12 @@ static apr_status_t open_syslog(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
     return APR_SUCCESS;
 }
 
-static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
+static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_ap_sink_t *sink, int quiet)
 {
     apr_status_t rv;
 
     sink->s = s;
-    rv = sink->kind == TG_SINK_SYSLOG ? open_syslog(p, s, sink) : open_fd(p, sink);
+    rv = sink->kind == TG_SINK_SYSLOG ? open_syslog(p, s, sink, quiet) : open_fd(p, sink);
     if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      "TLSGUARD-031: TLSGuardEventLog %s: cannot open \"%s\"", sink->spec,
@@ -158,30 +153,27 @@ static apr_status_t open_one(apr_pool_t *p, server_rec *s, tg_sink_t *sink)
     return rv;
 }
 
-int tg_sink_open_all(apr_pool_t *pconf, server_rec *s)
+void tg_ap_sink_set_begin(apr_pool_t *pconf, void (*on_drop)(void))
 {
-    apr_hash_t *opened = apr_hash_make(pconf);
-
-    all_sinks = apr_array_make(pconf, 2, sizeof(tg_sink_t *));
-    tg_sink_report_configure(s, quiet_pass());
-    for (server_rec *v = s; v; v = v->next) {
-        tg_srv_conf_t *sc = tg_conf_srv(v);
-        if (!sc->sink)
-            continue;
-        tg_sink_t *same = apr_hash_get(opened, sc->sink->spec, APR_HASH_KEY_STRING);
-        if (same) {
-            sc->sink = same;
-            continue;
-        }
-        if (open_one(pconf, v, sc->sink) != APR_SUCCESS)
-            return HTTP_INTERNAL_SERVER_ERROR;
-        apr_hash_set(opened, sc->sink->spec, APR_HASH_KEY_STRING, sc->sink);
-        APR_ARRAY_PUSH(all_sinks, tg_sink_t *) = sc->sink;
-    }
-    return OK;
+    drop_noted = on_drop;
+    all_sinks = apr_array_make(pconf, 2, sizeof(tg_ap_sink_t *));
+    opened = apr_hash_make(pconf);
 }
 
-const apr_array_header_t *tg_sink_all(void)
+tg_ap_sink_t *tg_ap_sink_open(apr_pool_t *pconf, server_rec *s, tg_ap_sink_t *sink, int quiet)
+{
+    tg_ap_sink_t *same = apr_hash_get(opened, sink->spec, APR_HASH_KEY_STRING);
+
+    if (same)
+        return same;
+    if (open_one(pconf, s, sink, quiet) != APR_SUCCESS)
+        return NULL;
+    apr_hash_set(opened, sink->spec, APR_HASH_KEY_STRING, sink);
+    APR_ARRAY_PUSH(all_sinks, tg_ap_sink_t *) = sink;
+    return sink;
+}
+
+const apr_array_header_t *tg_ap_sink_all(void)
 {
     return all_sinks;
 }
@@ -211,7 +203,7 @@ static int is_line(const char *line, apr_size_t len)
     return len > 0 && len <= TG_EVENT_LINE_MAX && line[len - 1] == '\n';
 }
 
-void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t len)
+void tg_ap_sink_write(tg_ap_sink_t *sink, server_rec *s, const char *line, apr_size_t len)
 {
     apr_uint32_t err;
 
@@ -219,7 +211,7 @@ void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t 
     if (!is_line(line, len))
         err = TG_SINK_EBADLINE;
     else if (sink->kind == TG_SINK_SYSLOG)
-        err = sink->sock ? (apr_uint32_t)tg_syslog_send(sink->sock, line, len - 1) : EBADF;
+        err = sink->sock ? (apr_uint32_t)tg_ap_syslog_send(sink->sock, line, len - 1) : EBADF;
     else
         err = sink->fd >= 0 ? write_line(sink->fd, line, len) : EBADF;
     if (err == 0) {
@@ -228,10 +220,11 @@ void tg_sink_write(tg_sink_t *sink, server_rec *s, const char *line, apr_size_t 
     }
     apr_atomic_set32(&sink->counts.last_error, err);
     apr_atomic_inc32(&sink->counts.dropped);
-    tg_sink_report_wake();
+    if (drop_noted)
+        drop_noted();
 }
 
-const char *tg_sink_error_text(apr_uint32_t err, char *buf, apr_size_t len)
+const char *tg_ap_sink_error_text(apr_uint32_t err, char *buf, apr_size_t len)
 {
     if (err == TG_SINK_ESHORT)
         return "short write (part of a line; the fragment was ended with a newline)";

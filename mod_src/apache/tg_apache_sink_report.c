@@ -38,7 +38,7 @@ static struct {
     apr_thread_t *thread;
 } rep = {apr_time_from_sec(TG_SINK_REPORT_INTERVAL), {-1, -1}, 0, 0, NULL};
 
-void tg_sink_report_configure(server_rec *s, int quiet)
+void tg_ap_sink_report_configure(server_rec *s, int quiet)
 {
     const char *v = getenv(TG_SINK_REPORT_INTERVAL_ENV);
     long sec = TG_SINK_REPORT_INTERVAL;
@@ -57,7 +57,7 @@ void tg_sink_report_configure(server_rec *s, int quiet)
     rep.interval = apr_time_from_sec(sec);
 }
 
-static void report(tg_sink_t *sink, apr_uint32_t lost, apr_uint32_t dropped, int exiting)
+static void report(tg_ap_sink_t *sink, apr_uint32_t lost, apr_uint32_t dropped, int exiting)
 {
     char buf[128];
     apr_uint32_t err = apr_atomic_read32(&sink->counts.last_error);
@@ -65,7 +65,7 @@ static void report(tg_sink_t *sink, apr_uint32_t lost, apr_uint32_t dropped, int
     ap_log_error(APLOG_MARK, APLOG_ERR, 0, sink->s,
                  "TLSGUARD-030: TLSGuardEventLog %s: %u event(s) could not be written since "
                  "the last report, last error: %s (this process: %u written, %u lost%s)",
-                 sink->spec, lost, tg_sink_error_text(err, buf, sizeof(buf)),
+                 sink->spec, lost, tg_ap_sink_error_text(err, buf, sizeof(buf)),
                  apr_atomic_read32(&sink->counts.written), dropped,
                  exiting ? "; exiting" : "");
 }
@@ -74,12 +74,12 @@ static void report(tg_sink_t *sink, apr_uint32_t lost, apr_uint32_t dropped, int
  * (0: no drop waits for a report). */
 static apr_time_t report_due(apr_time_t now, int exiting)
 {
-    const apr_array_header_t *sinks = tg_sink_all();
+    const apr_array_header_t *sinks = tg_ap_sink_all();
     apr_time_t next = 0;
 
     for (int i = 0; sinks && i < sinks->nelts; i++) {
-        tg_sink_t *sink = APR_ARRAY_IDX(sinks, i, tg_sink_t *);
-        tg_sink_counts_t *c = &sink->counts;
+        tg_ap_sink_t *sink = APR_ARRAY_IDX(sinks, i, tg_ap_sink_t *);
+        tg_ap_sink_counts_t *c = &sink->counts;
         apr_uint32_t dropped = apr_atomic_read32(&c->dropped);
         apr_time_t due = c->last_report ? c->last_report + rep.interval : now;
 
@@ -124,7 +124,7 @@ static void *APR_THREAD_FUNC reporter_main(apr_thread_t *thd, void *data)
     return NULL;
 }
 
-void tg_sink_report_wake(void)
+void tg_ap_sink_report_wake(void)
 {
     int fd = rep.wake[1];
 
@@ -196,9 +196,9 @@ static apr_status_t start_reporter(apr_pool_t *pchild)
     return rv;
 }
 
-void tg_sink_report_child_init(apr_pool_t *pchild, server_rec *s)
+void tg_ap_sink_report_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    const apr_array_header_t *sinks = tg_sink_all();
+    const apr_array_header_t *sinks = tg_ap_sink_all();
     apr_status_t rv;
 
     if (!sinks || sinks->nelts == 0)

@@ -10,14 +10,14 @@
 #define TG_SINK_REPORT_INTERVAL_ENV "TLSGUARD_REPORT_INTERVAL"
 
 /* Parent, every (re)start: read the interval. quiet: the dry-run pass. */
-void tg_sink_report_configure(server_rec *s, int quiet);
+void tg_ap_sink_report_configure(server_rec *s, int quiet);
 
 /* child_init hook: start this process's reporter thread, and report what
  * is left when the process exits (graceful restart, shutdown, recycling). */
-void tg_sink_report_child_init(apr_pool_t *pchild, server_rec *s);
+void tg_ap_sink_report_child_init(apr_pool_t *pchild, server_rec *s);
 
 /* Handshake path, after a drop was counted: wake the reporter. Lock-free,
  * never waits (at most one byte on a non-blocking pipe per wake-up). */
-void tg_sink_report_wake(void);
+void tg_ap_sink_report_wake(void);
 
 #endif

@@ -55,7 +55,7 @@ static int find_vhost_cb(void *baton, conn_rec *c, server_rec *s)
     return 1; /* first match wins, as in mod_ssl */
 }
 
-server_rec *tg_sni_find_vhost(conn_rec *c, const char *name)
+server_rec *tg_ap_sni_find_vhost(conn_rec *c, const char *name)
 {
     vhost_search_t search = {name, NULL};
     ap_vhost_iterate_given_conn(c, find_vhost_cb, &search);
@@ -66,7 +66,7 @@ server_rec *tg_sni_find_vhost(conn_rec *c, const char *name)
 static const tg_ossl_effective_t *settings_for(server_rec *base, server_rec *target,
                                                tg_ossl_effective_t *restore)
 {
-    const tg_srv_conf_t *tc = tg_conf_srv(target), *bc = tg_conf_srv(base);
+    const tg_ap_srv_conf_t *tc = tg_ap_conf_srv(target), *bc = tg_ap_conf_srv(base);
     if (!tc->eff.set || !bc->eff.set)
         return NULL; /* not an SSL vhost we saw at start-up */
     if (tc->eff.guarded)
@@ -97,23 +97,23 @@ static server_rec *policy_server(conn_rec *c, const uint8_t *msg, size_t len)
         return c->base_server; /* mod_ssl will not switch either */
     memcpy(name, hello.sni.p, hello.sni.len);
     name[hello.sni.len] = '\0';
-    server_rec *target = tg_sni_find_vhost(c, name);
+    server_rec *target = tg_ap_sni_find_vhost(c, name);
     return target ? target : c->base_server;
 }
 
-server_rec *tg_sni_on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, size_t len,
+server_rec *tg_ap_sni_on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, size_t len,
                                    tg_ossl_guard_t *guard)
 {
     tg_ossl_effective_t restore;
     server_rec *server = policy_server(c, msg, len);
-    if (!tg_conf_srv(server)->eff.set)
+    if (!tg_ap_conf_srv(server)->eff.set)
         server = c->base_server; /* not an SSL vhost: nothing to set */
     if (server != c->base_server) {
         const tg_ossl_effective_t *eff = settings_for(c->base_server, server, &restore);
         if (eff)
             tg_ossl_policy_apply_ssl(ssl, eff);
     }
-    guard->applied = &tg_conf_srv(server)->eff;
+    guard->applied = &tg_ap_conf_srv(server)->eff;
     guard->hello_seen = 1;
     return server;
 }
@@ -124,14 +124,14 @@ server_rec *tg_sni_on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, si
  * and acknowledges a known name; this one does the same acknowledgement and
  * ends the handshake with a fatal unrecognized_name alert (RFC 6066 §3) when
  * no vhost on the address claims the name. */
-int tg_sni_strict_cb(SSL *ssl, int *al, void *arg)
+int tg_ap_sni_strict_cb(SSL *ssl, int *al, void *arg)
 {
     conn_rec *c = SSL_get_app_data(ssl); /* mod_ssl's convention */
     const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
     (void)arg;
     if (!c || !name)
         return SSL_TLSEXT_ERR_NOACK; /* no name: mod_ssl's own rules apply */
-    if (tg_sni_find_vhost(c, name))
+    if (tg_ap_sni_find_vhost(c, name))
         return SSL_TLSEXT_ERR_OK;
     *al = SSL_AD_UNRECOGNIZED_NAME;
     return SSL_TLSEXT_ERR_ALERT_FATAL;

@@ -12,13 +12,13 @@
  * connection that vhost's versions, groups and cipher order (mod_ssl switches
  * only the SSL_CTX; see docs/enforcement.md). Records in guard which vhost's
  * settings the connection now carries, and returns that vhost. */
-server_rec *tg_sni_on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, size_t len,
+server_rec *tg_ap_sni_on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, size_t len,
                                    tg_ossl_guard_t *guard);
 
 /* The vhost mod_ssl will select for `name` on connection c, NULL if none. */
-server_rec *tg_sni_find_vhost(conn_rec *c, const char *name);
+server_rec *tg_ap_sni_find_vhost(conn_rec *c, const char *name);
 
 /* OpenSSL servername callback for TLSGuardStrictSNI On. */
-int tg_sni_strict_cb(SSL *ssl, int *al, void *arg);
+int tg_ap_sni_strict_cb(SSL *ssl, int *al, void *arg);
 
 #endif

@@ -18,7 +18,7 @@
 #define MSG_NOSIGNAL 0 /* httpd ignores SIGPIPE anyway */
 #endif
 
-const char *tg_syslog_check_path(apr_pool_t *p, const char *path)
+const char *tg_ap_syslog_check_path(apr_pool_t *p, const char *path)
 {
     struct sockaddr_un un;
     size_t len = strlen(path);
@@ -36,7 +36,7 @@ const char *tg_syslog_check_path(apr_pool_t *p, const char *path)
 
 static apr_status_t close_sock(void *data)
 {
-    tg_syslog_sock_t *sock = data;
+    tg_ap_syslog_sock_t *sock = data;
 
     if (sock->fd >= 0)
         close(sock->fd);
@@ -59,7 +59,7 @@ static int set_fd_flags(int fd)
 
 /* An AF_UNIX datagram connect() does not wait: it finds the receiver's
  * socket by path, or fails. */
-static int connect_sock(tg_syslog_sock_t *sock)
+static int connect_sock(tg_ap_syslog_sock_t *sock)
 {
     int rv;
 
@@ -69,7 +69,7 @@ static int connect_sock(tg_syslog_sock_t *sock)
     return rv == 0 ? 0 : errno;
 }
 
-static void set_origin(tg_syslog_sock_t *sock, int facility)
+static void set_origin(tg_ap_syslog_sock_t *sock, int facility)
 {
     char host[TG_SYSLOG_HOST_MAX + 1];
 
@@ -80,11 +80,11 @@ static void set_origin(tg_syslog_sock_t *sock, int facility)
     tg_syslog_set_host(&sock->origin, host);
 }
 
-tg_syslog_sock_t *tg_syslog_open(apr_pool_t *p, const char *path, int facility, int *err,
+tg_ap_syslog_sock_t *tg_ap_syslog_open(apr_pool_t *p, const char *path, int facility, int *err,
                                  int *connect_err)
 {
-    tg_syslog_sock_t *sock = apr_pcalloc(p, sizeof(*sock));
-    size_t len = strlen(path); /* < sizeof(sun_path): tg_syslog_check_path */
+    tg_ap_syslog_sock_t *sock = apr_pcalloc(p, sizeof(*sock));
+    size_t len = strlen(path); /* < sizeof(sun_path): tg_ap_syslog_check_path */
 
     sock->addr.sun_family = AF_UNIX;
     memcpy(sock->addr.sun_path, path, len + 1);
@@ -104,7 +104,7 @@ tg_syslog_sock_t *tg_syslog_open(apr_pool_t *p, const char *path, int facility, 
     return sock;
 }
 
-static int send_once(tg_syslog_sock_t *sock, struct msghdr *msg)
+static int send_once(tg_ap_syslog_sock_t *sock, struct msghdr *msg)
 {
     ssize_t n;
 
@@ -121,7 +121,7 @@ static int receiver_gone(int err)
     return err == ECONNREFUSED || err == ENOTCONN || err == EDESTADDRREQ || err == ECONNRESET;
 }
 
-int tg_syslog_send(tg_syslog_sock_t *sock, const char *line, size_t len)
+int tg_ap_syslog_send(tg_ap_syslog_sock_t *sock, const char *line, size_t len)
 {
     char header[TG_SYSLOG_HEADER_MAX];
     struct iovec iov[2];
