@@ -56,7 +56,8 @@ tg_install_packages() {
 tg_build() {
     local opts="$*"
     cd "$TG_TOP"
-    if [ ! -f Makefile ] || [ "$(cat obj/.configured 2>/dev/null)" != "$opts" ]; then
+    if [ ! -f Makefile ] || [ Makefile.in -nt Makefile ] || [ configure.ac -nt Makefile ] \
+        || [ "$(cat obj/.configured 2>/dev/null)" != "$opts" ]; then
         autoreconf -fi
         # shellcheck disable=SC2086
         ./configure $opts
