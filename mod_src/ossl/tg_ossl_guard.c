@@ -3,6 +3,11 @@
 
 static tg_ossl_guard_lookup_fn guard_of;
 
+int tg_ossl_is_tls13_suite(uint16_t protocol_id)
+{
+    return (protocol_id >> 8) == 0x13;
+}
+
 void tg_ossl_guard_set_lookup(tg_ossl_guard_lookup_fn lookup)
 {
     guard_of = lookup;

@@ -17,7 +17,7 @@
 
 #include <openssl/ssl.h>
 
-#include "tg_ossl_policy.h"
+#include "tg_ossl_effective.h"
 
 /* Per connection, owned by the host (connection memory). */
 typedef struct tg_ossl_guard_t {
@@ -42,6 +42,9 @@ void tg_ossl_guard_set_lookup(tg_ossl_guard_lookup_fn lookup);
  * ctx). Guarded contexts allow only eff's versions and ciphers; every
  * context, guarded or not, checks the connection's applied settings. */
 void tg_ossl_guard_install(SSL_CTX *ctx, tg_ossl_effective_t *eff);
+
+/* Whether a cipher's protocol id is a TLS 1.3 suite (0x13xx). */
+int tg_ossl_is_tls13_suite(uint16_t protocol_id);
 
 /* Whether cipher (protocol id) is one eff's policy allows. */
 int tg_ossl_guard_allows_cipher(const tg_ossl_effective_t *eff, uint16_t protocol_id);

@@ -56,11 +56,6 @@ static void take_openssl_error(char *buf, size_t cap)
     ERR_clear_error();
 }
 
-int tg_ossl_is_tls13_suite(uint16_t protocol_id)
-{
-    return (protocol_id >> 8) == 0x13;
-}
-
 static int is_tls13(const SSL_CIPHER *c)
 {
     return tg_ossl_is_tls13_suite((uint16_t)SSL_CIPHER_get_protocol_id(c));

@@ -4,12 +4,10 @@
 
 #include <openssl/ssl.h>
 
+#include "tg_ossl_effective.h"
 #include "tg_policy.h"
 
 #define TG_OSSL_LIST_MAX 512 /* group lists: longer ones are refused, never cut */
-
-typedef int (*SSL_CTX_security_callback_fn)(const SSL *s, const SSL_CTX *ctx, int op,
-                                            int bits, int nid, void *other, void *ex);
 
 /* A policy resolved against the linked OpenSSL: strings OpenSSL accepts, and the
  * groups the library lacks (skipped, reported at start-up). */
@@ -28,25 +26,6 @@ typedef struct tg_ossl_option_t {
                              it; NULL: not a configuration's choice, not reported */
     const char *why;      /* what the weakened state allows */
 } tg_ossl_option_t;
-
-/* The per-vhost result of enforcement, kept for SNI switches and reports. */
-typedef struct tg_ossl_effective_t {
-    int set;                    /* filled by tg_ossl_effective_record */
-    int guarded;                /* 0: this context was left as mod_ssl made it */
-    uint16_t min_version;       /* after intersecting with the vhost's own range */
-    uint16_t max_version;
-    uint16_t orig_min_version;  /* as mod_ssl configured the context */
-    uint16_t orig_max_version;
-    uint64_t orig_options;
-    uint64_t options_set;       /* what the policy requires set / cleared */
-    uint64_t options_cleared;
-    uint64_t options_reset;     /* weakening options the configuration set, undone */
-    int server_preference;
-    const char *groups;         /* NULL: leave the connection's groups */
-    SSL_CTX *ctx;               /* the vhost's context: its lists are the policy's */
-    SSL_CTX_security_callback_fn chained; /* OpenSSL's own level checks */
-    void *host;                 /* the host's record of the vhost (httpd: server_rec) */
-} tg_ossl_effective_t;
 
 /* Validate a policy against this OpenSSL (cipher strings, group names). Used at
  * configuration check time so that `apache2 -t` reports bad values. */
@@ -70,9 +49,6 @@ int tg_ossl_policy_apply_ctx(SSL_CTX *ctx, const tg_policy_t *pol,
 /* Re-apply the per-connection parts that do not follow an SNI switch of the
  * SSL_CTX (versions, groups, server preference). */
 void tg_ossl_policy_apply_ssl(SSL *ssl, const tg_ossl_effective_t *eff);
-
-/* Whether a cipher's protocol id is a TLS 1.3 suite (0x13xx). */
-int tg_ossl_is_tls13_suite(uint16_t protocol_id);
 
 /* The options table, for reports and tests. */
 const tg_ossl_option_t *tg_ossl_option_table(size_t *count);

@@ -13,6 +13,7 @@
 #include <openssl/err.h>
 
 #include "tg_ossl_guard.h"
+#include "tg_ossl_policy.h"
 #include "tg_policy.h"
 
 /* The one connection under test, as a host's lookup would find it. */
