@@ -33,12 +33,6 @@
 #define BUDGET_JA3_STRING 700
 #define BUDGET_JA4_R 900
 
-#define MD5_LEN 16
-#define SHA256_LEN 32
-#define JA4_HASH_HEX 12
-
-static const char hexdig[] = "0123456789abcdef";
-
 /* ---- reason -> ECS event.type ----------------------------------------------- */
 
 static const char *const event_types[TG_REASON_COUNT] = {
@@ -147,98 +141,19 @@ void tg_event_prepare(tg_event_t *ev, const tg_observation_t *obs,
 /* ---- fingerprints ------------------------------------------------------------------ */
 
 typedef struct fp_t {
-    char ja3[TG_JA3_SIZE];
-    char ja4[TG_JA4_SIZE];
-    const char *ja3_string; /* in the work buffer */
-    size_t ja3_len;
-    const char *ja4_r;
-    size_t ja4_r_len;
+    tg_fp_t fp;
     bool missing;           /* wanted but did not fit the work buffer */
 } fp_t;
 
-static void hex_bytes(const unsigned char *b, size_t n, char *out)
-{
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = hexdig[b[i] >> 4];
-        out[2 * i + 1] = hexdig[b[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-/* 12 hex digits of SHA-256, or twelve zeros for an empty section (JA4). */
-static void hash12(tg_digest_fn *sha256, const char *s, size_t n, char *out)
-{
-    unsigned char d[SHA256_LEN];
-    char hex[2 * SHA256_LEN + 1];
-
-    if (n == 0) {
-        memset(out, '0', JA4_HASH_HEX);
-        return;
-    }
-    sha256(s, n, d);
-    hex_bytes(d, JA4_HASH_HEX / 2, hex);
-    memcpy(out, hex, JA4_HASH_HEX);
-}
-
-/*
- * JA4 from JA4_r "a_b_c": part a as is, then the hashes of section b (the
- * sorted suites) and of everything after the second '_' (extensions and
- * signature algorithms), exactly the sections tg_ja4() hashes; building the
- * raw form once serves both fields.
- */
-static void ja4_from_raw(const char *raw, size_t len, tg_digest_fn *sha256,
-                         char *out)
-{
-    const char *end = raw + len, *b, *c;
-
-    if (len < TG_JA4_A_LEN + 2) { /* "a_" at least; never from tg_ja4_raw */
-        memset(out, 0, TG_JA4_SIZE);
-        return;
-    }
-    b = raw + TG_JA4_A_LEN + 1;
-    c = memchr(b, '_', (size_t)(end - b));
-    if (!c)
-        c = end;
-    memcpy(out, raw, TG_JA4_A_LEN);
-    out[TG_JA4_A_LEN] = '_';
-    hash12(sha256, b, (size_t)(c - b), out + TG_JA4_A_LEN + 1);
-    out[TG_JA4_A_LEN + 1 + JA4_HASH_HEX] = '_';
-    c += c < end;
-    hash12(sha256, c, (size_t)(end - c), out + TG_JA4_A_LEN + 2 + JA4_HASH_HEX);
-    out[TG_JA4_SIZE - 1] = '\0';
-}
-
+/* Both digests given: every fingerprint from the one tested call. */
 static void fingerprint(const tg_event_t *ev, const tg_event_ctx_t *ctx,
                         char *work, size_t size, fp_t *fp)
 {
-    const tg_hello_t *h = &ev->hello;
-    unsigned char d[MD5_LEN];
-    size_t used = 0, len;
-
     memset(fp, 0, sizeof *fp);
-    if (!ev->has_hello || ev->hello_err != TG_HELLO_OK)
+    if (!ev->has_hello || ev->hello_err != TG_HELLO_OK || !ctx->md5 || !ctx->sha256)
         return;
-    if (ctx->md5) {
-        if (tg_ja3_string(h, work, size, &len) == TG_FP_OK) {
-            ctx->md5(work, len, d);
-            hex_bytes(d, MD5_LEN, fp->ja3);
-            fp->ja3_string = work;
-            fp->ja3_len = len;
-            used = len + 1;
-        } else {
-            fp->missing = true;
-        }
-    }
-    if (ctx->sha256) {
-        if (tg_ja4_raw(h, TG_JA4_TCP, work + used, size - used, &len) ==
-            TG_FP_OK) {
-            fp->ja4_r = work + used;
-            fp->ja4_r_len = len;
-            ja4_from_raw(fp->ja4_r, len, ctx->sha256, fp->ja4);
-        } else {
-            fp->missing = true;
-        }
-    }
+    fp->missing = tg_fingerprint(&ev->hello, ctx->md5, ctx->sha256, work, size, &fp->fp) !=
+                  TG_FP_OK;
 }
 
 /* ---- writing helpers ---------------------------------------------------------------- */
@@ -460,8 +375,8 @@ static void put_tls_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
     if (h->has_sni)
         tg_json_field_string(j, "server_name", (const char *)h->sni.p,
                              h->sni.len);
-    if (fp->ja3[0])
-        tg_json_field_str(j, "ja3", fp->ja3);
+    if (fp->fp.ja3[0])
+        tg_json_field_str(j, "ja3", fp->fp.ja3);
     if (ev->hello_err == TG_HELLO_OK && h->ciphers.len > 0)
         u16_names(j, "supported_ciphers", h->ciphers, tg_names_cipher_iana,
                   BUDGET_CIPHERS, tail);
@@ -612,22 +527,13 @@ static void key_share_names(tg_json_t *j, const tg_hello_t *h, size_t tail)
 /* Extension types in wire order; the block is walked past the stored 64. */
 static void extension_names(tg_json_t *j, const tg_hello_t *h, size_t tail)
 {
-    tg_ext_iter_t it;
-    tg_view_t body;
+    tg_ext_types_t it;
     uint16_t t;
-    size_t i = 0;
     group_t g;
 
-    tg_hello_ext_first(h, &it);
+    tg_hello_types_first(h, &it);
     list_begin(j, &g, "extensions", BUDGET_EXTENSIONS, tail);
-    for (;;) {
-        if (!h->ext_overflow) {
-            if (i >= h->ext_n)
-                break;
-            t = h->ext_types[i++];
-        } else if (!tg_hello_ext_next(&it, &t, &body)) {
-            break;
-        }
+    while (tg_hello_types_next(&it, &t)) {
         if (!tg_is_grease(t) && name_value(j, tg_names_ext(t), t) != TG_JSON_OK)
             break;
     }
@@ -690,13 +596,13 @@ static void put_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
     if (h->legacy_version)
         field_name(j, "legacy_version", tg_names_version(h->legacy_version),
                    h->legacy_version);
-    if (fp->ja4[0])
-        tg_json_field_str(j, "ja4", fp->ja4);
+    if (fp->fp.ja4[0])
+        tg_json_field_str(j, "ja4", fp->fp.ja4);
     if (ev->hello_err == TG_HELLO_OK) /* no half-parsed lists */
         put_lists(j, h, tail);
-    field_budget(j, "ja3_string", fp->ja3_string, fp->ja3_len,
+    field_budget(j, "ja3_string", fp->fp.ja3_string, fp->fp.ja3_len,
                  BUDGET_JA3_STRING, tail);
-    field_budget(j, "ja4_r", fp->ja4_r, fp->ja4_r_len, BUDGET_JA4_R, tail);
+    field_budget(j, "ja4_r", fp->fp.ja4_r, fp->fp.ja4_r_len, BUDGET_JA4_R, tail);
     group_end(j, &g);
 }
 

@@ -52,8 +52,8 @@
 #define TG_EVENT_WORK_MAX 131072
 
 typedef struct tg_event_ctx_t {
-    tg_digest_fn *md5;          /* JA3; NULL: no ja3 nor ja3_string */
-    tg_digest_fn *sha256;       /* JA4; NULL: no ja4 nor ja4_r */
+    tg_digest_fn *md5;          /* JA3; either digest NULL: no fingerprints */
+    tg_digest_fn *sha256;       /* JA4 */
     const char *mode;           /* "enforce", "report" or "off"; NULL: omitted */
     const char *version;        /* observer.version (module version); NULL: omitted */
     const tg_policy_t *policy;  /* the vhost's policy, for the judgement; may be NULL */

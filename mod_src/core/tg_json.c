@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "tg_hex.h"
+
 /* The per-byte scan is the hot path: ask GCC/Clang to inline it. */
 #if defined(__GNUC__)
 #define HOT_INLINE static inline __attribute__((always_inline))
@@ -46,7 +48,6 @@ static const unsigned char byte_class[256] = {
 #undef R16
 };
 
-static const char hex_digits[] = "0123456789abcdef";
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 
 /* ---- state helpers ----------------------------------------------------- */
@@ -125,7 +126,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 
 static bool put_escape(tg_json_t *j, size_t lim, unsigned char c)
 {
-    char e[6] = {'\\', 'u', '0', '0', hex_digits[c >> 4], hex_digits[c & 15]};
+    char e[6] = {'\\', 'u', '0', '0', TG_HEX_DIGITS[c >> 4], TG_HEX_DIGITS[c & 15]};
 
     switch (c) {
     case '"': return put(j, lim, "\\\"", 2);
@@ -610,10 +611,7 @@ int tg_json_hex(tg_json_t *j, const void *data, size_t len)
         len > (sl.lim - j->len - 2) / 2)
         return value_refused(j, &sl);
     j->buf[j->len++] = '"';
-    for (size_t i = 0; i < len; i++) {
-        j->buf[j->len++] = hex_digits[p[i] >> 4];
-        j->buf[j->len++] = hex_digits[p[i] & 15];
-    }
+    j->len = (size_t)(tg_hex_bytes(j->buf + j->len, p, len) - j->buf);
     j->buf[j->len++] = '"';
     return value_done(j);
 }

@@ -143,6 +143,22 @@ static int check(const table_t *t, const char *what, const char *want, const cha
     return 1;
 }
 
+/* The event's path: every fingerprint from the one tg_fingerprint() call. */
+static int check_production(const table_t *t, const tg_hello_t *h, char *work, size_t size)
+{
+    tg_fp_t fp;
+    int bad = 0;
+
+    assert_int_equal(tg_fingerprint(h, tg_ossl_md5, tg_ossl_sha256, work, size, &fp), TG_FP_OK);
+    assert_int_equal(strlen(fp.ja3_string), fp.ja3_len);
+    assert_int_equal(strlen(fp.ja4_r), fp.ja4_r_len);
+    bad += check(t, "ja3_string (tg_fingerprint)", t->cell[C_JA3S], fp.ja3_string);
+    bad += check(t, "ja3 (tg_fingerprint)", t->cell[C_JA3], fp.ja3);
+    bad += check(t, "ja4_r (tg_fingerprint)", t->cell[C_JA4R], fp.ja4_r);
+    bad += check(t, "ja4 (tg_fingerprint)", t->cell[C_JA4], fp.ja4);
+    return bad;
+}
+
 static int check_row(const table_t *t, const tg_hello_t *h)
 {
     char work[8192], ja3[TG_JA3_SIZE], ja4[TG_JA4_SIZE], sni[256];
@@ -159,6 +175,7 @@ static int check_row(const table_t *t, const tg_hello_t *h)
     bad += check(t, "ja4", t->cell[C_JA4], ja4);
     assert_int_equal(tg_ja4_raw(h, TG_JA4_TCP, work, sizeof work, &len), TG_FP_OK);
     bad += check(t, "ja4_r", t->cell[C_JA4R], work);
+    bad += check_production(t, h, work, sizeof work);
     assert_true(h->sni.len < sizeof sni);
     memcpy(sni, h->sni.p ? (const char *)h->sni.p : "", h->sni.len);
     sni[h->sni.len] = '\0';
