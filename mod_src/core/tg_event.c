@@ -131,10 +131,15 @@ void tg_event_prepare(tg_event_t *ev, const tg_observation_t *obs,
     ev->obs = obs;
     ev->has_hello = obs->hello != NULL && obs->hello_len > 0;
     ev->hello_err = TG_HELLO_OK;
-    if (ev->has_hello) {
-        ev->hello_err = tg_hello_parse(obs->hello, obs->hello_len, &ev->hello);
-        h = &ev->hello;
+    ev->hello = &ev->parsed;
+    if (ev->has_hello && obs->hello_parsed) {
+        ev->hello = &obs->hello_view;
+        ev->hello_err = obs->hello_err;
+    } else if (ev->has_hello) {
+        ev->hello_err = tg_hello_parse(obs->hello, obs->hello_len, &ev->parsed);
     }
+    if (ev->has_hello)
+        h = ev->hello;
     tg_classify(obs, h, ev->hello_err, ctx ? ctx->policy : NULL, &ev->verdict);
 }
 
@@ -152,7 +157,7 @@ static void fingerprint(const tg_event_t *ev, const tg_event_ctx_t *ctx,
     memset(fp, 0, sizeof *fp);
     if (!ev->has_hello || ev->hello_err != TG_HELLO_OK || !ctx->md5 || !ctx->sha256)
         return;
-    fp->missing = tg_fingerprint(&ev->hello, ctx->md5, ctx->sha256, work, size, &fp->fp) !=
+    fp->missing = tg_fingerprint(ev->hello, ctx->md5, ctx->sha256, work, size, &fp->fp) !=
                   TG_FP_OK;
 }
 
@@ -366,7 +371,7 @@ static void put_header(tg_json_t *j, const tg_event_t *ev,
 static void put_tls_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
                            size_t tail)
 {
-    const tg_hello_t *h = &ev->hello;
+    const tg_hello_t *h = ev->hello;
     group_t g;
 
     if (!ev->has_hello)
@@ -585,7 +590,7 @@ static void field_budget(tg_json_t *j, const char *key, const char *s,
 static void put_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
                        size_t tail)
 {
-    const tg_hello_t *h = &ev->hello;
+    const tg_hello_t *h = ev->hello;
     group_t g;
 
     if (!ev->has_hello)

@@ -1,7 +1,8 @@
 /*
  * tg_event: the handshake event, one JSON object on one line.
  *
- * From an observation: parse the captured ClientHello, fingerprint it (JA3,
+ * From an observation: read the ClientHello the observer parsed (or parse
+ * the captured bytes of a record filled without it), fingerprint it (JA3,
  * JA4, JA4_r; digests handed in), classify the outcome (tg_classify) and
  * write one JSON object and '\n' into a caller buffer. Fields, types and
  * the ECS mapping: docs/events.md; JSON Schema:
@@ -66,11 +67,13 @@ typedef struct tg_event_t {
     const tg_observation_t *obs;
     int has_hello;              /* a hello was captured (obs->hello_len > 0) */
     int hello_err;              /* tg_hello_parse() result, TG_HELLO_OK if none */
-    tg_hello_t hello;           /* valid when has_hello (partly on error) */
+    const tg_hello_t *hello;    /* valid when has_hello (partly on error): the
+                                   record's parsed view, else `parsed` */
+    tg_hello_t parsed;          /* for a record that carries only the bytes */
     tg_verdict_t verdict;
 } tg_event_t;
 
-/* Parses the hello and classifies. Never fails. */
+/* Takes the parsed hello and classifies. Never fails. */
 void tg_event_prepare(tg_event_t *ev, const tg_observation_t *obs,
                       const tg_event_ctx_t *ctx);
 

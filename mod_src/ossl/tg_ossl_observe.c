@@ -370,11 +370,16 @@ static int looks_like_tls(const uint8_t *p, size_t len)
            && p[1] == SSL3_VERSION_MAJOR;
 }
 
-/* The very first thing the library reports reading. */
-static void on_first_input(tg_observation_t *obs, int content_type, const uint8_t *p, size_t len)
+/* The very first thing the library reports reading; its bytes are kept
+ * unless the host keeps the raw input itself. */
+static void on_first_input(const tg_ossl_observer_t *o, int content_type, const uint8_t *p,
+                           size_t len)
 {
+    tg_observation_t *obs = o->obs;
+
     obs->handshake_started = 1;
-    if (content_type != SSL3_RT_HEADER || obs->first_len != 0 || looks_like_tls(p, len))
+    if (o->host_keeps_first_bytes || content_type != SSL3_RT_HEADER || obs->first_len != 0
+        || looks_like_tls(p, len))
         return;
     obs->first_len = len < sizeof(obs->first_bytes) ? len : sizeof(obs->first_bytes);
     memcpy(obs->first_bytes, p, obs->first_len);
@@ -390,8 +395,7 @@ static void copy_hello(tg_ossl_observer_t *o, const uint8_t *msg, size_t len)
     if (!copy)
         return;
     memcpy(copy, msg, keep);
-    obs->hello = copy;
-    obs->hello_len = keep;
+    tg_observation_set_hello(obs, copy, keep, len > TG_OBS_MAX_HELLO);
 }
 
 static void on_client_hello(tg_ossl_observer_t *o, const uint8_t *msg, size_t len, int copyable)
@@ -515,7 +519,7 @@ void tg_ossl_observe_msg(tg_ossl_observer_t *o, int write_p, int version, int co
     if (obs->handshake_done && content_type != SSL3_RT_HANDSHAKE && content_type != SSL3_RT_ALERT)
         return;
     if (!write_p && !obs->handshake_started && !obs->handshake_done)
-        on_first_input(obs, content_type, p, len);
+        on_first_input(o, content_type, p, len);
     if (content_type == SSL3_RT_HANDSHAKE) {
         on_handshake(o, write_p, p, len);
     } else if (content_type == SSL3_RT_ALERT) {

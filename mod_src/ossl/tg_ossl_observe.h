@@ -37,6 +37,8 @@ typedef struct tg_ossl_observer_t {
     tg_obs_alloc_fn alloc;   /* memory for the ClientHello copy; NULL: no copy */
     void *baton;             /* handed to alloc */
     int64_t (*now_us)(void); /* clock for hello_us/done_us; NULL: they stay 0 */
+    int host_keeps_first_bytes; /* the host reads the raw input below the library
+                                   and owns first_bytes (httpd: tg_apache_rawin) */
 
     /* private to the observer */
     tg_ossl_info_fn prev_info; /* SSL-level info callback found at start, chained */
@@ -58,7 +60,7 @@ int tg_ossl_observe_init(int known);
 int tg_ossl_observe_start(SSL *ssl, tg_ossl_observer_t *o);
 
 /* One message-callback report (arguments as OpenSSL passes them). Records
- * the first ClientHello (copied), handshake message types and counts both
+ * the first ClientHello (copied and parsed once: obs->hello_view), handshake message types and counts both
  * ways, alerts, the first bytes of non-TLS input. Once the first handshake is
  * done only handshake messages and alerts are looked at (records of
  * application data return at once), and a later ClientHello is not a new
