@@ -122,6 +122,7 @@ void tg_conn_start(conn_rec *c, SSL *ssl)
         st->obs.start_us = now_us();
         note_addresses(&st->obs, c);
         st->observer.now_us = now_us;
+        st->observer.work_max = TG_EVENT_WORK_MAX;
         st->observing = tg_ossl_observe_start(ssl, &st->observer) == 0;
         if (st->observing) {
             st->observer.host_keeps_first_bytes = 1;

@@ -630,14 +630,21 @@ size_t tg_event_encode(const tg_event_t *ev, const tg_event_ctx_t *ctx,
                        char *line, size_t cap)
 {
     char stack_work[TG_EVENT_STACK_WORK];
-    char *work = ctx && ctx->work ? ctx->work : stack_work;
-    size_t work_size = ctx && ctx->work ? ctx->work_size : sizeof stack_work;
+    char *work = stack_work;
+    size_t work_size = sizeof stack_work;
     tg_json_t j;
     fp_t fp;
     long n;
 
     if (!ev || !ctx || !line || !ev->obs)
         return 0;
+    if (ctx->work) {
+        work = ctx->work;
+        work_size = ctx->work_size;
+    } else if (ev->obs->fp_work) {
+        work = ev->obs->fp_work;
+        work_size = ev->obs->fp_work_size;
+    }
     fingerprint(ev, ctx, work, work_size, &fp);
     tg_json_init(&j, line, cap);
     tg_json_set_reserve(&j, 1);

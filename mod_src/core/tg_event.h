@@ -58,8 +58,9 @@ typedef struct tg_event_ctx_t {
     const char *mode;           /* "enforce", "report" or "off"; NULL: omitted */
     const char *version;        /* observer.version (module version); NULL: omitted */
     const tg_policy_t *policy;  /* the vhost's policy, for the judgement; may be NULL */
-    char *work;                 /* fingerprint scratch; NULL: TG_EVENT_STACK_WORK
-                                   bytes on the stack */
+    char *work;                 /* fingerprint scratch; NULL: the record's fp_work
+                                   if it has one, else TG_EVENT_STACK_WORK bytes
+                                   on the stack */
     size_t work_size;
 } tg_event_ctx_t;
 

@@ -37,6 +37,8 @@ typedef struct tg_ossl_observer_t {
     tg_obs_alloc_fn alloc;   /* memory for the ClientHello copy; NULL: no copy */
     void *baton;             /* handed to alloc */
     int64_t (*now_us)(void); /* clock for hello_us/done_us; NULL: they stay 0 */
+    size_t work_max;         /* largest fingerprint work space to set aside for a
+                                hello (obs->fp_work); 0: none */
     int host_keeps_first_bytes; /* the host reads the raw input below the library
                                    and owns first_bytes (httpd: tg_apache_rawin) */
 
