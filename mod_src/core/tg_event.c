@@ -181,19 +181,29 @@ static void field_text(tg_json_t *j, const char *key, const char *s, size_t max)
         tg_json_field_string(j, key, s, n);
 }
 
+/* Text of our own (a table name, a literal, digits we wrote) under a literal
+ * key: no escape pass (tg_json_plain). */
+static void field_plain(tg_json_t *j, const char *key, const char *s)
+{
+    tg_json_field_plain(j, key, strlen(key), s, strlen(s));
+}
+
+/* A table's name for code, else its hex form. */
 static void field_name(tg_json_t *j, const char *key, const char *name,
                        uint16_t code)
 {
     char hex[TG_NAMES_HEX_MAX];
 
-    tg_json_field_str(j, key, name ? name : tg_names_hex(code, hex, sizeof hex));
+    field_plain(j, key, name ? name : tg_names_hex(code, hex, sizeof hex));
 }
 
 static int name_value(tg_json_t *j, const char *name, uint16_t code)
 {
     char hex[TG_NAMES_HEX_MAX];
 
-    return tg_json_str(j, name ? name : tg_names_hex(code, hex, sizeof hex));
+    if (!name)
+        name = tg_names_hex(code, hex, sizeof hex);
+    return tg_json_plain(j, name, strlen(name));
 }
 
 /*
@@ -286,19 +296,19 @@ static void put_event(tg_json_t *j, const tg_event_t *ev)
     group_t g;
 
     group_begin(j, &g, "event", false, true);
-    tg_json_field_str(j, "kind", "event");
+    field_plain(j, "kind", "event");
     tg_json_key(j, "category");
     tg_json_begin_array(j);
-    tg_json_str(j, "network");
+    tg_json_plain(j, TG_JSON_LIT("network"));
     tg_json_end_array(j);
     tg_json_key(j, "type");
     tg_json_begin_array(j);
-    tg_json_str(j, "connection");
-    tg_json_str(j, tg_event_type(ev->verdict.reason));
+    tg_json_plain(j, TG_JSON_LIT("connection"));
+    name_value(j, tg_event_type(ev->verdict.reason), 0);
     tg_json_end_array(j);
-    tg_json_field_str(j, "action", "tls-handshake");
-    tg_json_field_str(j, "outcome", ev->verdict.success ? "success" : "failure");
-    tg_json_field_str(j, "dataset", "tlsguard.handshake");
+    field_plain(j, "action", "tls-handshake");
+    field_plain(j, "outcome", ev->verdict.success ? "success" : "failure");
+    field_plain(j, "dataset", "tlsguard.handshake");
     if (o->start_us > 0 && o->end_us >= o->start_us &&
         o->end_us - o->start_us <= INT64_MAX / 1000)
         tg_json_field_int(j, "duration", (o->end_us - o->start_us) * 1000);
@@ -339,7 +349,7 @@ static void put_error(tg_json_t *j, const tg_observation_t *o)
             code[--k] = "0123456789ABCDEF"[e & 15];
             e >>= 4;
         } while (e != 0 || k > sizeof code - 9);
-        tg_json_field_str(j, "code", code + k);
+        field_plain(j, "code", code + k);
     }
     group_end(j, &g);
 }
@@ -352,13 +362,13 @@ static void put_header(tg_json_t *j, const tg_event_t *ev,
     group_t g;
 
     tg_event_format_time(o->end_us, ts);
-    tg_json_field_str(j, "@timestamp", ts);
+    field_plain(j, "@timestamp", ts);
     group_begin(j, &g, "ecs", false, true);
-    tg_json_field_str(j, "version", TG_EVENT_ECS_VERSION);
+    field_plain(j, "version", TG_EVENT_ECS_VERSION);
     group_end(j, &g);
     put_event(j, ev);
     group_begin(j, &g, "observer", false, false);
-    tg_json_field_str(j, "product", "mod_tlsguard");
+    field_plain(j, "product", "mod_tlsguard");
     field_text(j, "version", ctx->version, HOST_TEXT_MAX);
     group_end(j, &g);
     put_endpoint(j, "source", o->src_ip, o->src_port);
@@ -381,7 +391,7 @@ static void put_tls_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
         tg_json_field_string(j, "server_name", (const char *)h->sni.p,
                              h->sni.len);
     if (fp->fp.ja3[0])
-        tg_json_field_str(j, "ja3", fp->fp.ja3);
+        field_plain(j, "ja3", fp->fp.ja3);
     if (ev->hello_err == TG_HELLO_OK && h->ciphers.len > 0)
         u16_names(j, "supported_ciphers", h->ciphers, tg_names_cipher_iana,
                   BUDGET_CIPHERS, tail);
@@ -400,8 +410,8 @@ static void put_tls(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
     group_begin(j, &g, "tls", false, false);
     tg_json_field_bool(j, "established", o->handshake_done != 0);
     if (ecs) {
-        tg_json_field_str(j, "version", ecs);
-        tg_json_field_str(j, "version_protocol",
+        field_plain(j, "version", ecs);
+        field_plain(j, "version_protocol",
                           tg_names_version_protocol(o->version));
     }
     if (o->cipher)
@@ -429,7 +439,7 @@ static void put_alert(tg_json_t *j, const char *key, const tg_obs_alert_t *a)
         return;
     group_begin(j, &g, key, false, true);
     if (level)
-        tg_json_field_str(j, "level", level);
+        field_plain(j, "level", level);
     else
         tg_json_field_uint(j, "level", a->level);
     tg_json_field_uint(j, "code", a->desc);
@@ -479,15 +489,15 @@ static void put_head(tg_json_t *j, const tg_event_t *ev,
                                                      : TG_OBS_FIRST_BYTES;
 
     if (!ev->verdict.success)
-        tg_json_field_str(j, "reason", tg_reason_name(ev->verdict.reason));
-    tg_json_field_str(j, "stage", tg_stage_name(ev->verdict.stage));
+        field_plain(j, "reason", tg_reason_name(ev->verdict.reason));
+    field_plain(j, "stage", tg_stage_name(ev->verdict.stage));
     if (ev->verdict.judged)
         tg_json_field_bool(j, "judged", true);
     field_text(j, "mode", ctx->mode, HOST_TEXT_MAX);
     field_text(j, "policy", o->policy, HOST_TEXT_MAX);
     field_text(j, "vhost", o->vhost, HOST_TEXT_MAX);
     if (o->tls_error != TG_TLSERR_NONE)
-        tg_json_field_str(j, "tls_error", tg_tls_error_name(o->tls_error));
+        field_plain(j, "tls_error", tg_tls_error_name(o->tls_error));
     put_progress(j, o);
     tg_json_field_uint(j, "bytes_in", o->bytes_in);
     put_duration(j, o);
@@ -576,14 +586,15 @@ static void put_lists(tg_json_t *j, const tg_hello_t *h, size_t tail)
         extension_names(j, h, tail);
 }
 
-/* A long single string under its own budget (refused whole if over). */
+/* A fingerprint string (digits and separators we wrote) under its own
+ * budget, refused whole if over. */
 static void field_budget(tg_json_t *j, const char *key, const char *s,
                          size_t n, size_t budget, size_t tail)
 {
     if (!s)
         return;
     cap_next(j, budget, tail);
-    tg_json_field_string(j, key, s, n);
+    tg_json_field_plain(j, key, strlen(key), s, n);
     tg_json_set_reserve(j, tail);
 }
 
@@ -597,12 +608,12 @@ static void put_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
         return;
     group_begin(j, &g, "client", false, false);
     if (ev->hello_err != TG_HELLO_OK)
-        tg_json_field_str(j, "hello_error", tg_hello_err_name(ev->hello_err));
+        field_plain(j, "hello_error", tg_hello_err_name(ev->hello_err));
     if (h->legacy_version)
         field_name(j, "legacy_version", tg_names_version(h->legacy_version),
                    h->legacy_version);
     if (fp->fp.ja4[0])
-        tg_json_field_str(j, "ja4", fp->fp.ja4);
+        field_plain(j, "ja4", fp->fp.ja4);
     if (ev->hello_err == TG_HELLO_OK) /* no half-parsed lists */
         put_lists(j, h, tail);
     field_budget(j, "ja3_string", fp->fp.ja3_string, fp->fp.ja3_len,

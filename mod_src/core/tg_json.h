@@ -115,6 +115,19 @@ int tg_json_null(tg_json_t *j);
 /* A string of lower-case hex digits, two per byte. */
 int tg_json_hex(tg_json_t *j, const void *data, size_t len);
 
+/*
+ * Text the caller vouches for: printable ASCII without '"' or '\\', such as
+ * the module's own keys and the names of its tables (test_names holds every
+ * table name to that), with its length known. Copied without an escape
+ * pass; where the fast path cannot decide (no room, a key pending, ...) the
+ * general, escaping path writes it. klen is strlen(key).
+ */
+int tg_json_plain(tg_json_t *j, const char *s, size_t len);
+int tg_json_field_plain(tg_json_t *j, const char *key, size_t klen, const char *s,
+                        size_t len);
+/* A string literal as (pointer, length) for the calls above. */
+#define TG_JSON_LIT(s) (s), (sizeof(s) - 1)
+
 /* Key and value in one call; both or neither are written. */
 int tg_json_field_string(tg_json_t *j, const char *key, const char *s,
                          size_t len);

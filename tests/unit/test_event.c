@@ -20,6 +20,7 @@
 
 #include "tg_event.h"
 #include "tg_fingerprint.h"
+#include "tg_names.h"
 #include "tg_ossl_digest.h"
 #include "tg_policy.h"
 #include "tg_profile.h"
@@ -622,6 +623,33 @@ static void encode(void)
 }
 
 /* ---- field by field ------------------------------------------------------------------ */
+
+/* The encoder copies these names without an escape pass (tg_json_plain):
+ * each must be printable ASCII without quote or backslash. */
+static void assert_plain(const char *name)
+{
+    assert_non_null(name);
+    for (const char *p = name; *p; p++)
+        assert_true(*p > 0x20 && *p < 0x7f && *p != '"' && *p != '\\');
+}
+
+static void test_own_names_need_no_escaping(void **state)
+{
+    (void)state;
+    for (int r = 0; r < TG_REASON_COUNT; r++) {
+        assert_plain(tg_reason_name((tg_reason_t)r));
+        assert_plain(tg_event_type((tg_reason_t)r));
+    }
+    for (int s = 0; s < TG_STAGE_COUNT; s++)
+        assert_plain(tg_stage_name((tg_stage_t)s));
+    for (int e = 0; e < TG_TLSERR_COUNT; e++)
+        assert_plain(tg_tls_error_name((tg_tls_error_t)e));
+    for (int e = 0; e < TG_HELLO_ERR_COUNT; e++)
+        assert_plain(tg_hello_err_name(e));
+    for (unsigned l = 0; l < 256; l++)
+        if (tg_names_alert_level((uint8_t)l))
+            assert_plain(tg_names_alert_level((uint8_t)l));
+}
 
 static void test_failure_fields(void **state)
 {
@@ -1696,6 +1724,7 @@ static void test_event_types(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_own_names_need_no_escaping),
         cmocka_unit_test(test_failure_fields),
         cmocka_unit_test(test_success_fields),
         cmocka_unit_test(test_later_failure_fields),
