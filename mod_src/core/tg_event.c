@@ -207,67 +207,19 @@ static int name_value(tg_json_t *j, const char *name, uint16_t code)
 }
 
 /*
- * A member whose value is an object or array. Groups are dropped whole when
- * nothing fitted inside them, and atomic ones (small records such as an
- * alert) also when any part of them was refused, so no half record is left.
- */
-typedef struct group_t {
-    tg_json_mark_t mark;
-    size_t inner;  /* len right after the opening bracket */
-    bool array;
-    bool atomic;
-} group_t;
-
-static void group_begin(tg_json_t *j, group_t *g, const char *key, bool array,
-                        bool atomic)
-{
-    g->mark = tg_json_mark(j);
-    g->array = array;
-    g->atomic = atomic;
-    tg_json_key(j, key);
-    if (array)
-        tg_json_begin_array(j);
-    else
-        tg_json_begin_object(j);
-    g->inner = j->len;
-}
-
-static void group_end(tg_json_t *j, const group_t *g)
-{
-    if (g->array)
-        tg_json_end_array(j);
-    else
-        tg_json_end_object(j);
-    if (j->len <= g->inner + 1 ||
-        (g->atomic && tg_json_refused_since(j, &g->mark)))
-        tg_json_rollback(j, &g->mark);
-}
-
-/* Lets what is written next use at most `budget` bytes from here on (less
- * when only `tail` bytes would be left for what follows). */
-static void cap_next(tg_json_t *j, size_t budget, size_t tail)
-{
-    size_t fixed = j->len + j->depth + budget, reserve = tail;
-
-    if (j->cap > fixed && j->cap - fixed > tail)
-        reserve = j->cap - fixed;
-    tg_json_set_reserve(j, reserve);
-}
-
-/*
  * Opens key:[ with its elements capped to `budget` bytes from here on, while
  * `tail` bytes stay free for what follows. list_end() restores the tail.
  */
-static void list_begin(tg_json_t *j, group_t *g, const char *key,
+static void list_begin(tg_json_t *j, tg_json_group_t *g, const char *key,
                        size_t budget, size_t tail)
 {
-    cap_next(j, 1 + budget, tail);
-    group_begin(j, g, key, true, false);
+    tg_json_budget(j, 1 + budget, tail);
+    tg_json_group_begin(j, g, key, true, false);
 }
 
-static void list_end(tg_json_t *j, const group_t *g, size_t tail)
+static void list_end(tg_json_t *j, const tg_json_group_t *g, size_t tail)
 {
-    group_end(j, g);
+    tg_json_group_end(j, g);
     tg_json_set_reserve(j, tail);
 }
 
@@ -276,7 +228,7 @@ static void u16_names(tg_json_t *j, const char *key, tg_view_t v, name_fn *fn,
                       size_t budget, size_t tail)
 {
     size_t n = tg_u16_count(v);
-    group_t g;
+    tg_json_group_t g;
 
     list_begin(j, &g, key, budget, tail);
     for (size_t i = 0; i < n; i++) {
@@ -293,9 +245,9 @@ static void u16_names(tg_json_t *j, const char *key, tg_view_t v, name_fn *fn,
 static void put_event(tg_json_t *j, const tg_event_t *ev)
 {
     const tg_observation_t *o = ev->obs;
-    group_t g;
+    tg_json_group_t g;
 
-    group_begin(j, &g, "event", false, true);
+    tg_json_group_begin(j, &g, "event", false, true);
     field_plain(j, "kind", "event");
     tg_json_key(j, "category");
     tg_json_begin_array(j);
@@ -312,21 +264,21 @@ static void put_event(tg_json_t *j, const tg_event_t *ev)
     if (o->start_us > 0 && o->end_us >= o->start_us &&
         o->end_us - o->start_us <= INT64_MAX / 1000)
         tg_json_field_int(j, "duration", (o->end_us - o->start_us) * 1000);
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
 }
 
 static void put_endpoint(tg_json_t *j, const char *key, const char *ip,
                          uint16_t port)
 {
     size_t n = bounded_len(ip, TG_OBS_IP_MAX);
-    group_t g;
+    tg_json_group_t g;
 
     if (n == 0)
         return;
-    group_begin(j, &g, key, false, true);
+    tg_json_group_begin(j, &g, key, false, true);
     tg_json_field_string(j, "ip", ip, n);
     tg_json_field_uint(j, "port", port);
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
 }
 
 static void put_error(tg_json_t *j, const tg_observation_t *o)
@@ -335,11 +287,11 @@ static void put_error(tg_json_t *j, const tg_observation_t *o)
     char code[2 * sizeof(unsigned long) + 1];
     unsigned long e = o->lib_error;
     size_t k = sizeof code - 1;
-    group_t g;
+    tg_json_group_t g;
 
     if (n == 0 && e == 0)
         return;
-    group_begin(j, &g, "error", false, false);
+    tg_json_group_begin(j, &g, "error", false, false);
     if (n > 0)
         tg_json_field_string(j, "message", o->lib_error_text, n);
     if (e != 0) {
@@ -351,7 +303,7 @@ static void put_error(tg_json_t *j, const tg_observation_t *o)
         } while (e != 0 || k > sizeof code - 9);
         field_plain(j, "code", code + k);
     }
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
 }
 
 static void put_header(tg_json_t *j, const tg_event_t *ev,
@@ -359,18 +311,18 @@ static void put_header(tg_json_t *j, const tg_event_t *ev,
 {
     const tg_observation_t *o = ev->obs;
     char ts[TG_EVENT_TIME_SIZE];
-    group_t g;
+    tg_json_group_t g;
 
     tg_event_format_time(o->end_us, ts);
     field_plain(j, "@timestamp", ts);
-    group_begin(j, &g, "ecs", false, true);
+    tg_json_group_begin(j, &g, "ecs", false, true);
     field_plain(j, "version", TG_EVENT_ECS_VERSION);
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
     put_event(j, ev);
-    group_begin(j, &g, "observer", false, false);
+    tg_json_group_begin(j, &g, "observer", false, false);
     field_plain(j, "product", "mod_tlsguard");
     field_text(j, "version", ctx->version, HOST_TEXT_MAX);
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
     put_endpoint(j, "source", o->src_ip, o->src_port);
     put_endpoint(j, "destination", o->dst_ip, o->dst_port);
     put_error(j, o);
@@ -382,11 +334,11 @@ static void put_tls_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
                            size_t tail)
 {
     const tg_hello_t *h = ev->hello;
-    group_t g;
+    tg_json_group_t g;
 
     if (!ev->has_hello)
         return;
-    group_begin(j, &g, "client", false, false);
+    tg_json_group_begin(j, &g, "client", false, false);
     if (h->has_sni)
         tg_json_field_string(j, "server_name", (const char *)h->sni.p,
                              h->sni.len);
@@ -395,7 +347,7 @@ static void put_tls_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
     if (ev->hello_err == TG_HELLO_OK && h->ciphers.len > 0)
         u16_names(j, "supported_ciphers", h->ciphers, tg_names_cipher_iana,
                   BUDGET_CIPHERS, tail);
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
 }
 
 static void put_tls(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
@@ -403,11 +355,11 @@ static void put_tls(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
 {
     const tg_observation_t *o = ev->obs;
     const char *ecs = o->version ? tg_names_version_ecs(o->version) : NULL;
-    group_t g;
+    tg_json_group_t g;
 
     /* The first handshake's outcome: a later one that failed does not undo
      * the tunnel it established (the reason and stage say what failed). */
-    group_begin(j, &g, "tls", false, false);
+    tg_json_group_begin(j, &g, "tls", false, false);
     tg_json_field_bool(j, "established", o->handshake_done != 0);
     if (ecs) {
         field_plain(j, "version", ecs);
@@ -425,7 +377,7 @@ static void put_tls(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
                              o->alpn_len < TG_OBS_TEXT_MAX ? o->alpn_len
                                                            : TG_OBS_TEXT_MAX);
     put_tls_client(j, ev, fp, tail);
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
 }
 
 /* ---- tlsguard ---------------------------------------------------------------------------- */
@@ -433,18 +385,18 @@ static void put_tls(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
 static void put_alert(tg_json_t *j, const char *key, const tg_obs_alert_t *a)
 {
     const char *level = tg_names_alert_level(a->level);
-    group_t g;
+    tg_json_group_t g;
 
     if (!a->seen)
         return;
-    group_begin(j, &g, key, false, true);
+    tg_json_group_begin(j, &g, key, false, true);
     if (level)
         field_plain(j, "level", level);
     else
         tg_json_field_uint(j, "level", a->level);
     tg_json_field_uint(j, "code", a->desc);
     field_name(j, "name", tg_names_alert(a->desc), a->desc);
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
 }
 
 static void put_message(tg_json_t *j, const char *key, int type)
@@ -456,19 +408,19 @@ static void put_message(tg_json_t *j, const char *key, int type)
 
 static void put_progress(tg_json_t *j, const tg_observation_t *o)
 {
-    group_t g;
+    tg_json_group_t g;
 
     if (o->alert_sent.seen || o->alert_received.seen) {
-        group_begin(j, &g, "alert", false, false);
+        tg_json_group_begin(j, &g, "alert", false, false);
         put_alert(j, "sent", &o->alert_sent);
         put_alert(j, "received", &o->alert_received);
-        group_end(j, &g);
+        tg_json_group_end(j, &g);
     }
     if (o->last_msg_in >= 0 || o->last_msg_out >= 0) {
-        group_begin(j, &g, "last_message", false, false);
+        tg_json_group_begin(j, &g, "last_message", false, false);
         put_message(j, "received", o->last_msg_in);
         put_message(j, "sent", o->last_msg_out);
-        group_end(j, &g);
+        tg_json_group_end(j, &g);
     }
 }
 
@@ -511,7 +463,7 @@ static void put_head(tg_json_t *j, const tg_event_t *ev,
 static void alpn_names(tg_json_t *j, tg_view_t v, size_t tail)
 {
     size_t i = 0;
-    group_t g;
+    tg_json_group_t g;
 
     list_begin(j, &g, "alpn", BUDGET_ALPN, tail);
     while (i < v.len) {
@@ -527,7 +479,7 @@ static void alpn_names(tg_json_t *j, tg_view_t v, size_t tail)
 
 static void key_share_names(tg_json_t *j, const tg_hello_t *h, size_t tail)
 {
-    group_t g;
+    tg_json_group_t g;
 
     list_begin(j, &g, "key_share_groups", BUDGET_KEY_SHARES, tail);
     for (size_t i = 0; i < h->key_share_n; i++) {
@@ -544,7 +496,7 @@ static void extension_names(tg_json_t *j, const tg_hello_t *h, size_t tail)
 {
     tg_ext_types_t it;
     uint16_t t;
-    group_t g;
+    tg_json_group_t g;
 
     tg_hello_types_first(h, &it);
     list_begin(j, &g, "extensions", BUDGET_EXTENSIONS, tail);
@@ -559,7 +511,7 @@ static void extension_names(tg_json_t *j, const tg_hello_t *h, size_t tail)
  * TLS 1.2's rules, the versions below it): the list names that one. */
 static void legacy_versions(tg_json_t *j, uint16_t v, size_t tail)
 {
-    group_t g;
+    tg_json_group_t g;
 
     list_begin(j, &g, "versions", BUDGET_VERSIONS, tail);
     name_value(j, tg_names_version(v), v);
@@ -593,7 +545,7 @@ static void field_budget(tg_json_t *j, const char *key, const char *s,
 {
     if (!s)
         return;
-    cap_next(j, budget, tail);
+    tg_json_budget(j, budget, tail);
     tg_json_field_plain(j, key, strlen(key), s, n);
     tg_json_set_reserve(j, tail);
 }
@@ -602,11 +554,11 @@ static void put_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
                        size_t tail)
 {
     const tg_hello_t *h = ev->hello;
-    group_t g;
+    tg_json_group_t g;
 
     if (!ev->has_hello)
         return;
-    group_begin(j, &g, "client", false, false);
+    tg_json_group_begin(j, &g, "client", false, false);
     if (ev->hello_err != TG_HELLO_OK)
         field_plain(j, "hello_error", tg_hello_err_name(ev->hello_err));
     if (h->legacy_version)
@@ -619,7 +571,7 @@ static void put_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
     field_budget(j, "ja3_string", fp->fp.ja3_string, fp->fp.ja3_len,
                  BUDGET_JA3_STRING, tail);
     field_budget(j, "ja4_r", fp->fp.ja4_r, fp->fp.ja4_r_len, BUDGET_JA4_R, tail);
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
 }
 
 /* ---- the line ------------------------------------------------------------------------------ */

@@ -785,6 +785,39 @@ bool tg_json_refused_since(const tg_json_t *j, const tg_json_mark_t *m)
     return j->refused != m->state.refused;
 }
 
+void tg_json_group_begin(tg_json_t *j, tg_json_group_t *g, const char *key, bool array,
+                         bool atomic)
+{
+    g->mark = tg_json_mark(j);
+    g->array = array;
+    g->atomic = atomic;
+    tg_json_key(j, key);
+    if (array)
+        tg_json_begin_array(j);
+    else
+        tg_json_begin_object(j);
+    g->inner = j->len;
+}
+
+void tg_json_group_end(tg_json_t *j, const tg_json_group_t *g)
+{
+    if (g->array)
+        tg_json_end_array(j);
+    else
+        tg_json_end_object(j);
+    if (j->len <= g->inner + 1 || (g->atomic && tg_json_refused_since(j, &g->mark)))
+        tg_json_rollback(j, &g->mark);
+}
+
+void tg_json_budget(tg_json_t *j, size_t budget, size_t tail)
+{
+    size_t fixed = j->len + j->depth + budget, reserve = tail;
+
+    if (j->cap > fixed && j->cap - fixed > tail)
+        reserve = j->cap - fixed;
+    tg_json_set_reserve(j, reserve);
+}
+
 bool tg_json_truncated(const tg_json_t *j)
 {
     return j->refused > 0;

@@ -141,6 +141,27 @@ void tg_json_rollback(tg_json_t *j, const tg_json_mark_t *m);
 /* true if an element was refused after the mark was taken. */
 bool tg_json_refused_since(const tg_json_t *j, const tg_json_mark_t *m);
 
+/*
+ * Groups: a member whose value is an object or array, dropped whole when
+ * nothing fitted inside it, and, when atomic (a small record such as an
+ * alert), also when any part of it was refused, so no half record is left.
+ */
+typedef struct {
+    tg_json_mark_t mark;
+    size_t inner; /* len right after the opening bracket */
+    bool array;
+    bool atomic;
+} tg_json_group_t;
+
+void tg_json_group_begin(tg_json_t *j, tg_json_group_t *g, const char *key, bool array,
+                         bool atomic);
+void tg_json_group_end(tg_json_t *j, const tg_json_group_t *g);
+
+/* Budget: lets what is written next use at most `budget` bytes from here on
+ * (less when only `tail` bytes would be left for what follows), by raising
+ * the reserve; set the reserve back to `tail` afterwards. */
+void tg_json_budget(tg_json_t *j, size_t budget, size_t tail);
+
 /* true once any element was refused (lists were cut). */
 bool tg_json_truncated(const tg_json_t *j);
 
