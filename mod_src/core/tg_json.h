@@ -153,6 +153,7 @@ typedef struct {
     bool atomic;
 } tg_json_group_t;
 
+/* key: plain text, as for tg_json_plain(). */
 void tg_json_group_begin(tg_json_t *j, tg_json_group_t *g, const char *key, bool array,
                          bool atomic);
 void tg_json_group_end(tg_json_t *j, const tg_json_group_t *g);
