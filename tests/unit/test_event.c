@@ -18,6 +18,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hex_file.h"
+
 #include "tg_event.h"
 #include "tg_fingerprint.h"
 #include "tg_names.h"
@@ -334,42 +336,15 @@ typedef struct capture_t {
 static capture_t caps[16];
 static size_t ncaps;
 
-static int hexv(int c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* The handshake message: the payloads of the records, headers removed. */
 static void load_capture(capture_t *c)
 {
     static uint8_t rec[TG_OBS_MAX_HELLO + 64];
-    char path[256], line[4096];
-    size_t n = 0, at = 0;
-    int hi = -1;
-    FILE *f;
+    char path[256];
+    size_t n, at = 0;
 
     snprintf(path, sizeof path, "%s/%s", CAPTURES, c->file);
-    f = fopen(path, "r");
-    assert_non_null(f);
-    while (fgets(line, sizeof line, f)) {
-        if (line[0] == '#')
-            continue;
-        for (char *p = line; *p; p++) {
-            int v = hexv((unsigned char)*p);
-
-            if (v < 0)
-                continue;
-            if (hi < 0) {
-                hi = v;
-                continue;
-            }
-            assert_true(n < sizeof rec);
-            rec[n++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    fclose(f);
+    n = hex_file_read(path, rec, sizeof rec);
     c->msg_len = 0;
     while (at + 5 <= n) {
         size_t len = (size_t)rec[at + 3] << 8 | rec[at + 4];

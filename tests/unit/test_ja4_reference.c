@@ -17,6 +17,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hex_file.h"
+
 #include "tg_fingerprint.h"
 #include "tg_hello.h"
 #include "tg_ossl_digest.h"
@@ -106,33 +108,6 @@ static void table_close(table_t *t)
     fclose(t->f);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static uint8_t *unhex(const char *s, size_t *len)
-{
-    size_t n = strlen(s) / 2, i;
-    uint8_t *b = malloc(n ? n : 1);
-
-    assert_non_null(b);
-    for (i = 0; i < n; i++) {
-        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-
-        assert_true(hi >= 0 && lo >= 0);
-        b[i] = (uint8_t)(hi << 4 | lo);
-    }
-    *len = n;
-    return b;
-}
-
 /* Counts a mismatch and says which row and field, so one run shows all. */
 static int check(const table_t *t, const char *what, const char *want, const char *got)
 {
@@ -215,7 +190,7 @@ static void test_every_reference_row(void **state)
     (void)state;
     table_open(&t);
     while (table_next(&t)) {
-        msg = unhex(t.cell[C_HEX], &len);
+        msg = hex_decode(t.cell[C_HEX], &len);
         rc = tg_hello_parse(msg, len, &h);
         if (rc != TG_HELLO_OK) {
             print_error("%s frame %s: parse error %s at offset %zu\n", t.cell[C_PCAP],
@@ -245,7 +220,7 @@ static void test_every_reference_row_as_records(void **state)
     (void)state;
     table_open(&t);
     while (table_next(&t)) {
-        msg = unhex(t.cell[C_HEX], &len);
+        msg = hex_decode(t.cell[C_HEX], &len);
         rec = to_records(msg, len, RECORD_SPLIT, &rlen);
         scratch = malloc(len);
         assert_non_null(scratch);
