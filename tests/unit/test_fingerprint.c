@@ -44,29 +44,19 @@ static void ext_u16(uint16_t type, unsigned prefix, const uint16_t *v, size_t n)
     hb_ext_u16(hb, type, prefix, v, n);
 }
 
+/* One ALPN name. */
 static void ext_alpn(const void *name, size_t n)
 {
-    uint8_t body[260];
+    uint8_t list[256];
 
-    body[0] = 0;
-    body[1] = (uint8_t)(n + 1);
-    body[2] = (uint8_t)n;
-    memcpy(body + 3, name, n);
-    ext(0x0010, body, n + 3);
+    list[0] = (uint8_t)n;
+    memcpy(list + 1, name, n);
+    hb_alpn(hb, list, n + 1);
 }
 
 static void ext_sni(const char *name)
 {
-    uint8_t body[260];
-    size_t n = strlen(name);
-
-    body[0] = 0;
-    body[1] = (uint8_t)(n + 3);
-    body[2] = 0;
-    body[3] = 0;
-    body[4] = (uint8_t)n;
-    memcpy(body + 5, name, n);
-    ext(0x0000, body, n + 5);
+    hb_sni(hb, name, strlen(name));
 }
 
 static const tg_hello_t *end(void)
