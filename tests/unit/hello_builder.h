@@ -127,6 +127,18 @@ static inline void hb_alpn(hb_t *m, const void *list, size_t n)
     hb_ext(m, 0x0010, body, n + 2);
 }
 
+/* key_share with one share of `group` (a one-byte key). */
+static inline void hb_key_share(hb_t *m, uint16_t group)
+{
+    uint8_t body[7];
+
+    set16(body, 5);
+    set16(body + 2, group);
+    set16(body + 4, 1);
+    body[6] = 0x42;
+    hb_ext(m, 0x0033, body, sizeof body);
+}
+
 /* Fills in the extension block and handshake lengths; returns the size. */
 static inline size_t hb_end(hb_t *m)
 {
