@@ -273,6 +273,31 @@ HOT_INLINE bool quote_plain(char *d, const char *s, size_t n)
 }
 
 /*
+ * The fast paths' precondition: a writer with nothing pending, its
+ * innermost container open for this kind of member (keyed: an object), and
+ * room for the comma, `body` bytes and `extra` more closers. Returns the
+ * bytes to add (comma included) and the container's bit, or 0.
+ */
+HOT_INLINE size_t fast_room(const tg_json_t *j, bool keyed, size_t body, unsigned extra,
+                             uint32_t *bit)
+{
+    size_t len = j->len, cap = j->cap, keep, need;
+    unsigned depth = j->depth;
+
+    if (depth == 0 || depth + extra > TG_JSON_MAX_DEPTH ||
+        ((unsigned)j->err | j->skip | (unsigned)j->skip_value | (unsigned)j->key_pending) != 0)
+        return 0;
+    *bit = (uint32_t)1 << (depth - 1);
+    if (((j->obj_bits & *bit) != 0) != keyed)
+        return 0;
+    keep = depth + extra + j->reserve;
+    need = ((j->any_bits & *bit) != 0) + body;
+    if (body > cap || keep > cap || len > cap - keep || need > cap - keep - len)
+        return 0;
+    return need;
+}
+
+/*
  * The common case in one pass: an object member "key":value (key != NULL)
  * or an array element, in a container that is open for it, with plain
  * ASCII strings and room for all of it. value is a JSON string when quoted,
@@ -282,29 +307,20 @@ HOT_INLINE bool quote_plain(char *d, const char *s, size_t n)
 static int fast_member(tg_json_t *j, const char *key, size_t klen,
                        const char *v, size_t vlen, bool quoted)
 {
-    /* locals: stores through d could alias *j and force reloads */
-    size_t len = j->len, cap = j->cap, keep, need;
-    unsigned depth = j->depth;
     uint32_t bit;
-    bool comma;
+    size_t need;
     char *d;
 
-    if (depth == 0 || ((unsigned)j->err | j->skip | (unsigned)j->skip_value |
-                       (unsigned)j->key_pending) != 0)
+    if ((klen | vlen) > j->cap)
         return NOT_FAST;
-    bit = (uint32_t)1 << (depth - 1);
-    if (((j->obj_bits & bit) != 0) != (key != NULL))
+    need = fast_room(j, key != NULL, klen + vlen + (key != NULL ? 3 : 0) + (quoted ? 2 : 0), 0,
+                     &bit);
+    if (need == 0)
         return NOT_FAST;
-    comma = (j->any_bits & bit) != 0;
-    keep = depth + j->reserve;
-    /* (klen | vlen) <= cap keeps the sum from overflowing */
-    need = comma + klen + vlen + (key != NULL ? 3 : 0) + (quoted ? 2 : 0);
-    if ((klen | vlen) > cap || keep > cap || len > cap - keep ||
-        need > cap - keep - len)
-        return NOT_FAST;
-    d = j->buf + len;
+    /* local d: stores through it could alias *j and force reloads */
+    d = j->buf + j->len;
     *d = ',';
-    d += comma;
+    d += (j->any_bits & bit) != 0;
     if (key != NULL) {
         if (!quote_plain(d, key, klen))
             return NOT_FAST;
@@ -313,7 +329,7 @@ static int fast_member(tg_json_t *j, const char *key, size_t klen,
     }
     if (quoted ? !quote_plain(d, v, vlen) : (memcpy(d, v, vlen), false))
         return NOT_FAST;
-    j->len = len + need;
+    j->len += need;
     j->any_bits |= bit;
     return TG_JSON_OK;
 }
@@ -350,27 +366,18 @@ HOT_INLINE void copy_short(char *d, const char *s, size_t n)
 static int plain_member(tg_json_t *j, const char *key, size_t klen,
                         const char *v, size_t vlen)
 {
-    size_t len = j->len, cap = j->cap, keep, need;
-    unsigned depth = j->depth;
     uint32_t bit;
-    bool comma;
+    size_t need;
     char *d;
 
-    if (depth == 0 || ((unsigned)j->err | j->skip | (unsigned)j->skip_value |
-                       (unsigned)j->key_pending) != 0)
+    if ((klen | vlen) > j->cap)
         return NOT_FAST;
-    bit = (uint32_t)1 << (depth - 1);
-    if (((j->obj_bits & bit) != 0) != (key != NULL))
+    need = fast_room(j, key != NULL, (key != NULL ? klen + 3 : 0) + vlen + 2, 0, &bit);
+    if (need == 0)
         return NOT_FAST;
-    comma = (j->any_bits & bit) != 0;
-    keep = depth + j->reserve;
-    need = comma + (key != NULL ? klen + 3 : 0) + vlen + 2;
-    if ((klen | vlen) > cap || keep > cap || len > cap - keep ||
-        need > cap - keep - len)
-        return NOT_FAST;
-    d = j->buf + len;
+    d = j->buf + j->len;
     *d = ',';
-    d += comma;
+    d += (j->any_bits & bit) != 0;
     if (key != NULL) {
         *d++ = '"';
         copy_short(d, key, klen);
@@ -381,7 +388,7 @@ static int plain_member(tg_json_t *j, const char *key, size_t klen,
     *d++ = '"';
     copy_short(d, v, vlen);
     d[vlen] = '"';
-    j->len = len + need;
+    j->len += need;
     j->any_bits |= bit;
     return TG_JSON_OK;
 }
@@ -814,37 +821,26 @@ bool tg_json_refused_since(const tg_json_t *j, const tg_json_mark_t *m)
  * room for it and the new closer; NOT_FAST with nothing written otherwise. */
 static int plain_open(tg_json_t *j, const char *key, size_t klen, bool object)
 {
-    size_t len = j->len, cap = j->cap, keep, need;
-    unsigned depth = j->depth;
     uint32_t bit, inner;
-    bool comma;
+    size_t need;
     char *d;
 
-    if (depth == 0 || depth >= TG_JSON_MAX_DEPTH ||
-        ((unsigned)j->err | j->skip | (unsigned)j->skip_value | (unsigned)j->key_pending) != 0)
+    if (klen > j->cap || (need = fast_room(j, true, klen + 4, 1, &bit)) == 0)
         return NOT_FAST;
-    bit = (uint32_t)1 << (depth - 1);
-    if ((j->obj_bits & bit) == 0)
-        return NOT_FAST;
-    comma = (j->any_bits & bit) != 0;
-    keep = depth + 1 + j->reserve;
-    need = comma + klen + 4;
-    if (klen > cap || keep > cap || len > cap - keep || need > cap - keep - len)
-        return NOT_FAST;
-    d = j->buf + len;
+    d = j->buf + j->len;
     *d = ',';
-    d += comma;
+    d += (j->any_bits & bit) != 0;
     *d++ = '"';
     copy_short(d, key, klen);
     d += klen;
     d[0] = '"';
     d[1] = ':';
     d[2] = object ? '{' : '[';
-    j->len = len + need;
+    j->len += need;
     inner = bit << 1;
     j->any_bits = (j->any_bits | bit) & ~inner;
     j->obj_bits = object ? j->obj_bits | inner : j->obj_bits & ~inner;
-    j->depth = depth + 1;
+    j->depth++;
     return TG_JSON_OK;
 }
 
