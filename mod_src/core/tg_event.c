@@ -594,7 +594,7 @@ size_t tg_event_encode(const tg_event_t *ev, const tg_event_ctx_t *ctx,
 {
     char stack_work[TG_EVENT_STACK_WORK];
     char *work = stack_work;
-    size_t work_size = sizeof stack_work;
+    size_t work_size = sizeof stack_work, tail;
     tg_json_t j;
     fp_t fp;
     long n;
@@ -612,9 +612,10 @@ size_t tg_event_encode(const tg_event_t *ev, const tg_event_ctx_t *ctx,
     tg_json_init(&j, line, cap);
     tg_json_set_reserve(&j, 1);
     tg_json_begin_object(&j);
-    tg_json_set_reserve(&j, head_tail(ev, ctx));
+    tail = head_tail(ev, ctx);
+    tg_json_set_reserve(&j, tail);
     put_header(&j, ev, ctx);
-    put_tls(&j, ev, &fp, head_tail(ev, ctx));
+    put_tls(&j, ev, &fp, tail);
     tg_json_set_reserve(&j, TRUNC_TAIL);
     tg_json_key(&j, "tlsguard");
     tg_json_begin_object(&j);
