@@ -23,7 +23,8 @@
  *   if (allowed)
  *       n = tg_event_encode(&ev, &ctx, line, sizeof line);
  *
- * or tg_event_build() for both. The event borrows obs: it must outlive it.
+ * or tg_event_build() for both. The event borrows obs, which must outlive it,
+ * and may point into itself: use it where it was prepared, do not copy it.
  */
 #ifndef TG_EVENT_H
 #define TG_EVENT_H
