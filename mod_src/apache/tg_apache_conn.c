@@ -21,7 +21,6 @@ typedef struct tg_ap_conn_t {
     conn_rec *c;
     server_rec *server;   /* whose settings the connection carries (forecast) */
     tg_ossl_guard_t guard;
-    unsigned hellos;      /* ClientHellos seen */
     int observing;        /* an event may be written */
     tg_observation_t obs;
     tg_ossl_observer_t observer;
@@ -75,17 +74,18 @@ static int64_t now_us(void)
     return (int64_t)apr_time_now();
 }
 
+/* The observer sees every message (it owns ClientHello detection and its
+ * parse, events or not); the forecast reads the first hello's parsed view
+ * the moment it exists, before OpenSSL processes the hello. */
 static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
                    SSL *ssl, void *arg)
 {
     tg_ap_conn_t *st = arg;
-    const uint8_t *msg = buf;
-    if (st->observing)
-        tg_ossl_observe_msg(&st->observer, write_p, version, content_type, buf, len, ssl);
-    if (write_p || content_type != SSL3_RT_HANDSHAKE || len < 4 || msg[0] != SSL3_MT_CLIENT_HELLO)
-        return;
-    if (st->hellos++ == 0) /* a second one is a TLS 1.3 retry or a renegotiation */
-        st->server = tg_ap_sni_on_client_hello(st->c, ssl, msg, len, &st->guard);
+    int parsed = st->obs.hello_parsed;
+
+    tg_ossl_observe_msg(&st->observer, write_p, version, content_type, buf, len, ssl);
+    if (!parsed && st->obs.hello_parsed)
+        st->server = tg_ap_sni_on_client_hello(st->c, ssl, &st->obs, &st->guard);
 }
 
 static void note_addresses(tg_observation_t *obs, conn_rec *c)
@@ -111,17 +111,23 @@ void tg_ap_conn_start(conn_rec *c, SSL *ssl)
     st->server = c->base_server;
     st->guard.applied = &tg_ap_conf_srv(c->base_server)->eff; /* mod_ssl made the SSL from it */
     ap_set_module_config(c->conn_config, &tlsguard_module, st);
+    /* The message callback always feeds the record: the forecast needs the
+     * parsed hello. The info callback, the clock and the raw input filter
+     * only serve events. */
+    tg_observation_init(&st->obs);
+    st->observer.obs = &st->obs;
+    st->observer.alloc = pool_alloc;
+    st->observer.baton = c->pool;
     if (events_wanted) {
-        tg_observation_init(&st->obs);
         st->obs.start_us = now_us();
         note_addresses(&st->obs, c);
-        st->observer.obs = &st->obs;
-        st->observer.alloc = pool_alloc;
-        st->observer.baton = c->pool;
         st->observer.now_us = now_us;
+        st->observer.work_max = TG_EVENT_WORK_MAX;
         st->observing = tg_ossl_observe_start(ssl, &st->observer) == 0;
-        if (st->observing)
+        if (st->observing) {
+            st->observer.host_keeps_first_bytes = 1;
             tg_ap_rawin_add(c, &st->obs);
+        }
     }
     SSL_set_msg_callback(ssl, msg_cb);
     SSL_set_msg_callback_arg(ssl, st);

@@ -41,7 +41,23 @@ static const char *skipped_note(apr_pool_t *p, const char *skipped)
                         since ? since : "");
 }
 
-/* Build and resolve the policy of one server; errors name the vhost. */
+/* The directive behind a setting the OpenSSL layer refused. */
+static const char *const setting_directive[] = {
+    [TG_OSSL_SETTING_NONE] = "",
+    [TG_OSSL_SETTING_CIPHERS12] = "TLSGuardCiphers: ",
+    [TG_OSSL_SETTING_SUITES13] = "TLSGuardCipherSuites: ",
+    [TG_OSSL_SETTING_GROUPS] = "TLSGuardGroups: ",
+};
+
+static int refuse_server(apr_pool_t *p, server_rec *s, const char *directive, const char *err)
+{
+    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "TLSGUARD-010: %s: %s%s", tg_ap_conf_where(p, s),
+                 directive, err);
+    return HTTP_INTERNAL_SERVER_ERROR;
+}
+
+/* Build and resolve the policy of one server; errors name the vhost, and
+ * the directive where the OpenSSL layer says which setting it refused. */
 static int check_server(apr_pool_t *p, server_rec *s)
 {
     tg_ap_srv_conf_t *sc = tg_ap_conf_srv(s);
@@ -49,12 +65,10 @@ static int check_server(apr_pool_t *p, server_rec *s)
 
     if (!tg_ap_conf_enabled(sc))
         return OK;
-    if (tg_policy_build(tg_ap_conf_profile(sc), &sc->ov, &sc->policy, err, sizeof(err)) != 0
-        || tg_ossl_policy_resolve(&sc->policy, &sc->resolved, err, sizeof(err)) != 0) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "TLSGUARD-010: %s: %s",
-                     tg_ap_conf_where(p, s), err);
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
+    if (tg_policy_build(tg_ap_conf_profile(sc), &sc->ov, &sc->policy, err, sizeof(err)) != 0)
+        return refuse_server(p, s, "", err);
+    if (tg_ossl_policy_resolve(&sc->policy, &sc->resolved, err, sizeof(err)) != 0)
+        return refuse_server(p, s, setting_directive[sc->resolved.failed], err);
     sc->checked = 1;
     return OK;
 }

@@ -17,7 +17,7 @@
 #include <httpd.h>
 
 #include "tg_apache_conf.h"
-#include "tg_hello.h"
+#include "tg_observation.h"
 
 #define TG_MAX_SNI 255 /* RFC 1035 name length limit */
 
@@ -86,26 +86,25 @@ static const tg_ossl_effective_t *settings_for(server_rec *base, server_rec *tar
 
 /* The vhost whose policy governs the connection: the one the ClientHello's
  * server name selects, else the address's default vhost. */
-static server_rec *policy_server(conn_rec *c, const uint8_t *msg, size_t len)
+static server_rec *policy_server(conn_rec *c, const tg_observation_t *obs)
 {
-    tg_hello_t hello;
+    const tg_hello_t *hello = &obs->hello_view;
     char name[TG_MAX_SNI + 1];
 
-    if (tg_hello_parse(msg, len, &hello) != TG_HELLO_OK || !hello.has_sni
-        || hello.sni.len == 0 || hello.sni.len > TG_MAX_SNI
-        || memchr(hello.sni.p, '\0', hello.sni.len))
+    if (obs->hello_err != TG_HELLO_OK || !hello->has_sni || hello->sni.len == 0
+        || hello->sni.len > TG_MAX_SNI || memchr(hello->sni.p, '\0', hello->sni.len))
         return c->base_server; /* mod_ssl will not switch either */
-    memcpy(name, hello.sni.p, hello.sni.len);
-    name[hello.sni.len] = '\0';
+    memcpy(name, hello->sni.p, hello->sni.len);
+    name[hello->sni.len] = '\0';
     server_rec *target = tg_ap_sni_find_vhost(c, name);
     return target ? target : c->base_server;
 }
 
-server_rec *tg_ap_sni_on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, size_t len,
+server_rec *tg_ap_sni_on_client_hello(conn_rec *c, SSL *ssl, const tg_observation_t *obs,
                                    tg_ossl_guard_t *guard)
 {
     tg_ossl_effective_t restore;
-    server_rec *server = policy_server(c, msg, len);
+    server_rec *server = policy_server(c, obs);
     if (!tg_ap_conf_srv(server)->eff.set)
         server = c->base_server; /* not an SSL vhost: nothing to set */
     if (server != c->base_server) {

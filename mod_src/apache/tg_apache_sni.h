@@ -5,14 +5,15 @@
 #include <httpd.h>
 #include <openssl/ssl.h>
 
+#include "tg_observation.h"
 #include "tg_ossl_guard.h"
 
-/* Called with the connection's first ClientHello (before OpenSSL processes
- * it): when its server name selects another name-based vhost, give the
+/* Called once the observer has parsed the connection's first ClientHello
+ * into obs (before OpenSSL processes it): when its server name selects another name-based vhost, give the
  * connection that vhost's versions, groups and cipher order (mod_ssl switches
  * only the SSL_CTX; see docs/enforcement.md). Records in guard which vhost's
  * settings the connection now carries, and returns that vhost. */
-server_rec *tg_ap_sni_on_client_hello(conn_rec *c, SSL *ssl, const uint8_t *msg, size_t len,
+server_rec *tg_ap_sni_on_client_hello(conn_rec *c, SSL *ssl, const tg_observation_t *obs,
                                    tg_ossl_guard_t *guard);
 
 /* The vhost mod_ssl will select for `name` on connection c, NULL if none. */

@@ -414,32 +414,6 @@ int tg_classify_versions_outside(const tg_hello_t *h, const tg_policy_t *p)
     return h->legacy_version < p->min_version;
 }
 
-#define GROUPS_MAX 32
-#define GROUP_NAME_MAX 48
-
-/* The policy's colon-separated group names as codes; unknown names skipped. */
-static size_t policy_groups(const char *list, uint16_t *codes, size_t cap)
-{
-    char name[GROUP_NAME_MAX];
-    size_t n = 0;
-
-    while (list && *list && n < cap) {
-        size_t len = strcspn(list, ":,");
-        int code;
-
-        if (len > 0 && len < sizeof name) {
-            memcpy(name, list, len);
-            name[len] = '\0';
-            code = tg_names_group_code(name);
-            if (code >= 0)
-                codes[n++] = (uint16_t)code;
-        }
-        list += len;
-        list += *list != '\0';
-    }
-    return n;
-}
-
 static int group_in(uint16_t g, const uint16_t *codes, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -451,12 +425,13 @@ static int group_in(uint16_t g, const uint16_t *codes, size_t n)
 
 int tg_classify_groups_outside(const tg_hello_t *h, const tg_policy_t *p)
 {
-    uint16_t codes[GROUPS_MAX];
+    const uint16_t *codes;
     size_t n, offered = 0, count;
 
     if (!h || !p || !(h->seen & TG_HELLO_SEEN_SUPPORTED_GROUPS))
         return 0;
-    n = policy_groups(p->groups, codes, GROUPS_MAX);
+    codes = p->group_codes;
+    n = p->group_n;
     if (n == 0)
         return 0;
     count = tg_u16_count(h->groups);

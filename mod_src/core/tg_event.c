@@ -33,12 +33,6 @@
 #define BUDGET_JA3_STRING 700
 #define BUDGET_JA4_R 900
 
-#define MD5_LEN 16
-#define SHA256_LEN 32
-#define JA4_HASH_HEX 12
-
-static const char hexdig[] = "0123456789abcdef";
-
 /* ---- reason -> ECS event.type ----------------------------------------------- */
 
 static const char *const event_types[TG_REASON_COUNT] = {
@@ -137,108 +131,34 @@ void tg_event_prepare(tg_event_t *ev, const tg_observation_t *obs,
     ev->obs = obs;
     ev->has_hello = obs->hello != NULL && obs->hello_len > 0;
     ev->hello_err = TG_HELLO_OK;
-    if (ev->has_hello) {
-        ev->hello_err = tg_hello_parse(obs->hello, obs->hello_len, &ev->hello);
-        h = &ev->hello;
+    ev->hello = &ev->parsed;
+    if (ev->has_hello && obs->hello_parsed) {
+        ev->hello = &obs->hello_view;
+        ev->hello_err = obs->hello_err;
+    } else if (ev->has_hello) {
+        ev->hello_err = tg_hello_parse(obs->hello, obs->hello_len, &ev->parsed);
     }
+    if (ev->has_hello)
+        h = ev->hello;
     tg_classify(obs, h, ev->hello_err, ctx ? ctx->policy : NULL, &ev->verdict);
 }
 
 /* ---- fingerprints ------------------------------------------------------------------ */
 
 typedef struct fp_t {
-    char ja3[TG_JA3_SIZE];
-    char ja4[TG_JA4_SIZE];
-    const char *ja3_string; /* in the work buffer */
-    size_t ja3_len;
-    const char *ja4_r;
-    size_t ja4_r_len;
+    tg_fp_t fp;
     bool missing;           /* wanted but did not fit the work buffer */
 } fp_t;
 
-static void hex_bytes(const unsigned char *b, size_t n, char *out)
-{
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = hexdig[b[i] >> 4];
-        out[2 * i + 1] = hexdig[b[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-/* 12 hex digits of SHA-256, or twelve zeros for an empty section (JA4). */
-static void hash12(tg_digest_fn *sha256, const char *s, size_t n, char *out)
-{
-    unsigned char d[SHA256_LEN];
-    char hex[2 * SHA256_LEN + 1];
-
-    if (n == 0) {
-        memset(out, '0', JA4_HASH_HEX);
-        return;
-    }
-    sha256(s, n, d);
-    hex_bytes(d, JA4_HASH_HEX / 2, hex);
-    memcpy(out, hex, JA4_HASH_HEX);
-}
-
-/*
- * JA4 from JA4_r "a_b_c": part a as is, then the hashes of section b (the
- * sorted suites) and of everything after the second '_' (extensions and
- * signature algorithms), exactly the sections tg_ja4() hashes; building the
- * raw form once serves both fields.
- */
-static void ja4_from_raw(const char *raw, size_t len, tg_digest_fn *sha256,
-                         char *out)
-{
-    const char *end = raw + len, *b, *c;
-
-    if (len < TG_JA4_A_LEN + 2) { /* "a_" at least; never from tg_ja4_raw */
-        memset(out, 0, TG_JA4_SIZE);
-        return;
-    }
-    b = raw + TG_JA4_A_LEN + 1;
-    c = memchr(b, '_', (size_t)(end - b));
-    if (!c)
-        c = end;
-    memcpy(out, raw, TG_JA4_A_LEN);
-    out[TG_JA4_A_LEN] = '_';
-    hash12(sha256, b, (size_t)(c - b), out + TG_JA4_A_LEN + 1);
-    out[TG_JA4_A_LEN + 1 + JA4_HASH_HEX] = '_';
-    c += c < end;
-    hash12(sha256, c, (size_t)(end - c), out + TG_JA4_A_LEN + 2 + JA4_HASH_HEX);
-    out[TG_JA4_SIZE - 1] = '\0';
-}
-
+/* Both digests given: every fingerprint from the one tested call. */
 static void fingerprint(const tg_event_t *ev, const tg_event_ctx_t *ctx,
                         char *work, size_t size, fp_t *fp)
 {
-    const tg_hello_t *h = &ev->hello;
-    unsigned char d[MD5_LEN];
-    size_t used = 0, len;
-
     memset(fp, 0, sizeof *fp);
-    if (!ev->has_hello || ev->hello_err != TG_HELLO_OK)
+    if (!ev->has_hello || ev->hello_err != TG_HELLO_OK || !ctx->md5 || !ctx->sha256)
         return;
-    if (ctx->md5) {
-        if (tg_ja3_string(h, work, size, &len) == TG_FP_OK) {
-            ctx->md5(work, len, d);
-            hex_bytes(d, MD5_LEN, fp->ja3);
-            fp->ja3_string = work;
-            fp->ja3_len = len;
-            used = len + 1;
-        } else {
-            fp->missing = true;
-        }
-    }
-    if (ctx->sha256) {
-        if (tg_ja4_raw(h, TG_JA4_TCP, work + used, size - used, &len) ==
-            TG_FP_OK) {
-            fp->ja4_r = work + used;
-            fp->ja4_r_len = len;
-            ja4_from_raw(fp->ja4_r, len, ctx->sha256, fp->ja4);
-        } else {
-            fp->missing = true;
-        }
-    }
+    fp->missing = tg_fingerprint(ev->hello, ctx->md5, ctx->sha256, work, size, &fp->fp) !=
+                  TG_FP_OK;
 }
 
 /* ---- writing helpers ---------------------------------------------------------------- */
@@ -261,83 +181,45 @@ static void field_text(tg_json_t *j, const char *key, const char *s, size_t max)
         tg_json_field_string(j, key, s, n);
 }
 
+/* Text of our own (a table name, a literal, digits we wrote) under a literal
+ * key: no escape pass (tg_json_plain). */
+static void field_plain(tg_json_t *j, const char *key, const char *s)
+{
+    tg_json_field_plain(j, key, strlen(key), s, strlen(s));
+}
+
+/* A table's name for code, else its hex form. */
 static void field_name(tg_json_t *j, const char *key, const char *name,
                        uint16_t code)
 {
     char hex[TG_NAMES_HEX_MAX];
 
-    tg_json_field_str(j, key, name ? name : tg_names_hex(code, hex, sizeof hex));
+    field_plain(j, key, name ? name : tg_names_hex(code, hex, sizeof hex));
 }
 
 static int name_value(tg_json_t *j, const char *name, uint16_t code)
 {
     char hex[TG_NAMES_HEX_MAX];
 
-    return tg_json_str(j, name ? name : tg_names_hex(code, hex, sizeof hex));
-}
-
-/*
- * A member whose value is an object or array. Groups are dropped whole when
- * nothing fitted inside them, and atomic ones (small records such as an
- * alert) also when any part of them was refused, so no half record is left.
- */
-typedef struct group_t {
-    tg_json_mark_t mark;
-    size_t inner;  /* len right after the opening bracket */
-    bool array;
-    bool atomic;
-} group_t;
-
-static void group_begin(tg_json_t *j, group_t *g, const char *key, bool array,
-                        bool atomic)
-{
-    g->mark = tg_json_mark(j);
-    g->array = array;
-    g->atomic = atomic;
-    tg_json_key(j, key);
-    if (array)
-        tg_json_begin_array(j);
-    else
-        tg_json_begin_object(j);
-    g->inner = j->len;
-}
-
-static void group_end(tg_json_t *j, const group_t *g)
-{
-    if (g->array)
-        tg_json_end_array(j);
-    else
-        tg_json_end_object(j);
-    if (j->len <= g->inner + 1 ||
-        (g->atomic && tg_json_refused_since(j, &g->mark)))
-        tg_json_rollback(j, &g->mark);
-}
-
-/* Lets what is written next use at most `budget` bytes from here on (less
- * when only `tail` bytes would be left for what follows). */
-static void cap_next(tg_json_t *j, size_t budget, size_t tail)
-{
-    size_t fixed = j->len + j->depth + budget, reserve = tail;
-
-    if (j->cap > fixed && j->cap - fixed > tail)
-        reserve = j->cap - fixed;
-    tg_json_set_reserve(j, reserve);
+    if (!name)
+        name = tg_names_hex(code, hex, sizeof hex);
+    return tg_json_plain(j, name, strlen(name));
 }
 
 /*
  * Opens key:[ with its elements capped to `budget` bytes from here on, while
  * `tail` bytes stay free for what follows. list_end() restores the tail.
  */
-static void list_begin(tg_json_t *j, group_t *g, const char *key,
+static void list_begin(tg_json_t *j, tg_json_group_t *g, const char *key,
                        size_t budget, size_t tail)
 {
-    cap_next(j, 1 + budget, tail);
-    group_begin(j, g, key, true, false);
+    tg_json_budget(j, 1 + budget, tail);
+    tg_json_group_begin(j, g, key, true, false);
 }
 
-static void list_end(tg_json_t *j, const group_t *g, size_t tail)
+static void list_end(tg_json_t *j, const tg_json_group_t *g, size_t tail)
 {
-    group_end(j, g);
+    tg_json_group_end(j, g);
     tg_json_set_reserve(j, tail);
 }
 
@@ -346,7 +228,7 @@ static void u16_names(tg_json_t *j, const char *key, tg_view_t v, name_fn *fn,
                       size_t budget, size_t tail)
 {
     size_t n = tg_u16_count(v);
-    group_t g;
+    tg_json_group_t g;
 
     list_begin(j, &g, key, budget, tail);
     for (size_t i = 0; i < n; i++) {
@@ -363,40 +245,40 @@ static void u16_names(tg_json_t *j, const char *key, tg_view_t v, name_fn *fn,
 static void put_event(tg_json_t *j, const tg_event_t *ev)
 {
     const tg_observation_t *o = ev->obs;
-    group_t g;
+    tg_json_group_t g;
 
-    group_begin(j, &g, "event", false, true);
-    tg_json_field_str(j, "kind", "event");
+    tg_json_group_begin(j, &g, "event", false, true);
+    field_plain(j, "kind", "event");
     tg_json_key(j, "category");
     tg_json_begin_array(j);
-    tg_json_str(j, "network");
+    tg_json_plain(j, TG_JSON_LIT("network"));
     tg_json_end_array(j);
     tg_json_key(j, "type");
     tg_json_begin_array(j);
-    tg_json_str(j, "connection");
-    tg_json_str(j, tg_event_type(ev->verdict.reason));
+    tg_json_plain(j, TG_JSON_LIT("connection"));
+    name_value(j, tg_event_type(ev->verdict.reason), 0);
     tg_json_end_array(j);
-    tg_json_field_str(j, "action", "tls-handshake");
-    tg_json_field_str(j, "outcome", ev->verdict.success ? "success" : "failure");
-    tg_json_field_str(j, "dataset", "tlsguard.handshake");
+    field_plain(j, "action", "tls-handshake");
+    field_plain(j, "outcome", ev->verdict.success ? "success" : "failure");
+    field_plain(j, "dataset", "tlsguard.handshake");
     if (o->start_us > 0 && o->end_us >= o->start_us &&
         o->end_us - o->start_us <= INT64_MAX / 1000)
         tg_json_field_int(j, "duration", (o->end_us - o->start_us) * 1000);
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
 }
 
 static void put_endpoint(tg_json_t *j, const char *key, const char *ip,
                          uint16_t port)
 {
     size_t n = bounded_len(ip, TG_OBS_IP_MAX);
-    group_t g;
+    tg_json_group_t g;
 
     if (n == 0)
         return;
-    group_begin(j, &g, key, false, true);
+    tg_json_group_begin(j, &g, key, false, true);
     tg_json_field_string(j, "ip", ip, n);
     tg_json_field_uint(j, "port", port);
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
 }
 
 static void put_error(tg_json_t *j, const tg_observation_t *o)
@@ -405,11 +287,11 @@ static void put_error(tg_json_t *j, const tg_observation_t *o)
     char code[2 * sizeof(unsigned long) + 1];
     unsigned long e = o->lib_error;
     size_t k = sizeof code - 1;
-    group_t g;
+    tg_json_group_t g;
 
     if (n == 0 && e == 0)
         return;
-    group_begin(j, &g, "error", false, false);
+    tg_json_group_begin(j, &g, "error", false, false);
     if (n > 0)
         tg_json_field_string(j, "message", o->lib_error_text, n);
     if (e != 0) {
@@ -419,9 +301,9 @@ static void put_error(tg_json_t *j, const tg_observation_t *o)
             code[--k] = "0123456789ABCDEF"[e & 15];
             e >>= 4;
         } while (e != 0 || k > sizeof code - 9);
-        tg_json_field_str(j, "code", code + k);
+        field_plain(j, "code", code + k);
     }
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
 }
 
 static void put_header(tg_json_t *j, const tg_event_t *ev,
@@ -429,18 +311,18 @@ static void put_header(tg_json_t *j, const tg_event_t *ev,
 {
     const tg_observation_t *o = ev->obs;
     char ts[TG_EVENT_TIME_SIZE];
-    group_t g;
+    tg_json_group_t g;
 
     tg_event_format_time(o->end_us, ts);
-    tg_json_field_str(j, "@timestamp", ts);
-    group_begin(j, &g, "ecs", false, true);
-    tg_json_field_str(j, "version", TG_EVENT_ECS_VERSION);
-    group_end(j, &g);
+    field_plain(j, "@timestamp", ts);
+    tg_json_group_begin(j, &g, "ecs", false, true);
+    field_plain(j, "version", TG_EVENT_ECS_VERSION);
+    tg_json_group_end(j, &g);
     put_event(j, ev);
-    group_begin(j, &g, "observer", false, false);
-    tg_json_field_str(j, "product", "mod_tlsguard");
+    tg_json_group_begin(j, &g, "observer", false, false);
+    field_plain(j, "product", "mod_tlsguard");
     field_text(j, "version", ctx->version, HOST_TEXT_MAX);
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
     put_endpoint(j, "source", o->src_ip, o->src_port);
     put_endpoint(j, "destination", o->dst_ip, o->dst_port);
     put_error(j, o);
@@ -451,21 +333,21 @@ static void put_header(tg_json_t *j, const tg_event_t *ev,
 static void put_tls_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
                            size_t tail)
 {
-    const tg_hello_t *h = &ev->hello;
-    group_t g;
+    const tg_hello_t *h = ev->hello;
+    tg_json_group_t g;
 
     if (!ev->has_hello)
         return;
-    group_begin(j, &g, "client", false, false);
+    tg_json_group_begin(j, &g, "client", false, false);
     if (h->has_sni)
         tg_json_field_string(j, "server_name", (const char *)h->sni.p,
                              h->sni.len);
-    if (fp->ja3[0])
-        tg_json_field_str(j, "ja3", fp->ja3);
+    if (fp->fp.ja3[0])
+        field_plain(j, "ja3", fp->fp.ja3);
     if (ev->hello_err == TG_HELLO_OK && h->ciphers.len > 0)
         u16_names(j, "supported_ciphers", h->ciphers, tg_names_cipher_iana,
                   BUDGET_CIPHERS, tail);
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
 }
 
 static void put_tls(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
@@ -473,15 +355,15 @@ static void put_tls(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
 {
     const tg_observation_t *o = ev->obs;
     const char *ecs = o->version ? tg_names_version_ecs(o->version) : NULL;
-    group_t g;
+    tg_json_group_t g;
 
     /* The first handshake's outcome: a later one that failed does not undo
      * the tunnel it established (the reason and stage say what failed). */
-    group_begin(j, &g, "tls", false, false);
+    tg_json_group_begin(j, &g, "tls", false, false);
     tg_json_field_bool(j, "established", o->handshake_done != 0);
     if (ecs) {
-        tg_json_field_str(j, "version", ecs);
-        tg_json_field_str(j, "version_protocol",
+        field_plain(j, "version", ecs);
+        field_plain(j, "version_protocol",
                           tg_names_version_protocol(o->version));
     }
     if (o->cipher)
@@ -495,7 +377,7 @@ static void put_tls(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
                              o->alpn_len < TG_OBS_TEXT_MAX ? o->alpn_len
                                                            : TG_OBS_TEXT_MAX);
     put_tls_client(j, ev, fp, tail);
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
 }
 
 /* ---- tlsguard ---------------------------------------------------------------------------- */
@@ -503,18 +385,18 @@ static void put_tls(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
 static void put_alert(tg_json_t *j, const char *key, const tg_obs_alert_t *a)
 {
     const char *level = tg_names_alert_level(a->level);
-    group_t g;
+    tg_json_group_t g;
 
     if (!a->seen)
         return;
-    group_begin(j, &g, key, false, true);
+    tg_json_group_begin(j, &g, key, false, true);
     if (level)
-        tg_json_field_str(j, "level", level);
+        field_plain(j, "level", level);
     else
         tg_json_field_uint(j, "level", a->level);
     tg_json_field_uint(j, "code", a->desc);
     field_name(j, "name", tg_names_alert(a->desc), a->desc);
-    group_end(j, &g);
+    tg_json_group_end(j, &g);
 }
 
 static void put_message(tg_json_t *j, const char *key, int type)
@@ -526,19 +408,19 @@ static void put_message(tg_json_t *j, const char *key, int type)
 
 static void put_progress(tg_json_t *j, const tg_observation_t *o)
 {
-    group_t g;
+    tg_json_group_t g;
 
     if (o->alert_sent.seen || o->alert_received.seen) {
-        group_begin(j, &g, "alert", false, false);
+        tg_json_group_begin(j, &g, "alert", false, false);
         put_alert(j, "sent", &o->alert_sent);
         put_alert(j, "received", &o->alert_received);
-        group_end(j, &g);
+        tg_json_group_end(j, &g);
     }
     if (o->last_msg_in >= 0 || o->last_msg_out >= 0) {
-        group_begin(j, &g, "last_message", false, false);
+        tg_json_group_begin(j, &g, "last_message", false, false);
         put_message(j, "received", o->last_msg_in);
         put_message(j, "sent", o->last_msg_out);
-        group_end(j, &g);
+        tg_json_group_end(j, &g);
     }
 }
 
@@ -559,15 +441,15 @@ static void put_head(tg_json_t *j, const tg_event_t *ev,
                                                      : TG_OBS_FIRST_BYTES;
 
     if (!ev->verdict.success)
-        tg_json_field_str(j, "reason", tg_reason_name(ev->verdict.reason));
-    tg_json_field_str(j, "stage", tg_stage_name(ev->verdict.stage));
+        field_plain(j, "reason", tg_reason_name(ev->verdict.reason));
+    field_plain(j, "stage", tg_stage_name(ev->verdict.stage));
     if (ev->verdict.judged)
         tg_json_field_bool(j, "judged", true);
     field_text(j, "mode", ctx->mode, HOST_TEXT_MAX);
     field_text(j, "policy", o->policy, HOST_TEXT_MAX);
     field_text(j, "vhost", o->vhost, HOST_TEXT_MAX);
     if (o->tls_error != TG_TLSERR_NONE)
-        tg_json_field_str(j, "tls_error", tg_tls_error_name(o->tls_error));
+        field_plain(j, "tls_error", tg_tls_error_name(o->tls_error));
     put_progress(j, o);
     tg_json_field_uint(j, "bytes_in", o->bytes_in);
     put_duration(j, o);
@@ -581,7 +463,7 @@ static void put_head(tg_json_t *j, const tg_event_t *ev,
 static void alpn_names(tg_json_t *j, tg_view_t v, size_t tail)
 {
     size_t i = 0;
-    group_t g;
+    tg_json_group_t g;
 
     list_begin(j, &g, "alpn", BUDGET_ALPN, tail);
     while (i < v.len) {
@@ -597,7 +479,7 @@ static void alpn_names(tg_json_t *j, tg_view_t v, size_t tail)
 
 static void key_share_names(tg_json_t *j, const tg_hello_t *h, size_t tail)
 {
-    group_t g;
+    tg_json_group_t g;
 
     list_begin(j, &g, "key_share_groups", BUDGET_KEY_SHARES, tail);
     for (size_t i = 0; i < h->key_share_n; i++) {
@@ -612,22 +494,13 @@ static void key_share_names(tg_json_t *j, const tg_hello_t *h, size_t tail)
 /* Extension types in wire order; the block is walked past the stored 64. */
 static void extension_names(tg_json_t *j, const tg_hello_t *h, size_t tail)
 {
-    tg_ext_iter_t it;
-    tg_view_t body;
+    tg_ext_types_t it;
     uint16_t t;
-    size_t i = 0;
-    group_t g;
+    tg_json_group_t g;
 
-    tg_hello_ext_first(h, &it);
+    tg_hello_types_first(h, &it);
     list_begin(j, &g, "extensions", BUDGET_EXTENSIONS, tail);
-    for (;;) {
-        if (!h->ext_overflow) {
-            if (i >= h->ext_n)
-                break;
-            t = h->ext_types[i++];
-        } else if (!tg_hello_ext_next(&it, &t, &body)) {
-            break;
-        }
+    while (tg_hello_types_next(&it, &t)) {
         if (!tg_is_grease(t) && name_value(j, tg_names_ext(t), t) != TG_JSON_OK)
             break;
     }
@@ -638,7 +511,7 @@ static void extension_names(tg_json_t *j, const tg_hello_t *h, size_t tail)
  * TLS 1.2's rules, the versions below it): the list names that one. */
 static void legacy_versions(tg_json_t *j, uint16_t v, size_t tail)
 {
-    group_t g;
+    tg_json_group_t g;
 
     list_begin(j, &g, "versions", BUDGET_VERSIONS, tail);
     name_value(j, tg_names_version(v), v);
@@ -665,39 +538,40 @@ static void put_lists(tg_json_t *j, const tg_hello_t *h, size_t tail)
         extension_names(j, h, tail);
 }
 
-/* A long single string under its own budget (refused whole if over). */
+/* A fingerprint string (digits and separators we wrote) under its own
+ * budget, refused whole if over. */
 static void field_budget(tg_json_t *j, const char *key, const char *s,
                          size_t n, size_t budget, size_t tail)
 {
     if (!s)
         return;
-    cap_next(j, budget, tail);
-    tg_json_field_string(j, key, s, n);
+    tg_json_budget(j, budget, tail);
+    tg_json_field_plain(j, key, strlen(key), s, n);
     tg_json_set_reserve(j, tail);
 }
 
 static void put_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
                        size_t tail)
 {
-    const tg_hello_t *h = &ev->hello;
-    group_t g;
+    const tg_hello_t *h = ev->hello;
+    tg_json_group_t g;
 
     if (!ev->has_hello)
         return;
-    group_begin(j, &g, "client", false, false);
+    tg_json_group_begin(j, &g, "client", false, false);
     if (ev->hello_err != TG_HELLO_OK)
-        tg_json_field_str(j, "hello_error", tg_hello_err_name(ev->hello_err));
+        field_plain(j, "hello_error", tg_hello_err_name(ev->hello_err));
     if (h->legacy_version)
         field_name(j, "legacy_version", tg_names_version(h->legacy_version),
                    h->legacy_version);
-    if (fp->ja4[0])
-        tg_json_field_str(j, "ja4", fp->ja4);
+    if (fp->fp.ja4[0])
+        field_plain(j, "ja4", fp->fp.ja4);
     if (ev->hello_err == TG_HELLO_OK) /* no half-parsed lists */
         put_lists(j, h, tail);
-    field_budget(j, "ja3_string", fp->ja3_string, fp->ja3_len,
+    field_budget(j, "ja3_string", fp->fp.ja3_string, fp->fp.ja3_len,
                  BUDGET_JA3_STRING, tail);
-    field_budget(j, "ja4_r", fp->ja4_r, fp->ja4_r_len, BUDGET_JA4_R, tail);
-    group_end(j, &g);
+    field_budget(j, "ja4_r", fp->fp.ja4_r, fp->fp.ja4_r_len, BUDGET_JA4_R, tail);
+    tg_json_group_end(j, &g);
 }
 
 /* ---- the line ------------------------------------------------------------------------------ */
@@ -719,21 +593,29 @@ size_t tg_event_encode(const tg_event_t *ev, const tg_event_ctx_t *ctx,
                        char *line, size_t cap)
 {
     char stack_work[TG_EVENT_STACK_WORK];
-    char *work = ctx && ctx->work ? ctx->work : stack_work;
-    size_t work_size = ctx && ctx->work ? ctx->work_size : sizeof stack_work;
+    char *work = stack_work;
+    size_t work_size = sizeof stack_work, tail;
     tg_json_t j;
     fp_t fp;
     long n;
 
     if (!ev || !ctx || !line || !ev->obs)
         return 0;
+    if (ctx->work) {
+        work = ctx->work;
+        work_size = ctx->work_size;
+    } else if (ev->obs->fp_work) {
+        work = ev->obs->fp_work;
+        work_size = ev->obs->fp_work_size;
+    }
     fingerprint(ev, ctx, work, work_size, &fp);
     tg_json_init(&j, line, cap);
     tg_json_set_reserve(&j, 1);
     tg_json_begin_object(&j);
-    tg_json_set_reserve(&j, head_tail(ev, ctx));
+    tail = head_tail(ev, ctx);
+    tg_json_set_reserve(&j, tail);
     put_header(&j, ev, ctx);
-    put_tls(&j, ev, &fp, head_tail(ev, ctx));
+    put_tls(&j, ev, &fp, tail);
     tg_json_set_reserve(&j, TRUNC_TAIL);
     tg_json_key(&j, "tlsguard");
     tg_json_begin_object(&j);

@@ -1,7 +1,8 @@
 /*
  * tg_event: the handshake event, one JSON object on one line.
  *
- * From an observation: parse the captured ClientHello, fingerprint it (JA3,
+ * From an observation: read the ClientHello the observer parsed (or parse
+ * the captured bytes of a record filled without it), fingerprint it (JA3,
  * JA4, JA4_r; digests handed in), classify the outcome (tg_classify) and
  * write one JSON object and '\n' into a caller buffer. Fields, types and
  * the ECS mapping: docs/events.md; JSON Schema:
@@ -22,7 +23,8 @@
  *   if (allowed)
  *       n = tg_event_encode(&ev, &ctx, line, sizeof line);
  *
- * or tg_event_build() for both. The event borrows obs: it must outlive it.
+ * or tg_event_build() for both. The event borrows obs, which must outlive it,
+ * and may point into itself: use it where it was prepared, do not copy it.
  */
 #ifndef TG_EVENT_H
 #define TG_EVENT_H
@@ -52,13 +54,14 @@
 #define TG_EVENT_WORK_MAX 131072
 
 typedef struct tg_event_ctx_t {
-    tg_digest_fn *md5;          /* JA3; NULL: no ja3 nor ja3_string */
-    tg_digest_fn *sha256;       /* JA4; NULL: no ja4 nor ja4_r */
+    tg_digest_fn *md5;          /* JA3; either digest NULL: no fingerprints */
+    tg_digest_fn *sha256;       /* JA4 */
     const char *mode;           /* "enforce", "report" or "off"; NULL: omitted */
     const char *version;        /* observer.version (module version); NULL: omitted */
     const tg_policy_t *policy;  /* the vhost's policy, for the judgement; may be NULL */
-    char *work;                 /* fingerprint scratch; NULL: TG_EVENT_STACK_WORK
-                                   bytes on the stack */
+    char *work;                 /* fingerprint scratch; NULL: the record's fp_work
+                                   if it has one, else TG_EVENT_STACK_WORK bytes
+                                   on the stack */
     size_t work_size;
 } tg_event_ctx_t;
 
@@ -66,11 +69,13 @@ typedef struct tg_event_t {
     const tg_observation_t *obs;
     int has_hello;              /* a hello was captured (obs->hello_len > 0) */
     int hello_err;              /* tg_hello_parse() result, TG_HELLO_OK if none */
-    tg_hello_t hello;           /* valid when has_hello (partly on error) */
+    const tg_hello_t *hello;    /* valid when has_hello (partly on error): the
+                                   record's parsed view, else `parsed` */
+    tg_hello_t parsed;          /* for a record that carries only the bytes */
     tg_verdict_t verdict;
 } tg_event_t;
 
-/* Parses the hello and classifies. Never fails. */
+/* Takes the parsed hello and classifies. Never fails. */
 void tg_event_prepare(tg_event_t *ev, const tg_observation_t *obs,
                       const tg_event_ctx_t *ctx);
 

@@ -9,13 +9,13 @@
 
 #include <string.h>
 
+#include "tg_hex.h"
+
 #define MD5_LEN 16
 #define SHA256_LEN 32
 #define JA4_HASH_HEX 12
 #define COUNT_CAP 99
 #define SMALL_SORT 32
-
-static const char hexdig[] = "0123456789abcdef";
 
 /* --- bounded string builder -------------------------------------------- */
 
@@ -34,22 +34,13 @@ static void put_c(out_t *o, char c)
         o->full = 1;
 }
 
-static char *hex4(char *w, uint16_t v)
-{
-    w[0] = hexdig[v >> 12];
-    w[1] = hexdig[(v >> 8) & 15];
-    w[2] = hexdig[(v >> 4) & 15];
-    w[3] = hexdig[v & 15];
-    return w + 4;
-}
-
 static void put_hex4(out_t *o, uint16_t v)
 {
     if (o->len + 5 > o->size) {
         o->full = 1;
         return;
     }
-    hex4(o->p + o->len, v);
+    tg_hex_u16(o->p + o->len, v);
     o->len += 4;
 }
 
@@ -102,42 +93,7 @@ static int out_end(out_t *o, size_t *len)
 /* nbytes bytes as 2 * nbytes lower-case hex digits and a NUL. */
 static void hex_bytes(const unsigned char *b, size_t nbytes, char *out)
 {
-    size_t i;
-
-    for (i = 0; i < nbytes; i++) {
-        out[2 * i] = hexdig[b[i] >> 4];
-        out[2 * i + 1] = hexdig[b[i] & 15];
-    }
-    out[2 * nbytes] = '\0';
-}
-
-/* --- extension types in wire order --------------------------------------- */
-
-typedef struct types_t {
-    const tg_hello_t *h;
-    size_t i;
-    tg_ext_iter_t it;
-} types_t;
-
-static void types_start(types_t *t, const tg_hello_t *h)
-{
-    t->h = h;
-    t->i = 0;
-    tg_hello_ext_first(h, &t->it);
-}
-
-/* The stored array is enough unless it overflowed; then walk the block. */
-static int types_next(types_t *t, uint16_t *type)
-{
-    tg_view_t body;
-
-    if (!t->h->ext_overflow) {
-        if (t->i >= t->h->ext_n)
-            return 0;
-        *type = t->h->ext_types[t->i++];
-        return 1;
-    }
-    return tg_hello_ext_next(&t->it, type, &body);
+    *tg_hex_bytes(out, b, nbytes) = '\0';
 }
 
 /* --- JA3 --------------------------------------------------------------- */
@@ -157,12 +113,12 @@ static void ja3_u16_list(out_t *o, tg_view_t v)
 
 static void ja3_ext_list(out_t *o, const tg_hello_t *h)
 {
-    types_t t;
+    tg_ext_types_t t;
     uint16_t x;
     int first = 1;
 
-    types_start(&t, h);
-    while (types_next(&t, &x))
+    tg_hello_types_first(h, &t);
+    while (tg_hello_types_next(&t, &x))
         if (!tg_is_grease(x))
             put_item(o, &first, x);
 }
@@ -275,8 +231,8 @@ static char *alpn2(char *w, const tg_hello_t *h)
         w[0] = (char)first;
         w[1] = (char)last;
     } else {
-        w[0] = hexdig[first >> 4];
-        w[1] = hexdig[last & 15];
+        w[0] = TG_HEX_DIGITS[first >> 4];
+        w[1] = TG_HEX_DIGITS[last & 15];
     }
     return w + 2;
 }
@@ -417,7 +373,7 @@ static void put_keys(out_t *o, const keys_t *k)
     for (i = 0; i < k->n; i++) {
         if (i)
             *w++ = ',';
-        w = hex4(w, key_at(k, i));
+        w = tg_hex_u16(w, key_at(k, i));
     }
     o->len = (size_t)(w - o->p);
 }
@@ -445,14 +401,14 @@ static size_t ja4_ciphers(out_t *o, const tg_hello_t *h)
 static size_t ja4_extensions(out_t *o, const tg_hello_t *h)
 {
     size_t sni_alpn = 0;
-    types_t t;
+    tg_ext_types_t t;
     uint16_t v;
     keys_t k;
 
     if (!keys_reserve(o, &k, h->ext_total))
         return 0;
-    types_start(&t, h);
-    while (types_next(&t, &v)) {
+    tg_hello_types_first(h, &t);
+    while (tg_hello_types_next(&t, &v)) {
         if (tg_is_grease(v))
             continue;
         if (v == TG_HELLO_EXT_SERVER_NAME || v == TG_HELLO_EXT_ALPN)
@@ -542,6 +498,18 @@ static void hash12(tg_digest_fn *sha256, const char *s, size_t n, char *out)
     hex_bytes(d, JA4_HASH_HEX / 2, out);
 }
 
+/* JA4 from its raw form: part a as is, then the hashes of sections b and c. */
+static void ja4_hashed(tg_digest_fn *sha256, const char *raw, const ja4_parts_t *parts,
+                       char *out)
+{
+    memcpy(out, raw, TG_JA4_A_LEN);
+    out[TG_JA4_A_LEN] = '_';
+    hash12(sha256, raw + parts->b_off, parts->b_len, out + TG_JA4_A_LEN + 1);
+    out[TG_JA4_A_LEN + 1 + JA4_HASH_HEX] = '_';
+    hash12(sha256, raw + parts->c_off, parts->c_len, out + TG_JA4_A_LEN + 2 + JA4_HASH_HEX);
+    out[TG_JA4_SIZE - 1] = '\0';
+}
+
 int tg_ja4(const tg_hello_t *h, char transport, tg_digest_fn *sha256, char *work,
            size_t work_size, char *out, size_t out_size)
 {
@@ -554,28 +522,39 @@ int tg_ja4(const tg_hello_t *h, char transport, tg_digest_fn *sha256, char *work
     if (out_size < TG_JA4_SIZE)
         return TG_FP_NO_SPACE;
     rc = build_ja4_raw(h, transport, &o, &parts);
-    if (rc != TG_FP_OK)
-        return rc;
-    memcpy(out, work, TG_JA4_A_LEN);
-    out[TG_JA4_A_LEN] = '_';
-    hash12(sha256, work + parts.b_off, parts.b_len, out + TG_JA4_A_LEN + 1);
-    out[TG_JA4_A_LEN + 1 + JA4_HASH_HEX] = '_';
-    hash12(sha256, work + parts.c_off, parts.c_len, out + TG_JA4_A_LEN + 2 + JA4_HASH_HEX);
-    out[TG_JA4_SIZE - 1] = '\0';
-    return TG_FP_OK;
+    if (rc == TG_FP_OK)
+        ja4_hashed(sha256, work, &parts, out);
+    return rc;
 }
 
+/* The JA3 string and JA4_r side by side in work, each hashed once. */
 int tg_fingerprint(const tg_hello_t *h, tg_digest_fn *md5, tg_digest_fn *sha256,
                    char *work, size_t work_size, tg_fp_t *out)
 {
+    unsigned char d[MD5_LEN];
+    ja4_parts_t parts;
+    size_t len;
+    out_t o;
     int rc;
 
-    if (!out)
+    if (!h || !md5 || !sha256 || !work || !out)
         return TG_FP_INVALID_ARG;
-    rc = tg_ja3(h, md5, work, work_size, out->ja3, sizeof out->ja3);
-    if (rc == TG_FP_OK)
-        rc = tg_ja4(h, TG_JA4_TCP, sha256, work, work_size, out->ja4, sizeof out->ja4);
-    return rc;
+    memset(out, 0, sizeof *out);
+    rc = tg_ja3_string(h, work, work_size, &len);
+    if (rc != TG_FP_OK)
+        return rc;
+    md5(work, len, d);
+    hex_bytes(d, MD5_LEN, out->ja3);
+    o = (out_t){ work + len + 1, work_size - len - 1, 0, 0 };
+    out->ja3_string = work;
+    out->ja3_len = len;
+    rc = build_ja4_raw(h, TG_JA4_TCP, &o, &parts);
+    if (rc != TG_FP_OK)
+        return rc;
+    ja4_hashed(sha256, o.p, &parts, out->ja4);
+    out->ja4_r = o.p;
+    out->ja4_r_len = o.len;
+    return TG_FP_OK;
 }
 
 /* --- sizes and names --------------------------------------------------- */
@@ -594,7 +573,8 @@ size_t tg_fp_work_size(const tg_hello_t *h)
     ja3 = 6 * (nc + ne + ng) + 4 * h->ec_point_formats.len + 16;
     /* JA4_r: 5 per listed value plus 2 of sort space for ciphers/extensions. */
     ja4 = TG_JA4_A_LEN + 7 * (nc + ne) + 5 * ns + 16;
-    return ja3 > ja4 ? ja3 : ja4;
+    /* tg_fingerprint() keeps both strings, side by side. */
+    return ja3 + ja4;
 }
 
 static const char *const fp_err_names[TG_FP_ERR_COUNT] = {

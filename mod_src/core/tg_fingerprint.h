@@ -39,16 +39,21 @@ typedef enum tg_fp_err_t {
     TG_FP_ERR_COUNT
 } tg_fp_err_t;
 
-/* Both fingerprints, NUL-terminated. */
+/* Both fingerprints, NUL-terminated, and the strings they hash. */
 typedef struct tg_fp_t {
     char ja3[TG_JA3_SIZE];
     char ja4[TG_JA4_SIZE];
+    const char *ja3_string;  /* in the caller's work buffer, NUL-terminated */
+    size_t ja3_len;
+    const char *ja4_r;       /* JA4_r (transport 't'), in the work buffer too */
+    size_t ja4_r_len;
 } tg_fp_t;
 
 /* Stable lower-case name of a tg_fp_err_t, never NULL. */
 const char *tg_fp_err_name(int err);
 
-/* Bytes of work space (or JA3/JA4_r output) enough for this hello. */
+/* Bytes of work space enough for this hello: for tg_fingerprint() (both
+ * strings side by side), and so for each single function too. */
 size_t tg_fp_work_size(const tg_hello_t *h);
 
 /* JA3 input string, e.g. "771,4865-4866,0-23-65281,29-23,0"; *len excludes NUL. */
@@ -70,7 +75,12 @@ int tg_ja4_raw(const tg_hello_t *h, char transport, char *out, size_t size,
 int tg_ja4(const tg_hello_t *h, char transport, tg_digest_fn *sha256, char *work,
            size_t work_size, char *out, size_t out_size);
 
-/* JA3 and JA4 (transport 't') in one call sharing one work buffer. */
+/*
+ * Every fingerprint in one call: the JA3 string and its MD5, JA4_r
+ * (transport 't') and JA4 hashed from that very JA4_r. Both strings stay in
+ * work (out points at them). JA3 comes first: when only JA4_r does not
+ * fit, out keeps JA3 and its string and TG_FP_NO_SPACE is returned.
+ */
 int tg_fingerprint(const tg_hello_t *h, tg_digest_fn *md5, tg_digest_fn *sha256,
                    char *work, size_t work_size, tg_fp_t *out);
 

@@ -495,6 +495,26 @@ int tg_hello_ext_next(tg_ext_iter_t *it, uint16_t *type, tg_view_t *body)
     return 1;
 }
 
+void tg_hello_types_first(const tg_hello_t *h, tg_ext_types_t *t)
+{
+    t->h = h;
+    t->i = 0;
+    tg_hello_ext_first(h, &t->it);
+}
+
+int tg_hello_types_next(tg_ext_types_t *t, uint16_t *type)
+{
+    tg_view_t body;
+
+    if (!t->h->ext_overflow) {
+        if (t->i >= t->h->ext_n)
+            return 0;
+        *type = t->h->ext_types[t->i++];
+        return 1;
+    }
+    return tg_hello_ext_next(&t->it, type, &body);
+}
+
 int tg_hello_find_ext(const tg_hello_t *h, uint16_t type, tg_view_t *body)
 {
     tg_ext_iter_t it;

@@ -131,6 +131,17 @@ const char *tg_hello_err_name(int err);
 void tg_hello_ext_first(const tg_hello_t *h, tg_ext_iter_t *it);
 int tg_hello_ext_next(tg_ext_iter_t *it, uint16_t *type, tg_view_t *body);
 
+/* Extension types in wire order, GREASE included: the stored ext_types,
+ * or, past TG_HELLO_MAX_EXT of them, the block itself. */
+typedef struct tg_ext_types_t {
+    const tg_hello_t *h;
+    size_t i;
+    tg_ext_iter_t it;
+} tg_ext_types_t;
+
+void tg_hello_types_first(const tg_hello_t *h, tg_ext_types_t *t);
+int tg_hello_types_next(tg_ext_types_t *t, uint16_t *type);
+
 /* Finds the body of extension `type`; returns 1 if present, else 0. */
 int tg_hello_find_ext(const tg_hello_t *h, uint16_t type, tg_view_t *body);
 

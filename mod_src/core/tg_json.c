@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "tg_hex.h"
+
 /* The per-byte scan is the hot path: ask GCC/Clang to inline it. */
 #if defined(__GNUC__)
 #define HOT_INLINE static inline __attribute__((always_inline))
@@ -46,7 +48,6 @@ static const unsigned char byte_class[256] = {
 #undef R16
 };
 
-static const char hex_digits[] = "0123456789abcdef";
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 
 /* ---- state helpers ----------------------------------------------------- */
@@ -125,7 +126,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 
 static bool put_escape(tg_json_t *j, size_t lim, unsigned char c)
 {
-    char e[6] = {'\\', 'u', '0', '0', hex_digits[c >> 4], hex_digits[c & 15]};
+    char e[6] = {'\\', 'u', '0', '0', TG_HEX_DIGITS[c >> 4], TG_HEX_DIGITS[c & 15]};
 
     switch (c) {
     case '"': return put(j, lim, "\\\"", 2);
@@ -272,6 +273,31 @@ HOT_INLINE bool quote_plain(char *d, const char *s, size_t n)
 }
 
 /*
+ * The fast paths' precondition: a writer with nothing pending, its
+ * innermost container open for this kind of member (keyed: an object), and
+ * room for the comma, `body` bytes and `extra` more closers. Returns the
+ * bytes to add (comma included) and the container's bit, or 0.
+ */
+HOT_INLINE size_t fast_room(const tg_json_t *j, bool keyed, size_t body, unsigned extra,
+                             uint32_t *bit)
+{
+    size_t len = j->len, cap = j->cap, keep, need;
+    unsigned depth = j->depth;
+
+    if (depth == 0 || depth + extra > TG_JSON_MAX_DEPTH ||
+        ((unsigned)j->err | j->skip | (unsigned)j->skip_value | (unsigned)j->key_pending) != 0)
+        return 0;
+    *bit = (uint32_t)1 << (depth - 1);
+    if (((j->obj_bits & *bit) != 0) != keyed)
+        return 0;
+    keep = depth + extra + j->reserve;
+    need = ((j->any_bits & *bit) != 0) + body;
+    if (body > cap || keep > cap || len > cap - keep || need > cap - keep - len)
+        return 0;
+    return need;
+}
+
+/*
  * The common case in one pass: an object member "key":value (key != NULL)
  * or an array element, in a container that is open for it, with plain
  * ASCII strings and room for all of it. value is a JSON string when quoted,
@@ -281,29 +307,20 @@ HOT_INLINE bool quote_plain(char *d, const char *s, size_t n)
 static int fast_member(tg_json_t *j, const char *key, size_t klen,
                        const char *v, size_t vlen, bool quoted)
 {
-    /* locals: stores through d could alias *j and force reloads */
-    size_t len = j->len, cap = j->cap, keep, need;
-    unsigned depth = j->depth;
     uint32_t bit;
-    bool comma;
+    size_t need;
     char *d;
 
-    if (depth == 0 || ((unsigned)j->err | j->skip | (unsigned)j->skip_value |
-                       (unsigned)j->key_pending) != 0)
+    if ((klen | vlen) > j->cap)
         return NOT_FAST;
-    bit = (uint32_t)1 << (depth - 1);
-    if (((j->obj_bits & bit) != 0) != (key != NULL))
+    need = fast_room(j, key != NULL, klen + vlen + (key != NULL ? 3 : 0) + (quoted ? 2 : 0), 0,
+                     &bit);
+    if (need == 0)
         return NOT_FAST;
-    comma = (j->any_bits & bit) != 0;
-    keep = depth + j->reserve;
-    /* (klen | vlen) <= cap keeps the sum from overflowing */
-    need = comma + klen + vlen + (key != NULL ? 3 : 0) + (quoted ? 2 : 0);
-    if ((klen | vlen) > cap || keep > cap || len > cap - keep ||
-        need > cap - keep - len)
-        return NOT_FAST;
-    d = j->buf + len;
+    /* local d: stores through it could alias *j and force reloads */
+    d = j->buf + j->len;
     *d = ',';
-    d += comma;
+    d += (j->any_bits & bit) != 0;
     if (key != NULL) {
         if (!quote_plain(d, key, klen))
             return NOT_FAST;
@@ -312,7 +329,66 @@ static int fast_member(tg_json_t *j, const char *key, size_t klen,
     }
     if (quoted ? !quote_plain(d, v, vlen) : (memcpy(d, v, vlen), false))
         return NOT_FAST;
-    j->len = len + need;
+    j->len += need;
+    j->any_bits |= bit;
+    return TG_JSON_OK;
+}
+
+/* Short copies inline, a word at a time (overlapping at the end): names
+ * are 2 to 60 bytes, where a call to memcpy costs more than the copy. */
+HOT_INLINE void copy_short(char *d, const char *s, size_t n)
+{
+    uint64_t w;
+    uint32_t lo, hi;
+
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&w, s + i, 8);
+            memcpy(d + i, &w, 8);
+        }
+        memcpy(&w, s + n - 8, 8);
+        memcpy(d + n - 8, &w, 8);
+    } else if (n >= 4) {
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        memcpy(d, &lo, 4);
+        memcpy(d + n - 4, &hi, 4);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
+    }
+}
+
+/*
+ * fast_member() for text the caller vouches for (tg_json_plain): no scan,
+ * two copies. Same contract: TG_JSON_OK, or NOT_FAST with len unchanged.
+ */
+static int plain_member(tg_json_t *j, const char *key, size_t klen,
+                        const char *v, size_t vlen)
+{
+    uint32_t bit;
+    size_t need;
+    char *d;
+
+    if ((klen | vlen) > j->cap)
+        return NOT_FAST;
+    need = fast_room(j, key != NULL, (key != NULL ? klen + 3 : 0) + vlen + 2, 0, &bit);
+    if (need == 0)
+        return NOT_FAST;
+    d = j->buf + j->len;
+    *d = ',';
+    d += (j->any_bits & bit) != 0;
+    if (key != NULL) {
+        *d++ = '"';
+        copy_short(d, key, klen);
+        d += klen;
+        *d++ = '"';
+        *d++ = ':';
+    }
+    *d++ = '"';
+    copy_short(d, v, vlen);
+    d[vlen] = '"';
+    j->len += need;
     j->any_bits |= bit;
     return TG_JSON_OK;
 }
@@ -566,6 +642,13 @@ int tg_json_string(tg_json_t *j, const char *s, size_t len)
     return string_value(j, &sl, s, len);
 }
 
+int tg_json_plain(tg_json_t *j, const char *s, size_t len)
+{
+    if (plain_member(j, NULL, 0, s, len) == TG_JSON_OK)
+        return TG_JSON_OK;
+    return tg_json_string(j, s, len); /* the general path decides */
+}
+
 int tg_json_str(tg_json_t *j, const char *s)
 {
     return s != NULL ? tg_json_string(j, s, strlen(s)) : tg_json_null(j);
@@ -610,10 +693,7 @@ int tg_json_hex(tg_json_t *j, const void *data, size_t len)
         len > (sl.lim - j->len - 2) / 2)
         return value_refused(j, &sl);
     j->buf[j->len++] = '"';
-    for (size_t i = 0; i < len; i++) {
-        j->buf[j->len++] = hex_digits[p[i] >> 4];
-        j->buf[j->len++] = hex_digits[p[i] & 15];
-    }
+    j->len = (size_t)(tg_hex_bytes(j->buf + j->len, p, len) - j->buf);
     j->buf[j->len++] = '"';
     return value_done(j);
 }
@@ -638,6 +718,14 @@ int tg_json_field_string(tg_json_t *j, const char *key, const char *s,
     if (s == NULL && len > 0)
         return misuse(j);
     return string_value(j, &sl, s, len);
+}
+
+int tg_json_field_plain(tg_json_t *j, const char *key, size_t klen, const char *s,
+                        size_t len)
+{
+    if (key != NULL && s != NULL && plain_member(j, key, klen, s, len) == TG_JSON_OK)
+        return TG_JSON_OK;
+    return tg_json_field_string(j, key, s, len);
 }
 
 int tg_json_field_str(tg_json_t *j, const char *key, const char *s)
@@ -727,6 +815,68 @@ void tg_json_rollback(tg_json_t *j, const tg_json_mark_t *m)
 bool tg_json_refused_since(const tg_json_t *j, const tg_json_mark_t *m)
 {
     return j->refused != m->state.refused;
+}
+
+/* ,"key":{ or ,"key":[ in one step for a plain key in an open object with
+ * room for it and the new closer; NOT_FAST with nothing written otherwise. */
+static int plain_open(tg_json_t *j, const char *key, size_t klen, bool object)
+{
+    uint32_t bit, inner;
+    size_t need;
+    char *d;
+
+    if (klen > j->cap || (need = fast_room(j, true, klen + 4, 1, &bit)) == 0)
+        return NOT_FAST;
+    d = j->buf + j->len;
+    *d = ',';
+    d += (j->any_bits & bit) != 0;
+    *d++ = '"';
+    copy_short(d, key, klen);
+    d += klen;
+    d[0] = '"';
+    d[1] = ':';
+    d[2] = object ? '{' : '[';
+    j->len += need;
+    inner = bit << 1;
+    j->any_bits = (j->any_bits | bit) & ~inner;
+    j->obj_bits = object ? j->obj_bits | inner : j->obj_bits & ~inner;
+    j->depth++;
+    return TG_JSON_OK;
+}
+
+void tg_json_group_begin(tg_json_t *j, tg_json_group_t *g, const char *key, bool array,
+                         bool atomic)
+{
+    g->mark = tg_json_mark(j);
+    g->array = array;
+    g->atomic = atomic;
+    if (plain_open(j, key, strlen(key), !array) != TG_JSON_OK) {
+        tg_json_key(j, key);
+        if (array)
+            tg_json_begin_array(j);
+        else
+            tg_json_begin_object(j);
+    }
+    g->inner = j->len;
+}
+
+void tg_json_group_end(tg_json_t *j, const tg_json_group_t *g)
+{
+    if (g->array)
+        tg_json_end_array(j);
+    else
+        tg_json_end_object(j);
+    if (j->len <= g->inner + 1 || (g->atomic && tg_json_refused_since(j, &g->mark)))
+        tg_json_rollback(j, &g->mark);
+}
+
+void tg_json_budget(tg_json_t *j, size_t budget, size_t tail)
+{
+    size_t fixed = j->len + j->depth + budget, reserve = tail;
+
+    if (j->cap > fixed && j->cap - fixed > tail)
+        reserve = j->cap - fixed;
+    tg_json_set_reserve(j, reserve);
 }
 
 bool tg_json_truncated(const tg_json_t *j)

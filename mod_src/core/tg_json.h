@@ -115,6 +115,19 @@ int tg_json_null(tg_json_t *j);
 /* A string of lower-case hex digits, two per byte. */
 int tg_json_hex(tg_json_t *j, const void *data, size_t len);
 
+/*
+ * Text the caller vouches for: printable ASCII without '"' or '\\', such as
+ * the module's own keys and the names of its tables (test_names holds every
+ * table name to that), with its length known. Copied without an escape
+ * pass; where the fast path cannot decide (no room, a key pending, ...) the
+ * general, escaping path writes it. klen is strlen(key).
+ */
+int tg_json_plain(tg_json_t *j, const char *s, size_t len);
+int tg_json_field_plain(tg_json_t *j, const char *key, size_t klen, const char *s,
+                        size_t len);
+/* A string literal as (pointer, length) for the calls above. */
+#define TG_JSON_LIT(s) (s), (sizeof(s) - 1)
+
 /* Key and value in one call; both or neither are written. */
 int tg_json_field_string(tg_json_t *j, const char *key, const char *s,
                          size_t len);
@@ -127,6 +140,28 @@ tg_json_mark_t tg_json_mark(const tg_json_t *j);
 void tg_json_rollback(tg_json_t *j, const tg_json_mark_t *m);
 /* true if an element was refused after the mark was taken. */
 bool tg_json_refused_since(const tg_json_t *j, const tg_json_mark_t *m);
+
+/*
+ * Groups: a member whose value is an object or array, dropped whole when
+ * nothing fitted inside it, and, when atomic (a small record such as an
+ * alert), also when any part of it was refused, so no half record is left.
+ */
+typedef struct {
+    tg_json_mark_t mark;
+    size_t inner; /* len right after the opening bracket */
+    bool array;
+    bool atomic;
+} tg_json_group_t;
+
+/* key: plain text, as for tg_json_plain(). */
+void tg_json_group_begin(tg_json_t *j, tg_json_group_t *g, const char *key, bool array,
+                         bool atomic);
+void tg_json_group_end(tg_json_t *j, const tg_json_group_t *g);
+
+/* Budget: lets what is written next use at most `budget` bytes from here on
+ * (less when only `tail` bytes would be left for what follows), by raising
+ * the reserve; set the reserve back to `tail` afterwards. */
+void tg_json_budget(tg_json_t *j, size_t budget, size_t tail);
 
 /* true once any element was refused (lists were cut). */
 bool tg_json_truncated(const tg_json_t *j);

@@ -6,6 +6,9 @@
  */
 #include "tg_names.h"
 
+#include "tg_hello.h" /* tg_is_grease */
+#include "tg_hex.h"
+
 #include <stdbool.h>
 
 #define S(code, iana, ossl) {code, iana, ossl, NULL}
@@ -600,11 +603,6 @@ static const table_t *table_of(tg_names_kind_t kind)
 
 /* ---- generic access ---------------------------------------------------- */
 
-int tg_names_is_grease(uint16_t code)
-{
-    return (code & 0x0f0f) == 0x0a0a && (code >> 8) == (code & 0xff);
-}
-
 const tg_name_t *tg_names_table(tg_names_kind_t kind, size_t *count)
 {
     const table_t *t = table_of(kind);
@@ -638,7 +636,7 @@ const char *tg_names_name(tg_names_kind_t kind, uint16_t code)
 
     if (t == NULL)
         return NULL;
-    if (t->grease && tg_names_is_grease(code))
+    if (t->grease && tg_is_grease(code))
         return TG_NAMES_GREASE;
     e = tg_names_find(kind, code);
     return e != NULL ? e->iana : NULL;
@@ -662,15 +660,11 @@ int tg_names_code(tg_names_kind_t kind, const char *name)
 
 const char *tg_names_hex(uint16_t code, char *buf, size_t cap)
 {
-    static const char digits[] = "0123456789abcdef";
-
     if (buf == NULL || cap < TG_NAMES_HEX_MAX)
         return "";
     buf[0] = '0';
     buf[1] = 'x';
-    for (int i = 0; i < 4; i++)
-        buf[2 + i] = digits[(code >> (12 - 4 * i)) & 0xf];
-    buf[6] = '\0';
+    *tg_hex_u16(buf + 2, code) = '\0';
     return buf;
 }
 
@@ -795,7 +789,7 @@ const char *tg_names_version(uint16_t code)
 {
     const tg_version_t *v = tg_names_version_find(code);
 
-    if (v == NULL && tg_names_is_grease(code))
+    if (v == NULL && tg_is_grease(code))
         return TG_NAMES_GREASE;
     return v != NULL ? v->openssl : NULL;
 }

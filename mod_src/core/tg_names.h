@@ -95,8 +95,6 @@ const char *tg_names_hex(uint16_t code, char *buf, size_t cap);
 const char *tg_names_or_hex(tg_names_kind_t kind, uint16_t code, char *buf,
                             size_t cap);
 
-/* RFC 8701 GREASE test, local to the names tables. */
-int tg_names_is_grease(uint16_t code);
 
 /* ---- per-kind shorthands ----------------------------------------------- */
 

@@ -1,4 +1,5 @@
-/* The observation record: reset and the names of the TLS-library reasons. */
+/* The observation record: reset, the parsed hello, and the names of the
+ * TLS-library reasons. */
 #include "tg_observation.h"
 
 #include <string.h>
@@ -52,4 +53,14 @@ int tg_observation_later_pending(const tg_observation_t *obs)
 int tg_observation_complete(const tg_observation_t *obs)
 {
     return obs->handshake_done && !tg_observation_later_pending(obs);
+}
+
+void tg_observation_set_hello(tg_observation_t *obs, const uint8_t *msg, size_t len,
+                              int truncated)
+{
+    obs->hello = msg;
+    obs->hello_len = len;
+    obs->hello_truncated = truncated;
+    obs->hello_err = tg_hello_parse(msg, len, &obs->hello_view);
+    obs->hello_parsed = 1;
 }

@@ -8,8 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tg_hello.h"
+
 #define TG_OBS_FIRST_BYTES 16  /* first bytes received, kept for non-TLS input */
-#define TG_OBS_MAX_HELLO 16388 /* largest ClientHello message kept: 4 + 2^14 */
+#define TG_OBS_MAX_HELLO 16388 /* a ClientHello in one record: 4 + 2^14; hosts that must
+                                  bound their copy keep at least this much */
 #define TG_OBS_IP_MAX 48
 #define TG_OBS_TEXT_MAX 128
 
@@ -85,7 +88,15 @@ typedef struct tg_observation_t {
     const uint8_t *hello;   /* copy of the first ClientHello message: type, 3-byte length,
                                body; owned by the host (connection memory) */
     size_t hello_len;
-    int hello_truncated;    /* the message was longer than TG_OBS_MAX_HELLO */
+    int hello_truncated;    /* the copy is shorter than the client's message (the
+                               OpenSSL observer keeps it whole) */
+    int hello_parsed;       /* hello was parsed once, into hello_view (tg_observation_set_hello) */
+    int hello_err;          /* that parse's tg_hello_err_t */
+    tg_hello_t hello_view;  /* the parsed hello, views into hello: what the SNI
+                               forecast, the classifier and the event read */
+    char *fp_work;          /* fingerprint work space set aside with the copy for a
+                               hello too large for the event's own (host memory) */
+    size_t fp_work_size;
     unsigned hellos;        /* ClientHellos seen (2 after a HelloRetryRequest) */
     int last_msg_in;        /* last handshake type received, TG_OBS_NO_MSG if none */
     int last_msg_out;       /* last handshake type sent */
@@ -122,6 +133,12 @@ typedef struct tg_observation_t {
 
 /* Reset to "nothing observed" (message types TG_OBS_NO_MSG, all else zero). */
 void tg_observation_init(tg_observation_t *obs);
+
+/* Keep msg[0..len) (host memory that lives as long as the record) as the
+ * first ClientHello and parse it, once; truncated: the client's message was
+ * longer than what is kept. */
+void tg_observation_set_hello(tg_observation_t *obs, const uint8_t *msg, size_t len,
+                              int truncated);
 
 /* 1 when a later handshake began and has not completed (it failed, or was
  * still running when the record was read). */

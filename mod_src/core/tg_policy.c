@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#define GROUP_NAME_MAX 48 /* longer than any name tg_names knows */
+
 static const char *const deviation_names[] = {"protocols", "ciphers", "cipher suites",
                                               "groups"};
 
@@ -138,6 +140,29 @@ static int apply_overrides(const tg_policy_overrides_t *ov, tg_policy_t *out, ch
     return 0;
 }
 
+/* The IANA codes of a group list, for judging hellos without parsing it. */
+static size_t resolve_groups(const char *list, uint16_t *codes, size_t cap)
+{
+    char name[GROUP_NAME_MAX];
+    size_t n = 0;
+
+    while (list && *list && n < cap) {
+        size_t len = strcspn(list, ":,");
+        int code;
+
+        if (len > 0 && len < sizeof name) {
+            memcpy(name, list, len);
+            name[len] = '\0';
+            code = tg_names_group_code(name);
+            if (code >= 0)
+                codes[n++] = (uint16_t)code;
+        }
+        list += len;
+        list += *list != '\0';
+    }
+    return n;
+}
+
 static unsigned deviations_of(const tg_policy_t *pol)
 {
     const tg_profile_t *p = pol->profile;
@@ -185,6 +210,7 @@ int tg_policy_build(const tg_profile_t *profile, const tg_policy_overrides_t *ov
     if (out->min_version < TG_TLS1_2)
         out->seclevel = 0;
     out->deviations = deviations_of(out);
+    out->group_n = resolve_groups(out->groups, out->group_codes, TG_POLICY_MAX_GROUPS);
     return 0;
 }
 

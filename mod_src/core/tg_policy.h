@@ -16,6 +16,8 @@ enum {
     TG_DEV_GROUPS = 1u << 3,
 };
 
+#define TG_POLICY_MAX_GROUPS 32 /* group codes resolved; the rest are not judged */
+
 typedef struct tg_policy_t {
     const tg_profile_t *profile;
     uint16_t min_version;
@@ -23,6 +25,10 @@ typedef struct tg_policy_t {
     const char *ciphers12;       /* OpenSSL cipher list for TLS <= 1.2 */
     const char *suites13;        /* TLS 1.3 ciphersuites */
     const char *groups;          /* colon-separated group names */
+    uint16_t group_codes[TG_POLICY_MAX_GROUPS]; /* those names as IANA codes, resolved
+                                                   by tg_policy_build(); names the IANA
+                                                   table lacks are left out */
+    size_t group_n;
     int server_preference;
     int seclevel;
     int no_session_tickets;
@@ -41,7 +47,8 @@ typedef struct tg_policy_overrides_t {
 int tg_policy_parse_protocols(const char *text, uint16_t *min, uint16_t *max,
                               char *err, size_t errlen);
 
-/* Profile + overrides -> policy. The strings of `ov` are borrowed, not copied.
+/* Profile + overrides -> policy, group names resolved to codes once. The
+ * strings of `ov` are borrowed, not copied.
  * Checks what can be checked without a TLS library: version range, a TLS 1.2
  * cipher list whenever TLS <= 1.2 is enabled, list syntax. */
 int tg_policy_build(const tg_profile_t *profile, const tg_policy_overrides_t *ov,

@@ -2,12 +2,13 @@
  * tg_ossl_digest: one-shot EVP digests for the fingerprints.
  *
  * Under OpenSSL 3 EVP_md5()/EVP_sha256() make every EVP_Digest() fetch the
- * implementation again (method store lookup under a lock): about 2,400
- * instructions per call, as much as hashing a short JA4 list. So the EVP_MD
- * objects are fetched once per process and shared; they are immutable and
- * safe to use from any thread. If a fetch fails (MD5 under a FIPS-only
- * provider, say), the legacy getter is tried, and a digest that still fails
- * leaves zeros in out.
+ * implementation again (method store lookup under a lock), and EVP_Digest()
+ * allocates and frees a context per call: together as much as hashing a
+ * short JA4 list. So the EVP_MD objects are fetched once per process and
+ * shared (immutable, safe from any thread), and each thread keeps one
+ * EVP_MD_CTX that every digest re-initialises. If a fetch fails (MD5 under a
+ * FIPS-only provider, say), the legacy getter is tried, and a digest that
+ * still fails leaves zeros in out.
  */
 #include "tg_ossl_digest.h"
 
@@ -23,6 +24,10 @@ static CRYPTO_ONCE fetch_once = CRYPTO_ONCE_STATIC_INIT;
 static EVP_MD *md5_md;
 static EVP_MD *sha256_md;
 
+/* One per thread, never freed: a thread of a server process lives as long
+ * as the process, and the context is a few hundred bytes. */
+static _Thread_local EVP_MD_CTX *thread_ctx;
+
 /* Kept for the life of the process; libcrypto frees them at exit. */
 static void fetch_digests(void)
 {
@@ -36,7 +41,11 @@ static void digest(const EVP_MD *fetched, const EVP_MD *legacy, size_t out_len,
     const EVP_MD *md = fetched ? fetched : legacy;
     unsigned int n = 0;
 
-    if (!md || !EVP_Digest(data, len, out, &n, md, NULL) || n != out_len)
+    if (!thread_ctx)
+        thread_ctx = EVP_MD_CTX_new();
+    if (!md || !thread_ctx || !EVP_DigestInit_ex2(thread_ctx, md, NULL)
+        || !EVP_DigestUpdate(thread_ctx, data, len) || !EVP_DigestFinal_ex(thread_ctx, out, &n)
+        || n != out_len)
         memset(out, 0, out_len);
 }
 

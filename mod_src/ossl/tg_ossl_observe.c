@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tg_event.h" /* TG_EVENT_STACK_WORK */
+#include "tg_fingerprint.h"
 #include "tg_names.h"
 
 #define TG_ALERT_FATAL 2
@@ -370,28 +372,45 @@ static int looks_like_tls(const uint8_t *p, size_t len)
            && p[1] == SSL3_VERSION_MAJOR;
 }
 
-/* The very first thing the library reports reading. */
-static void on_first_input(tg_observation_t *obs, int content_type, const uint8_t *p, size_t len)
+/* The very first thing the library reports reading; its bytes are kept
+ * unless the host keeps the raw input itself. */
+static void on_first_input(const tg_ossl_observer_t *o, int content_type, const uint8_t *p,
+                           size_t len)
 {
+    tg_observation_t *obs = o->obs;
+
     obs->handshake_started = 1;
-    if (content_type != SSL3_RT_HEADER || obs->first_len != 0 || looks_like_tls(p, len))
+    if (o->host_keeps_first_bytes || content_type != SSL3_RT_HEADER || obs->first_len != 0
+        || looks_like_tls(p, len))
         return;
     obs->first_len = len < sizeof(obs->first_bytes) ? len : sizeof(obs->first_bytes);
     memcpy(obs->first_bytes, p, obs->first_len);
 }
 
-static void copy_hello(tg_ossl_observer_t *o, const uint8_t *msg, size_t len)
+/* Work space for the fingerprints, when the event's own does not suffice
+ * and the host allows that much (the event marks the line otherwise). */
+static void set_aside_work(tg_ossl_observer_t *o)
 {
     tg_observation_t *obs = o->obs;
-    size_t keep = len < TG_OBS_MAX_HELLO ? len : TG_OBS_MAX_HELLO;
-    uint8_t *copy = o->alloc ? o->alloc(o->baton, keep) : NULL;
+    size_t need = tg_fp_work_size(&obs->hello_view);
 
-    obs->hello_truncated = len > TG_OBS_MAX_HELLO;
+    if (obs->hello_err != TG_HELLO_OK || need <= TG_EVENT_STACK_WORK || need > o->work_max)
+        return;
+    obs->fp_work = o->alloc(o->baton, need);
+    obs->fp_work_size = obs->fp_work ? need : 0;
+}
+
+/* The whole message, however long: OpenSSL has bounded it already (at most
+ * 131,396 bytes for a ClientHello) and holds it in memory too. */
+static void copy_hello(tg_ossl_observer_t *o, const uint8_t *msg, size_t len)
+{
+    uint8_t *copy = o->alloc ? o->alloc(o->baton, len) : NULL;
+
     if (!copy)
         return;
-    memcpy(copy, msg, keep);
-    obs->hello = copy;
-    obs->hello_len = keep;
+    memcpy(copy, msg, len);
+    tg_observation_set_hello(o->obs, copy, len, 0);
+    set_aside_work(o);
 }
 
 static void on_client_hello(tg_ossl_observer_t *o, const uint8_t *msg, size_t len, int copyable)
@@ -515,7 +534,7 @@ void tg_ossl_observe_msg(tg_ossl_observer_t *o, int write_p, int version, int co
     if (obs->handshake_done && content_type != SSL3_RT_HANDSHAKE && content_type != SSL3_RT_ALERT)
         return;
     if (!write_p && !obs->handshake_started && !obs->handshake_done)
-        on_first_input(obs, content_type, p, len);
+        on_first_input(o, content_type, p, len);
     if (content_type == SSL3_RT_HANDSHAKE) {
         on_handshake(o, write_p, p, len);
     } else if (content_type == SSL3_RT_ALERT) {

@@ -12,7 +12,9 @@
  *
  * Everything is captured into host memory while the SSL is alive, so the
  * record stays readable after the host has freed the SSL (a failed handshake).
- * No allocation except the ClientHello copy, through the host's allocator.
+ * No allocation except the ClientHello copy (and, for a hello too large for
+ * the event's own work space, its fingerprint work), through the host's
+ * allocator.
  * Not thread-safe per connection (neither is the SSL). */
 #ifndef TG_OSSL_OBSERVE_H
 #define TG_OSSL_OBSERVE_H
@@ -25,7 +27,7 @@
 #include "tg_observation.h"
 
 /* Host memory that lives as long as the record (httpd: the connection pool).
- * May return NULL: the ClientHello copy is then left out. */
+ * May return NULL: the ClientHello copy (or its work space) is then left out. */
 typedef void *(*tg_obs_alloc_fn)(void *baton, size_t size);
 
 /* OpenSSL's info callback signature. */
@@ -34,9 +36,14 @@ typedef void (*tg_ossl_info_fn)(const SSL *ssl, int where, int ret);
 typedef struct tg_ossl_observer_t {
     /* set by the host before tg_ossl_observe_start() */
     tg_observation_t *obs;   /* filled; the host initialises it (tg_observation_init) */
-    tg_obs_alloc_fn alloc;   /* memory for the ClientHello copy; NULL: no copy */
+    tg_obs_alloc_fn alloc;   /* memory for the ClientHello copy; NULL: no copy, no
+                                parsed hello */
     void *baton;             /* handed to alloc */
     int64_t (*now_us)(void); /* clock for hello_us/done_us; NULL: they stay 0 */
+    size_t work_max;         /* largest fingerprint work space to set aside for a
+                                hello (obs->fp_work); 0: none */
+    int host_keeps_first_bytes; /* the host reads the raw input below the library
+                                   and owns first_bytes (httpd: tg_apache_rawin) */
 
     /* private to the observer */
     tg_ossl_info_fn prev_info; /* SSL-level info callback found at start, chained */
@@ -58,7 +65,7 @@ int tg_ossl_observe_init(int known);
 int tg_ossl_observe_start(SSL *ssl, tg_ossl_observer_t *o);
 
 /* One message-callback report (arguments as OpenSSL passes them). Records
- * the first ClientHello (copied), handshake message types and counts both
+ * the first ClientHello (copied and parsed once: obs->hello_view), handshake message types and counts both
  * ways, alerts, the first bytes of non-TLS input. Once the first handshake is
  * done only handshake messages and alerts are looked at (records of
  * application data return at once), and a later ClientHello is not a new

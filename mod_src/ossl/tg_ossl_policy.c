@@ -155,7 +155,7 @@ static int resolve_groups(SSL_CTX *probe, const char *groups, tg_ossl_resolved_t
     for (const char *p = groups; *p;) {
         size_t len = strcspn(p, ":");
         if (len >= sizeof(one)) {
-            snprintf(err, errlen, "TLSGuardGroups: group name \"%.*s\" is too long", (int)len, p);
+            snprintf(err, errlen, "group name \"%.*s\" is too long", (int)len, p);
             return -1;
         }
         memcpy(one, p, len);
@@ -163,13 +163,13 @@ static int resolve_groups(SSL_CTX *probe, const char *groups, tg_ossl_resolved_t
         int known = SSL_CTX_set1_groups_list(probe, one) == 1;
         if (!known && tg_names_group_code(one) < 0) {
             ERR_clear_error();
-            snprintf(err, errlen, "TLSGuardGroups: unknown group \"%s\" (neither OpenSSL nor the IANA "
+            snprintf(err, errlen, "unknown group \"%s\" (neither OpenSSL nor the IANA "
                      "registry knows it)", one);
             return -1;
         }
         char *into = known ? res->groups : res->skipped_groups;
         if (append_item(into, TG_OSSL_LIST_MAX, one, len) != 0) {
-            snprintf(err, errlen, "TLSGuardGroups: the list \"%.60s...\" is longer than %d "
+            snprintf(err, errlen, "the list \"%.60s...\" is longer than %d "
                      "bytes", groups, TG_OSSL_LIST_MAX - 1);
             return -1;
         }
@@ -177,7 +177,7 @@ static int resolve_groups(SSL_CTX *probe, const char *groups, tg_ossl_resolved_t
         p += len + (p[len] == ':');
     }
     if (res->groups[0] == '\0') {
-        snprintf(err, errlen, "TLSGuardGroups: none of the groups \"%s\" is available in %s", groups,
+        snprintf(err, errlen, "none of the groups \"%s\" is available in %s", groups,
                  OpenSSL_version(OPENSSL_VERSION));
         return -1;
     }
@@ -191,17 +191,22 @@ int tg_ossl_policy_resolve(const tg_policy_t *pol, tg_ossl_resolved_t *res, char
     int rv = -1;
 
     memset(res, 0, sizeof(*res));
+    res->failed = TG_OSSL_SETTING_CIPHERS12;
     if (pol->min_version <= TLS1_2_VERSION
         && tg_ossl_check_ciphers12(pol->ciphers12, err, errlen) != 0)
         return -1;
+    res->failed = TG_OSSL_SETTING_SUITES13;
     if (pol->max_version == TLS1_3_VERSION
         && tg_ossl_check_suites13(pol->suites13, err, errlen) != 0)
         return -1;
+    res->failed = TG_OSSL_SETTING_NONE;
     if (!(probe = scratch_ctx())) {
         snprintf(err, errlen, "OpenSSL could not create a context");
         return -1;
     }
+    res->failed = TG_OSSL_SETTING_GROUPS;
     if (resolve_groups(probe, pol->groups, res, err, errlen) == 0) {
+        res->failed = TG_OSSL_SETTING_NONE;
         if (pol->min_version <= TLS1_2_VERSION) {
             SSL_CTX_set_cipher_list(probe, pol->ciphers12);
             res->n_ciphers12 = count_ciphers(probe, 0);

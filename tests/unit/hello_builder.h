@@ -103,6 +103,42 @@ static inline void hb_ext_u16(hb_t *m, uint16_t type, unsigned prefix, const uin
     hb_ext(m, type, body, off);
 }
 
+/* server_name with one host_name entry of n bytes. */
+static inline void hb_sni(hb_t *m, const char *name, size_t n)
+{
+    uint8_t body[300];
+
+    assert_true(n + 5 <= sizeof body);
+    set16(body, n + 3);
+    body[2] = 0;
+    set16(body + 3, n);
+    memcpy(body + 5, name, n);
+    hb_ext(m, 0x0000, body, n + 5);
+}
+
+/* ALPN from "\x02h2\x08http/1.1"-style length-prefixed names. */
+static inline void hb_alpn(hb_t *m, const void *list, size_t n)
+{
+    uint8_t body[4096];
+
+    assert_true(n + 2 <= sizeof body);
+    set16(body, n);
+    memcpy(body + 2, list, n);
+    hb_ext(m, 0x0010, body, n + 2);
+}
+
+/* key_share with one share of `group` (a one-byte key). */
+static inline void hb_key_share(hb_t *m, uint16_t group)
+{
+    uint8_t body[7];
+
+    set16(body, 5);
+    set16(body + 2, group);
+    set16(body + 4, 1);
+    body[6] = 0x42;
+    hb_ext(m, 0x0033, body, sizeof body);
+}
+
 /* Fills in the extension block and handshake lengths; returns the size. */
 static inline size_t hb_end(hb_t *m)
 {

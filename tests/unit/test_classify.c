@@ -11,100 +11,34 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hello_builder.h"
 #include "tg_classify.h"
 #include "tg_hello.h"
 #include "tg_observation.h"
 #include "tg_policy.h"
 #include "tg_profile.h"
 
-/* ---- a small ClientHello builder ------------------------------------------- */
+/* ---- hellos (tests/unit/hello_builder.h) ------------------------------------ */
 
-typedef struct hb_t {
-    uint8_t b[4096];
-    size_t len;
-    size_t ext_at;
-} hb_t;
-
-static hb_t hb;
 static tg_hello_t hello;
 
-static void put8(unsigned v)
-{
-    assert_true(hb.len < sizeof hb.b);
-    hb.b[hb.len++] = (uint8_t)v;
-}
-
-static void put16(unsigned v)
-{
-    put8(v >> 8);
-    put8(v & 0xff);
-}
-
-static void patch16(size_t at, size_t v)
-{
-    hb.b[at] = (uint8_t)(v >> 8);
-    hb.b[at + 1] = (uint8_t)v;
-}
-
-/* Handshake header, legacy_version, random, empty session id, suites. */
+/* Handshake header, legacy_version, random, empty session id, two suites. */
 static void hello_begin(uint16_t version)
 {
-    hb.len = 0;
-    hb.ext_at = 0;
-    put8(1);
-    put8(0);
-    put16(0);
-    put16(version);
-    for (int i = 0; i < 33; i++)
-        put8(0);
-    put16(4);
-    put16(0x1301);
-    put16(0xc02f);
-    put8(1);
-    put8(0);
+    static const uint16_t suites[] = {0x1301, 0xc02f};
+
+    hb_begin(version, suites, 2, 0);
 }
 
 static void ext_u16_list(uint16_t type, const uint16_t *v, size_t n, int byte_len)
 {
-    if (!hb.ext_at) {
-        hb.ext_at = hb.len;
-        put16(0);
-    }
-    put16(type);
-    put16((unsigned)(2 * n + (byte_len ? 1 : 2)));
-    if (byte_len)
-        put8((unsigned)(2 * n));
-    else
-        put16((unsigned)(2 * n));
-    for (size_t i = 0; i < n; i++)
-        put16(v[i]);
-}
-
-static void ext_key_share(uint16_t group)
-{
-    if (!hb.ext_at) {
-        hb.ext_at = hb.len;
-        put16(0);
-    }
-    put16(TG_HELLO_EXT_KEY_SHARE);
-    put16(2 + 4 + 1);
-    put16(4 + 1);
-    put16(group);
-    put16(1);
-    put8(0x42);
+    hb_ext_u16(&hb_store, type, byte_len ? 1 : 2, v, n);
 }
 
 /* Closes the lengths and parses; returns the parse result. */
 static int hello_end(void)
 {
-    size_t body = hb.len - 4;
-
-    hb.b[1] = (uint8_t)(body >> 16);
-    hb.b[2] = (uint8_t)(body >> 8);
-    hb.b[3] = (uint8_t)body;
-    if (hb.ext_at)
-        patch16(hb.ext_at, hb.len - hb.ext_at - 2);
-    return tg_hello_parse(hb.b, hb.len, &hello);
+    return tg_hello_parse(hb_store.b, hb_end(&hb_store), &hello);
 }
 
 /* A TLS 1.3 browser-like hello: versions 1.3 and 1.2, x25519 + P-256. */
@@ -116,7 +50,7 @@ static const tg_hello_t *modern_hello(void)
     hello_begin(0x0303);
     ext_u16_list(TG_HELLO_EXT_SUPPORTED_VERSIONS, versions, 3, 1);
     ext_u16_list(TG_HELLO_EXT_SUPPORTED_GROUPS, groups, 3, 0);
-    ext_key_share(0x001d);
+    hb_key_share(&hb_store, 0x001d);
     assert_int_equal(hello_end(), TG_HELLO_OK);
     return &hello;
 }
@@ -146,7 +80,7 @@ static void seen_hello(void)
     memcpy(obs.first_bytes, tls_start, sizeof tls_start);
     obs.first_len = sizeof tls_start;
     obs.bytes_in = 517;
-    obs.hello = hb.b;
+    obs.hello = hb_store.b;
     obs.hello_len = 64;
     obs.hellos = 1;
     obs.msgs_in = 1;
@@ -188,6 +122,17 @@ static void expect(tg_reason_t reason, const char *rrule, tg_stage_t stage,
     assert_int_equal(v.stage, stage);
     assert_string_equal(v.stage_rule, srule);
     assert_int_equal(v.success, reason == TG_REASON_NONE);
+}
+
+/* A policy whose TLSGuardGroups says `groups` (resolved at build time). */
+static tg_policy_t with_groups(const tg_policy_t *base, const char *groups)
+{
+    tg_policy_overrides_t ov = {.groups = groups};
+    tg_policy_t p;
+    char err[256];
+
+    assert_int_equal(tg_policy_build(base->profile, &ov, &p, err, sizeof err), 0);
+    return p;
 }
 
 static tg_policy_t policy_of(const char *profile)
@@ -461,14 +406,7 @@ static const tg_hello_t *alpn_hello(int both)
     static const uint8_t two[] = {0x00, 0x08, 0x04, 'i', 'm', 'a', 'p', 0x02, 'h', '2'};
 
     hello_begin(0x0303);
-    if (!hb.ext_at) {
-        hb.ext_at = hb.len;
-        put16(0);
-    }
-    put16(TG_HELLO_EXT_ALPN);
-    put16(both ? sizeof two : sizeof imap);
-    for (size_t i = 0; i < (both ? sizeof two : sizeof imap); i++)
-        put8(both ? two[i] : imap[i]);
+    hb_ext(&hb_store, TG_HELLO_EXT_ALPN, both ? two : imap, both ? sizeof two : sizeof imap);
     assert_int_equal(hello_end(), TG_HELLO_OK);
     return &hello;
 }
@@ -597,8 +535,8 @@ static void test_r14_r15_malformed_hello(void **state)
 
     /* our parser refuses the captured hello (a list length off by one) */
     modern_hello();
-    hb.b[4 + 2 + 32 + 1 + 1] = 5; /* cipher_suites length 4 -> 5 */
-    err = tg_hello_parse(hb.b, hb.len, &hello);
+    hb_store.b[4 + 2 + 32 + 1 + 1] = 5; /* cipher_suites length 4 -> 5 */
+    err = tg_hello_parse(hb_store.b, hb_store.len, &hello);
     assert_int_not_equal(err, TG_HELLO_OK);
     seen_hello();
     obs.peer_eof = 1;
@@ -626,8 +564,8 @@ static void test_r32_r33_guard_refusal(void **state)
     /* and when our parser refused the hello (a duplicate extension), the
      * hello is what the event blames */
     modern_hello();
-    hb.b[4 + 2 + 32 + 1 + 1] = 5;
-    err = tg_hello_parse(hb.b, hb.len, &hello);
+    hb_store.b[4 + 2 + 32 + 1 + 1] = 5;
+    err = tg_hello_parse(hb_store.b, hb_store.len, &hello);
     assert_int_not_equal(err, TG_HELLO_OK);
     classify(&hello, err, NULL);
     expect(TG_REASON_MALFORMED_HELLO, "R32", TG_STAGE_CLIENT_HELLO, "S02");
@@ -639,7 +577,7 @@ static void test_r15_not_for_our_own_cut(void **state)
 
     (void)state;
     modern_hello();
-    err = tg_hello_parse(hb.b, hb.len - 3, &hello);
+    err = tg_hello_parse(hb_store.b, hb_store.len - 3, &hello);
     assert_int_equal(err, TG_HELLO_TRUNCATED);
     seen_hello();
     obs.peer_eof = 1;
@@ -830,8 +768,8 @@ static void test_r25_to_r27_library_beats_our_parser(void **state)
 
     (void)state;
     modern_hello();
-    hb.b[4 + 2 + 32 + 1 + 1] = 5;
-    err = tg_hello_parse(hb.b, hb.len, &hello);
+    hb_store.b[4 + 2 + 32 + 1 + 1] = 5;
+    err = tg_hello_parse(hb_store.b, hb_store.len, &hello);
     assert_int_not_equal(err, TG_HELLO_OK);
     answered(20, TG_TLSERR_BAD_RECORD_MAC);
     classify(&hello, err, NULL);
@@ -1043,8 +981,8 @@ static void test_later_handshake_is_not_judged_by_the_first_hello(void **state)
 
     /* a first hello our parser refuses */
     modern_hello();
-    hb.b[4 + 2 + 32 + 1 + 1] = 5;
-    err = tg_hello_parse(hb.b, hb.len, &hello);
+    hb_store.b[4 + 2 + 32 + 1 + 1] = 5;
+    err = tg_hello_parse(hb_store.b, hb_store.len, &hello);
     assert_int_not_equal(err, TG_HELLO_OK);
     classify(&hello, err, NULL);
     expect(TG_REASON_OTHER, "R21", TG_STAGE_RENEGOTIATION, "S12");
@@ -1167,7 +1105,7 @@ static void test_groups_outside(void **state)
     assert_int_equal(tg_classify_groups_outside(&hello, &inter), 1);
 
     /* a key share in the policy counts as shared */
-    ext_key_share(0x0017);
+    hb_key_share(&hb_store, 0x0017);
     assert_int_equal(hello_end(), TG_HELLO_OK);
     assert_int_equal(tg_classify_groups_outside(&hello, &inter), 0);
 
@@ -1175,11 +1113,11 @@ static void test_groups_outside(void **state)
     hello_begin(0x0303);
     ext_u16_list(TG_HELLO_EXT_SUPPORTED_GROUPS, x448, 2, 0);
     assert_int_equal(hello_end(), TG_HELLO_OK);
-    custom.groups = "no-such-group:X448";
+    custom = with_groups(&inter, "no-such-group:X448");
     assert_int_equal(tg_classify_groups_outside(&hello, &custom), 0);
-    custom.groups = "no-such-group";
+    custom = with_groups(&inter, "no-such-group");
     assert_int_equal(tg_classify_groups_outside(&hello, &custom), 0);
-    custom.groups = "";
+    custom.group_n = 0; /* a policy with no group at all */
     assert_int_equal(tg_classify_groups_outside(&hello, &custom), 0);
 
     /* only GREASE offered, or no extension: nothing to judge */

@@ -18,8 +18,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hello_builder.h"
+#include "hex_file.h"
+
 #include "tg_event.h"
 #include "tg_fingerprint.h"
+#include "tg_names.h"
 #include "tg_ossl_digest.h"
 #include "tg_policy.h"
 #include "tg_profile.h"
@@ -333,42 +337,15 @@ typedef struct capture_t {
 static capture_t caps[16];
 static size_t ncaps;
 
-static int hexv(int c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* The handshake message: the payloads of the records, headers removed. */
 static void load_capture(capture_t *c)
 {
     static uint8_t rec[TG_OBS_MAX_HELLO + 64];
-    char path[256], line[4096];
-    size_t n = 0, at = 0;
-    int hi = -1;
-    FILE *f;
+    char path[256];
+    size_t n, at = 0;
 
     snprintf(path, sizeof path, "%s/%s", CAPTURES, c->file);
-    f = fopen(path, "r");
-    assert_non_null(f);
-    while (fgets(line, sizeof line, f)) {
-        if (line[0] == '#')
-            continue;
-        for (char *p = line; *p; p++) {
-            int v = hexv((unsigned char)*p);
-
-            if (v < 0)
-                continue;
-            if (hi < 0) {
-                hi = v;
-                continue;
-            }
-            assert_true(n < sizeof rec);
-            rec[n++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    fclose(f);
+    n = hex_file_read(path, rec, sizeof rec);
     c->msg_len = 0;
     while (at + 5 <= n) {
         size_t len = (size_t)rec[at + 3] << 8 | rec[at + 4];
@@ -446,113 +423,6 @@ static capture_t *capture(const char *file)
 
 /* ---- a ClientHello builder for the synthetic cases --------------------------------- */
 
-typedef struct hb_t {
-    uint8_t b[TG_OBS_MAX_HELLO];
-    size_t len;
-    size_t ext_at;
-} hb_t;
-
-static hb_t hb;
-
-static void put8(unsigned v)
-{
-    assert_true(hb.len < sizeof hb.b);
-    hb.b[hb.len++] = (uint8_t)v;
-}
-
-static void put16(unsigned v)
-{
-    put8(v >> 8);
-    put8(v & 0xff);
-}
-
-static void hb_begin(uint16_t version, const uint16_t *ciphers, size_t n)
-{
-    hb.len = 0;
-    hb.ext_at = 0;
-    put8(1);
-    put8(0);
-    put16(0);
-    put16(version);
-    for (int i = 0; i < 32; i++)
-        put8((unsigned)(i * 7));
-    put8(0);
-    put16((unsigned)(2 * n));
-    for (size_t i = 0; i < n; i++)
-        put16(ciphers[i]);
-    put8(1);
-    put8(0);
-}
-
-static void hb_ext(uint16_t type, const void *body, size_t len)
-{
-    if (!hb.ext_at) {
-        hb.ext_at = hb.len;
-        put16(0);
-    }
-    put16(type);
-    put16((unsigned)len);
-    for (size_t i = 0; i < len; i++)
-        put8(((const uint8_t *)body)[i]);
-}
-
-static void hb_sni(const char *name, size_t n)
-{
-    uint8_t b[300];
-
-    b[0] = (uint8_t)((n + 3) >> 8);
-    b[1] = (uint8_t)(n + 3);
-    b[2] = 0;
-    b[3] = (uint8_t)(n >> 8);
-    b[4] = (uint8_t)n;
-    memcpy(b + 5, name, n);
-    hb_ext(TG_HELLO_EXT_SERVER_NAME, b, n + 5);
-}
-
-/* ALPN from "\x02h2\x08http/1.1"-style length-prefixed names. */
-static void hb_alpn(const void *list, size_t n)
-{
-    uint8_t b[4096];
-
-    b[0] = (uint8_t)(n >> 8);
-    b[1] = (uint8_t)n;
-    memcpy(b + 2, list, n);
-    hb_ext(TG_HELLO_EXT_ALPN, b, n + 2);
-}
-
-static void hb_u16(uint16_t type, int byte_len, const uint16_t *v, size_t n)
-{
-    uint8_t b[600];
-    size_t at = 0;
-
-    if (byte_len) {
-        b[at++] = (uint8_t)(2 * n);
-    } else {
-        b[at++] = (uint8_t)((2 * n) >> 8);
-        b[at++] = (uint8_t)(2 * n);
-    }
-    for (size_t i = 0; i < n; i++) {
-        b[at++] = (uint8_t)(v[i] >> 8);
-        b[at++] = (uint8_t)v[i];
-    }
-    hb_ext(type, b, at);
-}
-
-static void hb_end(void)
-{
-    size_t body = hb.len - 4;
-
-    hb.b[1] = (uint8_t)(body >> 16);
-    hb.b[2] = (uint8_t)(body >> 8);
-    hb.b[3] = (uint8_t)body;
-    if (hb.ext_at) {
-        size_t e = hb.len - hb.ext_at - 2;
-
-        hb.b[hb.ext_at] = (uint8_t)(e >> 8);
-        hb.b[hb.ext_at + 1] = (uint8_t)e;
-    }
-}
-
 /* ---- observations ---------------------------------------------------------------- */
 
 #define T0 INT64_C(1795427045000000) /* 2026-11-23T09:44:05Z */
@@ -622,6 +492,33 @@ static void encode(void)
 }
 
 /* ---- field by field ------------------------------------------------------------------ */
+
+/* The encoder copies these names without an escape pass (tg_json_plain):
+ * each must be printable ASCII without quote or backslash. */
+static void assert_plain(const char *name)
+{
+    assert_non_null(name);
+    for (const char *p = name; *p; p++)
+        assert_true(*p > 0x20 && *p < 0x7f && *p != '"' && *p != '\\');
+}
+
+static void test_own_names_need_no_escaping(void **state)
+{
+    (void)state;
+    for (int r = 0; r < TG_REASON_COUNT; r++) {
+        assert_plain(tg_reason_name((tg_reason_t)r));
+        assert_plain(tg_event_type((tg_reason_t)r));
+    }
+    for (int s = 0; s < TG_STAGE_COUNT; s++)
+        assert_plain(tg_stage_name((tg_stage_t)s));
+    for (int e = 0; e < TG_TLSERR_COUNT; e++)
+        assert_plain(tg_tls_error_name((tg_tls_error_t)e));
+    for (int e = 0; e < TG_HELLO_ERR_COUNT; e++)
+        assert_plain(tg_hello_err_name(e));
+    for (unsigned l = 0; l < 256; l++)
+        if (tg_names_alert_level((uint8_t)l))
+            assert_plain(tg_names_alert_level((uint8_t)l));
+}
 
 static void test_failure_fields(void **state)
 {
@@ -866,19 +763,19 @@ static void test_ja4_matches_fingerprint_module(void **state)
     (void)state;
     context("intermediate");
     for (int variant = 0; variant < 5; variant++) {
-        hb_begin(0x0303, variant == 0 ? none : some, variant == 0 ? 0 : 3);
+        hb_begin(0x0303, variant == 0 ? none : some, variant == 0 ? 0 : 3, 0);
         if (variant >= 2)
-            hb_sni("a.example", 9);
+            hb_sni(&hb_store, "a.example", 9);
         if (variant >= 3)
-            hb_u16(TG_HELLO_EXT_SIGNATURE_ALGORITHMS, 0, sig, 2);
+            hb_ext_u16(&hb_store, TG_HELLO_EXT_SIGNATURE_ALGORITHMS, 2, sig, 2);
         if (variant == 4)
-            hb_ext(0x0017, "", 0);
-        hb_end();
+            hb_ext(&hb_store, 0x0017, "", 0);
+        hb_end(&hb_store);
         connection();
-        received(hb.b, hb.len);
+        received(hb_store.b, hb_store.len);
         obs.tls_error = TG_TLSERR_OTHER;
         encode();
-        assert_int_equal(tg_hello_parse(hb.b, hb.len, &h), TG_HELLO_OK);
+        assert_int_equal(tg_hello_parse(hb_store.b, hb_store.len, &h), TG_HELLO_OK);
         assert_int_equal(tg_ja4(&h, TG_JA4_TCP, tg_ossl_sha256, work, sizeof work,
                                 ja4, sizeof ja4), TG_FP_OK);
         expect_str(line, len, "tlsguard.client.ja4", ja4);
@@ -893,10 +790,10 @@ static void test_versions_without_the_extension(void **state)
 
     (void)state;
     context("intermediate");
-    hb_begin(0x0301, ciphers, 2);
-    hb_end();
+    hb_begin(0x0301, ciphers, 2, 0);
+    hb_end(&hb_store);
     connection();
-    received(hb.b, hb.len);
+    received(hb_store.b, hb_store.len);
     library(TG_TLSERR_UNSUPPORTED_PROTOCOL, 0x0A000102UL, "unsupported protocol");
     encode();
     expect_str(line, len, "tlsguard.client.legacy_version", "TLSv1");
@@ -908,10 +805,10 @@ static void test_versions_without_the_extension(void **state)
     encode();
     expect_raw(line, len, "tlsguard.client.versions", "[\"TLSv1.2\"]");
 
-    hb_begin(0x7f1c, ciphers, 2); /* a draft number: hex */
-    hb_end();
+    hb_begin(0x7f1c, ciphers, 2, 0); /* a draft number: hex */
+    hb_end(&hb_store);
     connection();
-    received(hb.b, hb.len);
+    received(hb_store.b, hb_store.len);
     encode();
     expect_raw(line, len, "tlsguard.client.versions", "[\"0x7f1c\"]");
 }
@@ -926,12 +823,12 @@ static void test_escaping_wire_strings(void **state)
 
     (void)state;
     context("intermediate");
-    hb_begin(0x0303, ciphers, 1);
-    hb_sni(sni, sizeof sni - 1);
-    hb_alpn(alpn, sizeof alpn - 1);
-    hb_end();
+    hb_begin(0x0303, ciphers, 1, 0);
+    hb_sni(&hb_store, sni, sizeof sni - 1);
+    hb_alpn(&hb_store, alpn, sizeof alpn - 1);
+    hb_end(&hb_store);
     connection();
-    received(hb.b, hb.len);
+    received(hb_store.b, hb_store.len);
     obs.vhost = "v\"host\n";
     obs.policy = "p\\";
     memcpy(obs.alpn, "h\"\n\xff", 4);
@@ -984,8 +881,8 @@ static void huge_hello(void)
 
     for (size_t i = 0; i < 1000; i++)
         ciphers[i] = (uint16_t)(0xc000 + i);
-    hb_begin(0x0303, ciphers, 1000);
-    hb_sni("very-long-host-name.example.org", 31);
+    hb_begin(0x0303, ciphers, 1000, 0);
+    hb_sni(&hb_store, "very-long-host-name.example.org", 31);
     for (int i = 0; i < 100; i++) {
         alpn[at++] = 19;
         memcpy(alpn + at, "protocol-name-00000", 19);
@@ -993,16 +890,16 @@ static void huge_hello(void)
         alpn[at + 18] = (uint8_t)('0' + i % 10);
         at += 19;
     }
-    hb_alpn(alpn, at);
+    hb_alpn(&hb_store, alpn, at);
     for (int i = 0; i < 200; i++) {
         groups[i] = (uint16_t)(0x0100 + i);
         sigalgs[i] = (uint16_t)(0x0800 + i);
     }
-    hb_u16(TG_HELLO_EXT_SUPPORTED_GROUPS, 0, groups, 200);
-    hb_u16(TG_HELLO_EXT_SIGNATURE_ALGORITHMS, 0, sigalgs, 200);
+    hb_ext_u16(&hb_store, TG_HELLO_EXT_SUPPORTED_GROUPS, 2, groups, 200);
+    hb_ext_u16(&hb_store, TG_HELLO_EXT_SIGNATURE_ALGORITHMS, 2, sigalgs, 200);
     for (uint16_t t = 0x1000; t < 0x1000 + 56; t++)
-        hb_ext(t, "", 0);
-    hb_end();
+        hb_ext(&hb_store, t, "", 0);
+    hb_end(&hb_store);
 }
 
 static void test_truncation_of_a_maximal_hello(void **state)
@@ -1014,7 +911,7 @@ static void test_truncation_of_a_maximal_hello(void **state)
     huge_hello();
     context("intermediate");
     connection();
-    received(hb.b, hb.len);
+    received(hb_store.b, hb_store.len);
     library(TG_TLSERR_NO_SHARED_CIPHER, 0x0A0000C1UL, "no shared cipher");
     obs.alert_sent = (tg_obs_alert_t){1, 2, 40};
     encode();
@@ -1047,7 +944,7 @@ static void test_truncation_of_a_maximal_hello(void **state)
         tg_hello_t h;
         char ja4[TG_JA4_SIZE];
 
-        assert_int_equal(tg_hello_parse(hb.b, hb.len, &h), TG_HELLO_OK);
+        assert_int_equal(tg_hello_parse(hb_store.b, hb_store.len, &h), TG_HELLO_OK);
         assert_int_equal(tg_ja4(&h, TG_JA4_TCP, tg_ossl_sha256, work, sizeof work,
                                 ja4, sizeof ja4), TG_FP_OK);
         expect_str(line, len, "tlsguard.client.ja4", ja4);
@@ -1069,17 +966,17 @@ static void test_work_max_covers_the_largest_hello(void **state)
     (void)state;
     for (size_t i = 0; i < n; i++)
         ciphers[i] = (uint16_t)(0x0100 + i);
-    hb_begin(0x0303, ciphers, n);
-    hb_end();
-    assert_true(hb.len <= TG_OBS_MAX_HELLO);
-    assert_true(hb.len > TG_OBS_MAX_HELLO - 2);
-    assert_int_equal(tg_hello_parse(hb.b, hb.len, &h), TG_HELLO_OK);
+    hb_begin(0x0303, ciphers, n, 0);
+    hb_end(&hb_store);
+    assert_true(hb_store.len <= TG_OBS_MAX_HELLO);
+    assert_true(hb_store.len > TG_OBS_MAX_HELLO - 2);
+    assert_int_equal(tg_hello_parse(hb_store.b, hb_store.len, &h), TG_HELLO_OK);
     assert_true(tg_fp_work_size(&h) > 50000);
     context("intermediate");
     ctx.work = work;
     ctx.work_size = sizeof work;
     connection();
-    received(hb.b, hb.len);
+    received(hb_store.b, hb_store.len);
     obs.tls_error = TG_TLSERR_NO_SHARED_CIPHER;
     encode();
     assert_int_equal(get(line, len, "tls.client.ja3").len, 34);
@@ -1188,13 +1085,13 @@ static void hb_tls12_client(const uint16_t *ciphers, size_t n)
     static const uint16_t groups[] = {0x001d, 0x0017, 0x0018};
     static const uint16_t sigalgs[] = {0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501};
 
-    hb_begin(0x0303, ciphers, n);
-    hb_sni("www.example.org", 15);
-    hb_u16(TG_HELLO_EXT_SUPPORTED_GROUPS, 0, groups, 3);
-    hb_ext(TG_HELLO_EXT_EC_POINT_FORMATS, "\x01\x00", 2);
-    hb_u16(TG_HELLO_EXT_SIGNATURE_ALGORITHMS, 0, sigalgs, 6);
-    hb_ext(0xff01, "\x00", 1);
-    hb_end();
+    hb_begin(0x0303, ciphers, n, 0);
+    hb_sni(&hb_store, "www.example.org", 15);
+    hb_ext_u16(&hb_store, TG_HELLO_EXT_SUPPORTED_GROUPS, 2, groups, 3);
+    hb_ext(&hb_store, TG_HELLO_EXT_EC_POINT_FORMATS, "\x01\x00", 2);
+    hb_ext_u16(&hb_store, TG_HELLO_EXT_SIGNATURE_ALGORITHMS, 2, sigalgs, 6);
+    hb_ext(&hb_store, 0xff01, "\x00", 1);
+    hb_end(&hb_store);
 }
 
 static void ex_success(void)
@@ -1232,7 +1129,7 @@ static void ex_no_shared_cipher(void)
     static const uint16_t weak[] = {0x000a, 0x0005, 0x0004, 0x00ff};
 
     hb_tls12_client(weak, 4);
-    received(hb.b, hb.len);
+    received(hb_store.b, hb_store.len);
     obs.alert_sent = (tg_obs_alert_t){1, 2, 40};
     obs.done_us = T0 + 380;
     library(TG_TLSERR_NO_SHARED_CIPHER, 0x0A0000C1UL, "no shared cipher");
@@ -1246,14 +1143,14 @@ static void ex_no_shared_group(void)
     static const uint16_t sigalgs[] = {0x0403, 0x0804, 0x0805};
     static const uint8_t share[] = {0x00, 0x05, 0x00, 0x19, 0x00, 0x01, 0x04};
 
-    hb_begin(0x0303, suites, 2);
-    hb_sni("www.example.org", 15);
-    hb_u16(TG_HELLO_EXT_SUPPORTED_VERSIONS, 1, v13, 1);
-    hb_u16(TG_HELLO_EXT_SUPPORTED_GROUPS, 0, p521, 1);
-    hb_u16(TG_HELLO_EXT_SIGNATURE_ALGORITHMS, 0, sigalgs, 3);
-    hb_ext(TG_HELLO_EXT_KEY_SHARE, share, sizeof share);
-    hb_end();
-    received(hb.b, hb.len);
+    hb_begin(0x0303, suites, 2, 0);
+    hb_sni(&hb_store, "www.example.org", 15);
+    hb_ext_u16(&hb_store, TG_HELLO_EXT_SUPPORTED_VERSIONS, 1, v13, 1);
+    hb_ext_u16(&hb_store, TG_HELLO_EXT_SUPPORTED_GROUPS, 2, p521, 1);
+    hb_ext_u16(&hb_store, TG_HELLO_EXT_SIGNATURE_ALGORITHMS, 2, sigalgs, 3);
+    hb_ext(&hb_store, TG_HELLO_EXT_KEY_SHARE, share, sizeof share);
+    hb_end(&hb_store);
+    received(hb_store.b, hb_store.len);
     obs.alert_sent = (tg_obs_alert_t){1, 2, 40};
     obs.done_us = T0 + 365;
     library(TG_TLSERR_NO_SHARED_GROUP, 0x0A000065UL, "no suitable key share");
@@ -1265,12 +1162,12 @@ static void ex_no_shared_sigalg(void)
     static const uint16_t groups[] = {0x0017};
     static const uint16_t sha1[] = {0x0203, 0x0201};
 
-    hb_begin(0x0303, suites, 3);
-    hb_sni("www.example.org", 15);
-    hb_u16(TG_HELLO_EXT_SUPPORTED_GROUPS, 0, groups, 1);
-    hb_u16(TG_HELLO_EXT_SIGNATURE_ALGORITHMS, 0, sha1, 2);
-    hb_end();
-    received(hb.b, hb.len);
+    hb_begin(0x0303, suites, 3, 0);
+    hb_sni(&hb_store, "www.example.org", 15);
+    hb_ext_u16(&hb_store, TG_HELLO_EXT_SUPPORTED_GROUPS, 2, groups, 1);
+    hb_ext_u16(&hb_store, TG_HELLO_EXT_SIGNATURE_ALGORITHMS, 2, sha1, 2);
+    hb_end(&hb_store);
+    received(hb_store.b, hb_store.len);
     obs.alert_sent = (tg_obs_alert_t){1, 2, 40};
     obs.done_us = T0 + 402;
     library(TG_TLSERR_NO_SHARED_SIGALG, 0x0A000178UL,
@@ -1349,7 +1246,7 @@ static void ex_inappropriate_fallback(void)
     static const uint16_t suites[] = {0xc02f, 0xc030, 0xc013, 0x5600};
 
     hb_tls12_client(suites, 4);
-    received(hb.b, hb.len);
+    received(hb_store.b, hb_store.len);
     obs.alert_sent = (tg_obs_alert_t){1, 2, 86};
     obs.done_us = T0 + 355;
     library(TG_TLSERR_INAPPROPRIATE_FALLBACK, 0x0A000175UL,
@@ -1696,6 +1593,7 @@ static void test_event_types(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_own_names_need_no_escaping),
         cmocka_unit_test(test_failure_fields),
         cmocka_unit_test(test_success_fields),
         cmocka_unit_test(test_later_failure_fields),

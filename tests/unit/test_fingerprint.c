@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "hello_builder.h"
+#include "hex_file.h"
 #include "tg_fingerprint.h"
 #include "tg_hello.h"
 #include "tg_ossl_digest.h"
@@ -43,29 +44,19 @@ static void ext_u16(uint16_t type, unsigned prefix, const uint16_t *v, size_t n)
     hb_ext_u16(hb, type, prefix, v, n);
 }
 
+/* One ALPN name. */
 static void ext_alpn(const void *name, size_t n)
 {
-    uint8_t body[260];
+    uint8_t list[256];
 
-    body[0] = 0;
-    body[1] = (uint8_t)(n + 1);
-    body[2] = (uint8_t)n;
-    memcpy(body + 3, name, n);
-    ext(0x0010, body, n + 3);
+    list[0] = (uint8_t)n;
+    memcpy(list + 1, name, n);
+    hb_alpn(hb, list, n + 1);
 }
 
 static void ext_sni(const char *name)
 {
-    uint8_t body[260];
-    size_t n = strlen(name);
-
-    body[0] = 0;
-    body[1] = (uint8_t)(n + 3);
-    body[2] = 0;
-    body[3] = 0;
-    body[4] = (uint8_t)n;
-    memcpy(body + 5, name, n);
-    ext(0x0000, body, n + 5);
+    hb_sni(hb, name, strlen(name));
 }
 
 static const tg_hello_t *end(void)
@@ -524,36 +515,6 @@ static const char *captures_dir(void)
     return d && *d ? d : CAPTURES_DEFAULT;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
-/* A capture: '#' comment lines, then lower-case hex of the records. */
-static size_t read_hex_file(const char *path, uint8_t *out, size_t cap)
-{
-    FILE *f = fopen(path, "r");
-    char line[512];
-    size_t n = 0, i;
-
-    if (!f)
-        fail_msg("capture '%s' listed in expected.tsv is missing", path);
-    while (fgets(line, sizeof line, f)) {
-        if (line[0] == '#')
-            continue;
-        for (i = 0; hexval(line[i]) >= 0 && hexval(line[i + 1]) >= 0; i += 2) {
-            assert_true(n < cap);
-            out[n++] = (uint8_t)(hexval(line[i]) << 4 | hexval(line[i + 1]));
-        }
-    }
-    fclose(f);
-    return n;
-}
-
 /* Splits a TSV line in place; empty fields stay (unlike strtok). */
 static size_t split_tabs(char *line, char **col, size_t max)
 {
@@ -589,7 +550,7 @@ static void test_captured_hellos(void **state)
     while (fgets(line, sizeof line, f)) {
         assert_int_equal(split_tabs(line, col, 6), 6);
         snprintf(path, sizeof path, "%s/%s", captures_dir(), col[0]);
-        n = read_hex_file(path, data, sizeof data);
+        n = hex_file_read(path, data, sizeof data);
         if (tg_hello_parse_records(data, n, scratch, sizeof scratch, &h) != TG_HELLO_OK)
             fail_msg("%s: does not parse", col[0]);
         memcpy(sni, h.sni.p ? (const char *)h.sni.p : "", h.sni.len);

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hex_file.h"
+
 #include "tg_fingerprint.h"
 #include "tg_hello.h"
 #include "tg_ossl_digest.h"
@@ -106,33 +108,6 @@ static void table_close(table_t *t)
     fclose(t->f);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static uint8_t *unhex(const char *s, size_t *len)
-{
-    size_t n = strlen(s) / 2, i;
-    uint8_t *b = malloc(n ? n : 1);
-
-    assert_non_null(b);
-    for (i = 0; i < n; i++) {
-        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-
-        assert_true(hi >= 0 && lo >= 0);
-        b[i] = (uint8_t)(hi << 4 | lo);
-    }
-    *len = n;
-    return b;
-}
-
 /* Counts a mismatch and says which row and field, so one run shows all. */
 static int check(const table_t *t, const char *what, const char *want, const char *got)
 {
@@ -141,6 +116,22 @@ static int check(const table_t *t, const char *what, const char *want, const cha
     print_error("%s frame %s %s:\n  want %s\n  got  %s\n", t->cell[C_PCAP],
                 t->cell[C_FRAME], what, want, got);
     return 1;
+}
+
+/* The event's path: every fingerprint from the one tg_fingerprint() call. */
+static int check_production(const table_t *t, const tg_hello_t *h, char *work, size_t size)
+{
+    tg_fp_t fp;
+    int bad = 0;
+
+    assert_int_equal(tg_fingerprint(h, tg_ossl_md5, tg_ossl_sha256, work, size, &fp), TG_FP_OK);
+    assert_int_equal(strlen(fp.ja3_string), fp.ja3_len);
+    assert_int_equal(strlen(fp.ja4_r), fp.ja4_r_len);
+    bad += check(t, "ja3_string (tg_fingerprint)", t->cell[C_JA3S], fp.ja3_string);
+    bad += check(t, "ja3 (tg_fingerprint)", t->cell[C_JA3], fp.ja3);
+    bad += check(t, "ja4_r (tg_fingerprint)", t->cell[C_JA4R], fp.ja4_r);
+    bad += check(t, "ja4 (tg_fingerprint)", t->cell[C_JA4], fp.ja4);
+    return bad;
 }
 
 static int check_row(const table_t *t, const tg_hello_t *h)
@@ -159,6 +150,7 @@ static int check_row(const table_t *t, const tg_hello_t *h)
     bad += check(t, "ja4", t->cell[C_JA4], ja4);
     assert_int_equal(tg_ja4_raw(h, TG_JA4_TCP, work, sizeof work, &len), TG_FP_OK);
     bad += check(t, "ja4_r", t->cell[C_JA4R], work);
+    bad += check_production(t, h, work, sizeof work);
     assert_true(h->sni.len < sizeof sni);
     memcpy(sni, h->sni.p ? (const char *)h->sni.p : "", h->sni.len);
     sni[h->sni.len] = '\0';
@@ -198,7 +190,7 @@ static void test_every_reference_row(void **state)
     (void)state;
     table_open(&t);
     while (table_next(&t)) {
-        msg = unhex(t.cell[C_HEX], &len);
+        msg = hex_decode(t.cell[C_HEX], &len);
         rc = tg_hello_parse(msg, len, &h);
         if (rc != TG_HELLO_OK) {
             print_error("%s frame %s: parse error %s at offset %zu\n", t.cell[C_PCAP],
@@ -228,7 +220,7 @@ static void test_every_reference_row_as_records(void **state)
     (void)state;
     table_open(&t);
     while (table_next(&t)) {
-        msg = unhex(t.cell[C_HEX], &len);
+        msg = hex_decode(t.cell[C_HEX], &len);
         rec = to_records(msg, len, RECORD_SPLIT, &rlen);
         scratch = malloc(len);
         assert_non_null(scratch);

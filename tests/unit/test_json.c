@@ -792,6 +792,53 @@ static void test_rollback_after_key(void **state)
     assert_memory_equal(out, "{\"a\":1,\"c\":3}", 13);
 }
 
+/* Groups: an empty one is dropped, an atomic one with a refused part too. */
+static void test_groups_drop_empty_and_half_records(void **state)
+{
+    char out[40];
+    tg_json_t j;
+    tg_json_group_t g;
+
+    (void)state;
+    tg_json_init(&j, out, sizeof out);
+    tg_json_begin_object(&j);
+    tg_json_group_begin(&j, &g, "empty", true, false);
+    tg_json_group_end(&j, &g);
+    tg_json_group_begin(&j, &g, "kept", false, false);
+    tg_json_field_int(&j, "a", 1);
+    tg_json_field_plain(&j, TG_JSON_LIT("b"), TG_JSON_LIT("a value too long to fit here"));
+    tg_json_group_end(&j, &g);
+    tg_json_group_begin(&j, &g, "atomic", false, true);
+    tg_json_field_int(&j, "c", 2);
+    tg_json_field_plain(&j, TG_JSON_LIT("d"), TG_JSON_LIT("a value too long to fit here"));
+    tg_json_group_end(&j, &g);
+    tg_json_end_object(&j);
+    assert_int_equal(tg_json_finish(&j), 16);
+    assert_memory_equal(out, "{\"kept\":{\"a\":1}}", 16);
+    assert_true(tg_json_truncated(&j));
+}
+
+/* A budget caps what follows; the tail stays free for later members. */
+static void test_budget_caps_the_next_member(void **state)
+{
+    char out[64];
+    tg_json_t j;
+
+    (void)state;
+    tg_json_init(&j, out, sizeof out);
+    tg_json_begin_object(&j);
+    tg_json_budget(&j, 8, 10);
+    assert_int_equal(tg_json_field_plain(&j, TG_JSON_LIT("k"), TG_JSON_LIT("123456")),
+                     TG_JSON_EFULL); /* "k":"123456" is 12 bytes */
+    assert_int_equal(tg_json_field_plain(&j, TG_JSON_LIT("k"), TG_JSON_LIT("12")), TG_JSON_OK);
+    tg_json_set_reserve(&j, 0);
+    assert_int_equal(tg_json_field_plain(&j, TG_JSON_LIT("m"), TG_JSON_LIT("123456")),
+                     TG_JSON_OK);
+    tg_json_end_object(&j);
+    assert_int_equal(tg_json_finish(&j), 23);
+    assert_memory_equal(out, "{\"k\":\"12\",\"m\":\"123456\"}", 23);
+}
+
 static void test_rollback_misuse(void **state)
 {
     char out[64];
@@ -898,6 +945,8 @@ int main(void)
         cmocka_unit_test(test_zero_and_tiny_capacity),
         cmocka_unit_test(test_rollback_drops_partial_elements),
         cmocka_unit_test(test_rollback_after_key),
+        cmocka_unit_test(test_groups_drop_empty_and_half_records),
+        cmocka_unit_test(test_budget_caps_the_next_member),
         cmocka_unit_test(test_rollback_misuse),
         cmocka_unit_test(test_misuse_is_sticky),
         cmocka_unit_test(test_depth_limit),

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "tg_hello.h"
 #include "tg_names.h"
 
 #define OPENSSL_CIPHERS_FILE "tests/data/openssl-ciphers.txt"
@@ -46,7 +47,7 @@ static void test_tables_sorted_and_unique(void **state)
         for (size_t i = 0; i < n; i++) {
             assert_non_null(t[i].iana);
             assert_true(t[i].iana[0] != '\0');
-            assert_false(tg_names_is_grease(t[i].code));
+            assert_false(tg_is_grease(t[i].code));
             if (i > 0 && t[i - 1].code >= t[i].code) {
                 fail_msg("kind %d: 0x%04x after 0x%04x", k, t[i].code,
                          t[i - 1].code);
@@ -314,7 +315,7 @@ static void test_grease(void **state)
     for (size_t i = 0; i < sizeof(grease) / sizeof(grease[0]); i++) {
         uint16_t g = grease[i];
 
-        assert_true(tg_names_is_grease(g));
+        assert_true(tg_is_grease(g));
         assert_null(tg_names_cipher(g));
         assert_string_equal(tg_names_cipher_iana(g), TG_NAMES_GREASE);
         assert_string_equal(tg_names_group(g), TG_NAMES_GREASE);
@@ -326,10 +327,10 @@ static void test_grease(void **state)
     /* exactly 16 GREASE values exist */
     unsigned count = 0;
     for (uint32_t c = 0; c <= 0xffff; c++)
-        count += tg_names_is_grease((uint16_t)c) ? 1 : 0;
+        count += tg_is_grease((uint16_t)c) ? 1 : 0;
     assert_int_equal(count, 16);
-    assert_false(tg_names_is_grease(0x0a1a));
-    assert_false(tg_names_is_grease(0x0b0b));
+    assert_false(tg_is_grease(0x0a1a));
+    assert_false(tg_is_grease(0x0b0b));
     /* GREASE does not apply to alerts: 0x0a is unexpected_message */
     assert_string_equal(tg_names_alert(0x0a), "unexpected_message");
 }

@@ -21,6 +21,9 @@
 #include <openssl/x509.h>
 
 #include "tg_ossl_observe.h"
+#include "hello_builder.h"
+#include "tg_event.h"
+#include "tg_ossl_digest.h"
 
 /* ---- fixture: key, certificate, host memory, clock ------------------------- */
 
@@ -682,7 +685,8 @@ static int add_big_ext(SSL *s, unsigned type, unsigned ctx, const unsigned char 
     return 1;
 }
 
-static void oversized_hello_is_truncated(void **state)
+/* Kept whole and parsed: the event gets its server name and fingerprints. */
+static void oversized_hello_is_kept_whole(void **state)
 {
     pair_t p;
     (void)state;
@@ -695,11 +699,58 @@ static void oversized_hello_is_truncated(void **state)
     const tg_observation_t *obs = &p.obs;
     size_t full = 4 + ((size_t)obs->hello[1] << 16 | obs->hello[2] << 8 | obs->hello[3]);
     assert_true(full > 20000);
-    assert_int_equal(obs->hello_len, TG_OBS_MAX_HELLO);
-    assert_true(obs->hello_truncated);
-    assert_int_equal(p.arena.sizes[0], TG_OBS_MAX_HELLO);
+    assert_int_equal(obs->hello_len, full);
+    assert_false(obs->hello_truncated);
+    assert_int_equal(p.arena.sizes[0], full);
+    assert_true(obs->hello_parsed);
+    assert_int_equal(obs->hello_err, TG_HELLO_OK);
+    assert_true(obs->hello_view.has_sni);
     assert_int_equal(obs->hellos, 1);
     pair_free(&p);
+}
+
+static int line_has(const char *line, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(line + i, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* 3,000 suites: more fingerprint work than the event's stack buffer holds,
+ * so the observer sets it aside with the copy, up to work_max. */
+static void large_hello_gets_fingerprint_work(void **state)
+{
+    static uint16_t ciphers[3000];
+    char line[TG_EVENT_LINE_MAX];
+    tg_event_ctx_t ctx = {.md5 = tg_ossl_md5, .sha256 = tg_ossl_sha256};
+    for (size_t w = 0; w < 2; w++) {
+        arena_t arena = {0};
+        tg_observation_t obs;
+        tg_ossl_observer_t o = {.obs = &obs, .alloc = arena_alloc, .baton = &arena,
+                                .work_max = w ? TG_EVENT_WORK_MAX : 0};
+        (void)state;
+        for (size_t i = 0; i < 3000; i++)
+            ciphers[i] = (uint16_t)(0x0100 + i);
+        hb_t *m = hb_begin(0x0303, ciphers, 3000, 0);
+        size_t n = hb_end(m);
+        tg_observation_init(&obs);
+        tg_ossl_observe_msg(&o, 0, TLS1_2_VERSION, SSL3_RT_HANDSHAKE, m->b, n, NULL);
+        assert_int_equal(obs.hello_err, TG_HELLO_OK);
+        size_t need = tg_fp_work_size(&obs.hello_view);
+        assert_true(need > TG_EVENT_STACK_WORK);
+        assert_int_equal(obs.fp_work_size, w ? need : 0);
+        obs.tls_error = TG_TLSERR_NO_SHARED_CIPHER;
+        size_t len = tg_event_build(&obs, &ctx, line, sizeof(line));
+        assert_true(len > 0);
+        /* without the work space: no fingerprints, and the line says so */
+        assert_int_equal(line_has(line, len, "\"ja4\":\"t12i990000_"), w == 1);
+        assert_int_equal(line_has(line, len, "\"ja3\":\""), w == 1);
+        assert_true(line_has(line, len, "\"truncated\":true")); /* the suite list */
+        for (int i = 0; i < arena.n; i++)
+            free(arena.blocks[i]);
+    }
 }
 
 /* ---- failed handshakes ------------------------------------------------------ */
@@ -1368,7 +1419,8 @@ int main(void)
         cmocka_unit_test(post_handshake_auth_completes),
         cmocka_unit_test(post_handshake_auth_failure_is_recorded),
         cmocka_unit_test(split_hello_is_copied_whole),
-        cmocka_unit_test(oversized_hello_is_truncated),
+        cmocka_unit_test(oversized_hello_is_kept_whole),
+        cmocka_unit_test(large_hello_gets_fingerprint_work),
         cmocka_unit_test(failures_are_recorded),
         cmocka_unit_test(bad_record_mac_is_recorded),
         cmocka_unit_test(bad_finished_is_a_decrypt_error),

@@ -66,8 +66,9 @@ static void bad_values_are_named(void **state)
     tg_policy_overrides_t ov = {NULL, NULL, NULL, "X25519:Bogus"};
     tg_policy_t pol = build("intermediate", &ov);
     assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), -1);
-    assert_string_equal(err, "TLSGuardGroups: unknown group \"Bogus\" (neither OpenSSL nor the "
+    assert_string_equal(err, "unknown group \"Bogus\" (neither OpenSSL nor the "
                              "IANA registry knows it)");
+    assert_int_equal(res.failed, TG_OSSL_SETTING_GROUPS); /* the host names the directive */
 }
 
 static SSL_CTX *weak_ctx(int min, int max)
@@ -297,6 +298,7 @@ static void long_group_lists_are_refused(void **state)
     tg_policy_t pol = build("intermediate", &ov);
     assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "is longer than 511 bytes"));
+    assert_int_equal(res.failed, TG_OSSL_SETTING_GROUPS);
 }
 
 int main(void)

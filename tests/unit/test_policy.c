@@ -60,6 +60,26 @@ static void protocols_bad(void **state)
     }
 }
 
+/* Group names become IANA codes once, at build time, in any spelling
+ * tg_names knows; names it lacks are left out. */
+static void build_resolves_group_codes(void **state)
+{
+    tg_policy_overrides_t ov = {.groups = "X25519:no-such-group:P-256:secp384r1"};
+    tg_policy_t pol;
+    char err[256];
+    (void)state;
+    assert_int_equal(tg_policy_build(tg_profile_find("intermediate"), &ov, &pol, err,
+                                     sizeof(err)), 0);
+    assert_int_equal(pol.group_n, 3);
+    assert_int_equal(pol.group_codes[0], 0x001d);
+    assert_int_equal(pol.group_codes[1], 0x0017);
+    assert_int_equal(pol.group_codes[2], 0x0018);
+    ov.groups = "no-such-group";
+    assert_int_equal(tg_policy_build(tg_profile_find("intermediate"), &ov, &pol, err,
+                                     sizeof(err)), 0);
+    assert_int_equal(pol.group_n, 0);
+}
+
 static void build_plain_profile_has_no_deviation(void **state)
 {
     tg_policy_t pol;
@@ -181,6 +201,7 @@ int main(void)
         cmocka_unit_test(protocols_good),
         cmocka_unit_test(protocols_bad),
         cmocka_unit_test(build_plain_profile_has_no_deviation),
+        cmocka_unit_test(build_resolves_group_codes),
         cmocka_unit_test(build_merges_each_adjustment),
         cmocka_unit_test(build_modern_with_tls12_needs_ciphers),
         cmocka_unit_test(build_old_versions_need_seclevel_zero),
