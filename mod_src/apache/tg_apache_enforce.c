@@ -41,23 +41,28 @@ static const char *skipped_note(apr_pool_t *p, const char *skipped)
                         since ? since : "");
 }
 
-/* The directive behind a setting the OpenSSL layer refused. */
-static const char *const setting_directive[] = {
-    [TG_OSSL_SETTING_NONE] = "",
-    [TG_OSSL_SETTING_CIPHERS12] = "TLSGuardCiphers: ",
-    [TG_OSSL_SETTING_SUITES13] = "TLSGuardCipherSuites: ",
-    [TG_OSSL_SETTING_GROUPS] = "TLSGuardGroups: ",
+/* The directive behind each setting the core and the OpenSSL layer name. */
+static const char *const setting_directive[TG_SETTING_COUNT] = {
+    [TG_SETTING_NONE] = NULL,
+    [TG_SETTING_PROTOCOLS] = "TLSGuardProtocols",
+    [TG_SETTING_CIPHERS12] = "TLSGuardCiphers",
+    [TG_SETTING_SUITES13] = "TLSGuardCipherSuites",
+    [TG_SETTING_GROUPS] = "TLSGuardGroups",
 };
 
-static int refuse_server(apr_pool_t *p, server_rec *s, const char *directive, const char *err)
+/* "TLSGUARD-010: <vhost>: <directive>: <why>[: set <directive>]" */
+static int refuse_server(apr_pool_t *p, server_rec *s, tg_policy_setting_t failed,
+                         tg_policy_setting_t mend, const char *err)
 {
-    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "TLSGUARD-010: %s: %s%s", tg_ap_conf_where(p, s),
-                 directive, err);
+    const char *directive = setting_directive[failed], *fix = setting_directive[mend];
+    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "TLSGUARD-010: %s: %s%s%s%s%s",
+                 tg_ap_conf_where(p, s), directive ? directive : "", directive ? ": " : "",
+                 err, fix ? ": set " : "", fix ? fix : "");
     return HTTP_INTERNAL_SERVER_ERROR;
 }
 
-/* Build and resolve the policy of one server; errors name the vhost, and
- * the directive where the OpenSSL layer says which setting it refused. */
+/* Build and resolve the policy of one server; errors name the vhost and the
+ * directive of the setting at fault. */
 static int check_server(apr_pool_t *p, server_rec *s)
 {
     tg_ap_srv_conf_t *sc = tg_ap_conf_srv(s);
@@ -66,9 +71,9 @@ static int check_server(apr_pool_t *p, server_rec *s)
     if (!tg_ap_conf_enabled(sc))
         return OK;
     if (tg_policy_build(tg_ap_conf_profile(sc), &sc->ov, &sc->policy, err, sizeof(err)) != 0)
-        return refuse_server(p, s, "", err);
+        return refuse_server(p, s, sc->policy.failed, sc->policy.mend, err);
     if (tg_ossl_policy_resolve(&sc->policy, &sc->resolved, err, sizeof(err)) != 0)
-        return refuse_server(p, s, setting_directive[sc->resolved.failed], err);
+        return refuse_server(p, s, sc->resolved.failed, TG_SETTING_NONE, err);
     sc->checked = 1;
     return OK;
 }

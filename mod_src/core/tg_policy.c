@@ -94,13 +94,13 @@ int tg_policy_parse_protocols(const char *text, uint16_t *min, uint16_t *max, ch
 }
 
 /* A colon-separated list: no empty items, no blanks, printable ASCII. */
-static int check_list(const char *directive, const char *list, char *err, size_t errlen)
+static int check_list(const char *list, char *err, size_t errlen)
 {
     size_t item = 0;
     for (const char *p = list;; p++) {
         if (*p == ':' || *p == '\0') {
             if (item == 0) {
-                snprintf(err, errlen, "%s: \"%s\" has an empty entry", directive, list);
+                snprintf(err, errlen, "\"%s\" has an empty entry", list);
                 return -1;
             }
             if (*p == '\0')
@@ -108,8 +108,7 @@ static int check_list(const char *directive, const char *list, char *err, size_t
             item = 0;
         } else if (!isgraph((unsigned char)*p) || *p == ',') {
             snprintf(err, errlen,
-                     "%s: \"%s\": separate entries with ':' and no blanks", directive,
-                     list);
+                     "\"%s\": separate entries with ':' and no blanks", list);
             return -1;
         } else {
             item++;
@@ -121,6 +120,7 @@ static int apply_overrides(const tg_policy_overrides_t *ov, tg_policy_t *out, ch
                            size_t errlen)
 {
     if (ov->protocols) {
+        out->failed = TG_SETTING_PROTOCOLS;
         if (tg_policy_parse_protocols(ov->protocols, &out->min_version, &out->max_version, err,
                                       errlen) != 0)
             return -1;
@@ -128,12 +128,14 @@ static int apply_overrides(const tg_policy_overrides_t *ov, tg_policy_t *out, ch
     if (ov->ciphers12)
         out->ciphers12 = ov->ciphers12;
     if (ov->suites13) {
-        if (check_list("TLSGuardCipherSuites", ov->suites13, err, errlen) != 0)
+        out->failed = TG_SETTING_SUITES13;
+        if (check_list(ov->suites13, err, errlen) != 0)
             return -1;
         out->suites13 = ov->suites13;
     }
     if (ov->groups) {
-        if (check_list("TLSGuardGroups", ov->groups, err, errlen) != 0)
+        out->failed = TG_SETTING_GROUPS;
+        if (check_list(ov->groups, err, errlen) != 0)
             return -1;
         out->groups = ov->groups;
     }
@@ -196,16 +198,18 @@ int tg_policy_build(const tg_profile_t *profile, const tg_policy_overrides_t *ov
         return -1;
 
     if (out->min_version <= TG_TLS1_2 && out->ciphers12[0] == '\0') {
-        snprintf(err, errlen,
-                 "TLSGuardProtocols enables %s but profile %s has no TLS 1.2 ciphers: set "
-                 "TLSGuardCiphers",
+        out->failed = TG_SETTING_PROTOCOLS;
+        out->mend = TG_SETTING_CIPHERS12;
+        snprintf(err, errlen, "enables %s but profile %s has no TLS 1.2 ciphers",
                  tg_policy_version_name(out->min_version), profile->name);
         return -1;
     }
     if (out->max_version == TG_TLS1_3 && out->suites13[0] == '\0') {
-        snprintf(err, errlen, "TLSGuardCipherSuites: TLSv1.3 is enabled but no TLS 1.3 cipher suite is left");
+        out->failed = TG_SETTING_SUITES13;
+        snprintf(err, errlen, "TLSv1.3 is enabled but no TLS 1.3 cipher suite is left");
         return -1;
     }
+    out->failed = TG_SETTING_NONE;
     /* OpenSSL 3 refuses TLS 1.0/1.1 handshakes above security level 0. */
     if (out->min_version < TG_TLS1_2)
         out->seclevel = 0;

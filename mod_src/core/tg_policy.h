@@ -18,6 +18,17 @@ enum {
 
 #define TG_POLICY_MAX_GROUPS 32 /* group codes resolved; the rest are not judged */
 
+/* The setting an error is about. Messages of the core and the OpenSSL layer
+ * do not name the host's directives: the host names the setting. */
+typedef enum tg_policy_setting_t {
+    TG_SETTING_NONE = 0, /* not about one setting */
+    TG_SETTING_PROTOCOLS,
+    TG_SETTING_CIPHERS12,
+    TG_SETTING_SUITES13,
+    TG_SETTING_GROUPS,
+    TG_SETTING_COUNT
+} tg_policy_setting_t;
+
 typedef struct tg_policy_t {
     const tg_profile_t *profile;
     uint16_t min_version;
@@ -33,6 +44,10 @@ typedef struct tg_policy_t {
     int seclevel;
     int no_session_tickets;
     unsigned deviations;         /* TG_DEV_* */
+    /* On a build error: the setting at fault, and the one that would mend
+     * it (TG_SETTING_NONE if none). */
+    tg_policy_setting_t failed;
+    tg_policy_setting_t mend;
 } tg_policy_t;
 
 /* What the directives of one vhost said; NULL means "the profile's value". */

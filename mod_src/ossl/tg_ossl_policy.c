@@ -191,22 +191,22 @@ int tg_ossl_policy_resolve(const tg_policy_t *pol, tg_ossl_resolved_t *res, char
     int rv = -1;
 
     memset(res, 0, sizeof(*res));
-    res->failed = TG_OSSL_SETTING_CIPHERS12;
+    res->failed = TG_SETTING_CIPHERS12;
     if (pol->min_version <= TLS1_2_VERSION
         && tg_ossl_check_ciphers12(pol->ciphers12, err, errlen) != 0)
         return -1;
-    res->failed = TG_OSSL_SETTING_SUITES13;
+    res->failed = TG_SETTING_SUITES13;
     if (pol->max_version == TLS1_3_VERSION
         && tg_ossl_check_suites13(pol->suites13, err, errlen) != 0)
         return -1;
-    res->failed = TG_OSSL_SETTING_NONE;
+    res->failed = TG_SETTING_NONE;
     if (!(probe = scratch_ctx())) {
         snprintf(err, errlen, "OpenSSL could not create a context");
         return -1;
     }
-    res->failed = TG_OSSL_SETTING_GROUPS;
+    res->failed = TG_SETTING_GROUPS;
     if (resolve_groups(probe, pol->groups, res, err, errlen) == 0) {
-        res->failed = TG_OSSL_SETTING_NONE;
+        res->failed = TG_SETTING_NONE;
         if (pol->min_version <= TLS1_2_VERSION) {
             SSL_CTX_set_cipher_list(probe, pol->ciphers12);
             res->n_ciphers12 = count_ciphers(probe, 0);

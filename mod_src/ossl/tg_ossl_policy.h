@@ -9,15 +9,6 @@
 
 #define TG_OSSL_LIST_MAX 512 /* group lists: longer ones are refused, never cut */
 
-/* The setting a resolve error is about; the host names it (its directive),
- * the message does not. */
-typedef enum tg_ossl_setting_t {
-    TG_OSSL_SETTING_NONE = 0, /* not about one setting (the library failed) */
-    TG_OSSL_SETTING_CIPHERS12,
-    TG_OSSL_SETTING_SUITES13,
-    TG_OSSL_SETTING_GROUPS
-} tg_ossl_setting_t;
-
 /* A policy resolved against the linked OpenSSL: strings OpenSSL accepts, and the
  * groups the library lacks (skipped, reported at start-up). */
 typedef struct tg_ossl_resolved_t {
@@ -25,7 +16,7 @@ typedef struct tg_ossl_resolved_t {
     char skipped_groups[TG_OSSL_LIST_MAX];  /* profile groups this OpenSSL lacks */
     int n_ciphers12;                        /* TLS <= 1.2 ciphers the list selects */
     int n_suites13;
-    tg_ossl_setting_t failed;               /* on error: the setting at fault */
+    tg_policy_setting_t failed;             /* on error: the setting at fault */
 } tg_ossl_resolved_t;
 
 /* One OpenSSL option a policy depends on (the table is in tg_ossl_policy.c). */

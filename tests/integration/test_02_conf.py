@@ -33,7 +33,7 @@ BAD_CONFIGS = [
      ['TLSGUARD-010: main server: TLSGuardGroups: unknown group "NoSuchGroup"']),
     ("", "TLSGuardProfile modern\n    TLSGuardProtocols TLSv1.2 TLSv1.3",
      ["TLSGUARD-010: <VirtualHost> at ", "httpd.conf:",
-      "TLSGuardProtocols enables TLSv1.2 but profile modern has no TLS 1.2 ciphers: "
+      "TLSGuardProtocols: enables TLSv1.2 but profile modern has no TLS 1.2 ciphers: "
       "set TLSGuardCiphers"]),
     ("TLSGuardProfile intermediate", "TLSGuardProfile nist",
      ['TLSGuardProfile: unknown profile "nist"', "Syntax error on line"]),

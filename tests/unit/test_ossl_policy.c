@@ -68,7 +68,7 @@ static void bad_values_are_named(void **state)
     assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), -1);
     assert_string_equal(err, "unknown group \"Bogus\" (neither OpenSSL nor the "
                              "IANA registry knows it)");
-    assert_int_equal(res.failed, TG_OSSL_SETTING_GROUPS); /* the host names the directive */
+    assert_int_equal(res.failed, TG_SETTING_GROUPS); /* the host names the directive */
 }
 
 static SSL_CTX *weak_ctx(int min, int max)
@@ -298,7 +298,7 @@ static void long_group_lists_are_refused(void **state)
     tg_policy_t pol = build("intermediate", &ov);
     assert_int_equal(tg_ossl_policy_resolve(&pol, &res, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "is longer than 511 bytes"));
-    assert_int_equal(res.failed, TG_OSSL_SETTING_GROUPS);
+    assert_int_equal(res.failed, TG_SETTING_GROUPS);
 }
 
 int main(void)

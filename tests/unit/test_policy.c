@@ -127,8 +127,9 @@ static void build_modern_with_tls12_needs_ciphers(void **state)
     (void)state;
     assert_int_equal(tg_policy_build(tg_profile_find("modern"), &ov, &pol, err, sizeof(err)),
                      -1);
-    assert_string_equal(err, "TLSGuardProtocols enables TLSv1.2 but profile modern has no "
-                             "TLS 1.2 ciphers: set TLSGuardCiphers");
+    assert_string_equal(err, "enables TLSv1.2 but profile modern has no TLS 1.2 ciphers");
+    assert_int_equal(pol.failed, TG_SETTING_PROTOCOLS); /* the host names the directives */
+    assert_int_equal(pol.mend, TG_SETTING_CIPHERS12);
     ov.ciphers12 = "ECDHE-RSA-AES128-GCM-SHA256";
     assert_int_equal(tg_policy_build(tg_profile_find("modern"), &ov, &pol, err, sizeof(err)),
                      0);
@@ -153,16 +154,18 @@ static void build_rejects_bad_lists(void **state)
     static const struct {
         tg_policy_overrides_t ov;
         const char *err;
+        tg_policy_setting_t failed;
     } cases[] = {
-        {{NULL, NULL, NULL, "X25519::P-256"}, "TLSGuardGroups: \"X25519::P-256\" has an empty entry"},
-        {{NULL, NULL, NULL, "X25519:"}, "TLSGuardGroups: \"X25519:\" has an empty entry"},
+        {{NULL, NULL, NULL, "X25519::P-256"}, "\"X25519::P-256\" has an empty entry",
+         TG_SETTING_GROUPS},
+        {{NULL, NULL, NULL, "X25519:"}, "\"X25519:\" has an empty entry", TG_SETTING_GROUPS},
         {{NULL, NULL, NULL, "X25519, P-256"},
-         "TLSGuardGroups: \"X25519, P-256\": separate entries with ':' and no blanks"},
+         "\"X25519, P-256\": separate entries with ':' and no blanks", TG_SETTING_GROUPS},
         {{NULL, NULL, ":TLS_AES_128_GCM_SHA256", NULL},
-         "TLSGuardCipherSuites: \":TLS_AES_128_GCM_SHA256\" has an empty entry"},
+         "\":TLS_AES_128_GCM_SHA256\" has an empty entry", TG_SETTING_SUITES13},
         {{"TLSv1 TLSv1.3", NULL, NULL, NULL},
          "protocols must form one range: TLSv1.1 is missing between TLSv1 and TLSv1.3 "
-         "(OpenSSL can only set a minimum and a maximum)"},
+         "(OpenSSL can only set a minimum and a maximum)", TG_SETTING_PROTOCOLS},
     };
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -172,6 +175,8 @@ static void build_rejects_bad_lists(void **state)
                                          err, sizeof(err)),
                          -1);
         assert_string_equal(err, cases[i].err);
+        assert_int_equal(pol.failed, cases[i].failed);
+        assert_int_equal(pol.mend, TG_SETTING_NONE);
     }
 }
 
