@@ -1,6 +1,8 @@
 /* Directives of mod_tlsguard. Handlers parse and store; checks that need the
  * whole configuration run in tg_apache_enforce.c (check_config). */
 #include "tg_apache_conf.h"
+#include "tg_apache_audit.h"
+#include "tg_apache_certwatch.h"
 #include "tg_apache_hsts.h"
 
 #include <apr_strings.h>
@@ -15,6 +17,7 @@ void *tg_conf_create_srv(apr_pool_t *p, server_rec *s)
     sc->proxy = TG_UNSET;
     sc->strict_sni = TG_UNSET;
     sc->events = TG_UNSET;
+    sc->session_tickets = sc->cert_warn = sc->cert_policy = sc->watch_interval = TG_UNSET;
     return sc;
 }
 
@@ -36,6 +39,10 @@ void *tg_conf_merge_srv(apr_pool_t *p, void *basev, void *addv)
     sc->sink = MERGE_PTR(sink);
     sc->events = MERGE_INT(events);
     sc->sample = add->events != TG_UNSET ? add->sample : base->sample;
+    sc->session_tickets = MERGE_INT(session_tickets);
+    sc->cert_warn = MERGE_INT(cert_warn);
+    sc->cert_policy = MERGE_INT(cert_policy);
+    sc->watch_interval = MERGE_INT(watch_interval);
     return sc;
 }
 
@@ -196,5 +203,17 @@ const command_rec tg_conf_cmds[] = {
     AP_INIT_TAKE1("TLSGuardHSTSExisting", tg_hsts_cmd_existing, NULL, RSRC_CONF | ACCESS_CONF,
                   "replace|keep: what to do with a Strict-Transport-Security header set by "
                   "the application (default replace)"),
+    AP_INIT_FLAG("TLSGuardSessionTickets", set_flag,
+                 (void *)offsetof(tg_srv_conf_t, session_tickets), RSRC_CONF,
+                 "On|Off: issue RFC 5077 session tickets, overriding the profile (Mozilla's "
+                 "profiles: Off)"),
+    AP_INIT_TAKE1("TLSGuardCertWarn", tg_audit_cmd_warn, NULL, RSRC_CONF,
+                  "days before a certificate's expiry from which it is reported (default 30)"),
+    AP_INIT_TAKE1("TLSGuardCertPolicy", tg_audit_cmd_policy, NULL, RSRC_CONF,
+                  "warn|fail: whether a certificate that breaks the profile's rules, is expired "
+                  "or does not cover the vhost's names stops start-up (default warn)"),
+    AP_INIT_TAKE1("TLSGuardCertWatchInterval", tg_certwatch_cmd_interval, NULL, RSRC_CONF,
+                  "seconds between certificate expiry checks while running (default 86400; "
+                  "shorter values are for testing)"),
     {.name = NULL},
 };

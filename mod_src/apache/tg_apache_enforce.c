@@ -28,15 +28,18 @@ static const struct {
     {"brainpoolP512r1tls13", "OpenSSL 3.2"},
 };
 
+const char *tg_enforce_group_since(const char *skipped)
+{
+    for (size_t i = 0; i < sizeof(group_since) / sizeof(group_since[0]); i++) {
+        if (ap_strstr_c(skipped, group_since[i].group))
+            return group_since[i].since;
+    }
+    return NULL;
+}
+
 static const char *skipped_note(apr_pool_t *p, const char *skipped)
 {
-    const char *since = NULL;
-    for (size_t i = 0; i < sizeof(group_since) / sizeof(group_since[0]); i++) {
-        if (ap_strstr_c(skipped, group_since[i].group)) {
-            since = group_since[i].since;
-            break;
-        }
-    }
+    const char *since = tg_enforce_group_since(skipped);
     return apr_psprintf(p, "; skipped groups %s (not in %s%s%s)", skipped,
                         OpenSSL_version(OPENSSL_VERSION), since ? ", added in " : "",
                         since ? since : "");
@@ -56,6 +59,8 @@ static int check_server(apr_pool_t *p, server_rec *s)
                      tg_conf_where(p, s), err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    if (sc->session_tickets != TG_UNSET) /* TLSGuardSessionTickets overrides the profile */
+        sc->policy.no_session_tickets = !sc->session_tickets;
     sc->checked = 1;
     return OK;
 }
@@ -84,7 +89,7 @@ static int quiet_pass(void)
     return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
 }
 
-static const char *vhost_label(apr_pool_t *p, server_rec *s, int is_proxy)
+const char *tg_enforce_vhost_label(apr_pool_t *p, server_rec *s, int is_proxy)
 {
     unsigned port = s->port ? s->port : (s->addrs ? s->addrs->host_port : 0);
     return apr_psprintf(p, "%s%s (%s:%u)", is_proxy ? "proxy context of " : "",
@@ -113,7 +118,7 @@ static void log_options_reset(apr_pool_t *p, server_rec *s, int is_proxy,
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                          "TLSGUARD-004: %s: \"%s\" would allow %s, which profile %s does not: "
                          "reset to the profile's setting",
-                         vhost_label(p, s, is_proxy), table[i].weakened, table[i].why, profile);
+                         tg_enforce_vhost_label(p, s, is_proxy), table[i].weakened, table[i].why, profile);
     }
 }
 
@@ -137,7 +142,7 @@ static void log_enforced(apr_pool_t *p, server_rec *s, int is_proxy, SSL_CTX *ct
                  "renegotiation server-initiated only, inside the policy (per-directory "
                  "SSLCipherSuite or SSLVerifyClient), client-initiated refused; session tickets "
                  "%s; deviations from the profile: %s",
-                 vhost_label(p, s, is_proxy), pol->profile->name, pol->profile->source, range,
+                 tg_enforce_vhost_label(p, s, is_proxy), pol->profile->name, pol->profile->source, range,
                  narrowed,
                  eff->min_version <= TLS1_2_VERSION ? describe_ciphers(p, ctx, 0)
                                                     : "(none, TLS 1.2 off)",
@@ -154,7 +159,7 @@ static void log_enforced(apr_pool_t *p, server_rec *s, int is_proxy, SSL_CTX *ct
                      "TLSGUARD-003: %s: profile %s is not recommended: it allows TLS 1.0/1.1, "
                      "CBC and 3DES ciphers and needs OpenSSL security level 0 (Mozilla "
                      "removed it in guidelines 6.0)",
-                     vhost_label(p, s, is_proxy), pol->profile->name);
+                     tg_enforce_vhost_label(p, s, is_proxy), pol->profile->name);
 }
 
 int tg_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *ctx)
@@ -171,21 +176,21 @@ int tg_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *
         if (!quiet_pass())
             ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                          "TLSGUARD-002: %s: %s: mod_ssl's settings are left unchanged",
-                         vhost_label(p, s, is_proxy),
+                         tg_enforce_vhost_label(p, s, is_proxy),
                          tg_conf_enabled(sc) ? "TLSGuardProxy Off" : "TLSGuard Off");
         return DECLINED;
     }
     if (!sc->checked) { /* check_config covers every server; this is a safety net */
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      "TLSGUARD-012: %s: no checked policy: refusing to start",
-                     vhost_label(p, s, is_proxy));
+                     tg_enforce_vhost_label(p, s, is_proxy));
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (tg_ossl_policy_apply_ctx(ctx, &sc->policy, &sc->resolved, eff, err, sizeof(err))
         != 0) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      "TLSGUARD-013: %s: cannot apply TLSGuardProfile %s: %s",
-                     vhost_label(p, s, is_proxy), sc->policy.profile->name, err);
+                     tg_enforce_vhost_label(p, s, is_proxy), sc->policy.profile->name, err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     eff->host = s;

@@ -1,0 +1,21 @@
+/* The start-up audit of each SSL virtual host (event + error-log notice) and
+ * TLSGuardCertPolicy fail. */
+#ifndef TG_APACHE_AUDIT_H
+#define TG_APACHE_AUDIT_H
+
+#include <httpd.h>
+#include <http_config.h>
+
+#include "tg_mod_ssl_hooks.h"
+
+/* TLSGuardCertPolicy */
+enum { TG_CERT_POLICY_WARN = 1, TG_CERT_POLICY_FAIL };
+
+/* mod_ssl's init_server, after enforcement: audit the context as it stands. */
+ssl_HOOK_init_server_t tg_audit_init_server;
+
+/* TLSGuardCertWarn <days>, TLSGuardCertPolicy warn|fail. */
+const char *tg_audit_cmd_warn(cmd_parms *cmd, void *dc, const char *arg);
+const char *tg_audit_cmd_policy(cmd_parms *cmd, void *dc, const char *arg);
+
+#endif
