@@ -141,7 +141,7 @@ void tg_ossl_cert_collect(SSL_CTX *ctx, tg_audit_t *a, unsigned cap)
         if (!leaf || a->n_certs == cap)
             continue;
         cert_facts(leaf, 1, &a->certs[a->n_certs++]);
-        SSL_CTX_get0_chain_certs(ctx, &chain);
+        SSL_CTX_get_extra_chain_certs(ctx, &chain); /* else the key's own chain */
         for (int i = 0; chain && i < sk_X509_num(chain) && a->n_certs < cap; i++)
             cert_facts(sk_X509_value(chain, i), 0, &a->certs[a->n_certs++]);
     }
@@ -216,7 +216,7 @@ void tg_ossl_cert_verify(SSL_CTX *ctx, tg_audit_t *a)
          r = SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_NEXT)) {
         X509 *leaf = SSL_CTX_get0_certificate(ctx);
         STACK_OF(X509) *chain = NULL;
-        SSL_CTX_get0_chain_certs(ctx, &chain);
+        SSL_CTX_get_extra_chain_certs(ctx, &chain); /* else the key's own chain */
         if (leaf && !verify_one(st, leaf, chain, a)) {
             a->chain_verified = 0;
             break;

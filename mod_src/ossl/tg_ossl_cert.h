@@ -8,7 +8,8 @@
 #include "tg_audit_event.h"
 
 /* Every server certificate of ctx (one per configured key type, with
- * SSL_CTX_set_current_cert) followed by its chain certificates, into
+ * SSL_CTX_set_current_cert) followed by its chain certificates (the
+ * context's extra chain, SSLCertificateChainFile, else the key's own), into
  * a->certs[0..cap); sets a->n_certs. Leaves ctx's current certificate at
  * the first. */
 void tg_ossl_cert_collect(SSL_CTX *ctx, tg_audit_t *a, unsigned cap);
@@ -18,8 +19,8 @@ void tg_ossl_cert_collect(SSL_CTX *ctx, tg_audit_t *a, unsigned cap);
 void tg_ossl_cert_cover(SSL_CTX *ctx, tg_audit_t *a);
 
 /* Verify each server certificate with its chain certificates against the
- * context's trust store (SSLCACertificateFile/Path; the chain's self-signed
- * certificates) or, when that is empty, the system store. Sets
+ * context's trust store (SSLCACertificateFile/Path) or, when that is empty,
+ * the system store. Sets
  * a->chain_verified, chain_error and missing_issuer (the first failure). */
 void tg_ossl_cert_verify(SSL_CTX *ctx, tg_audit_t *a);
 
