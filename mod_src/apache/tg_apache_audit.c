@@ -219,15 +219,20 @@ static void log_notice(apr_pool_t *p, server_rec *s, const tg_audit_t *a)
                  a->session_cache, deviation_text(p, a));
 }
 
+tg_sink_t *tg_audit_sink(const tg_srv_conf_t *sc)
+{
+    return sc->audit_events != 0 ? sc->sink : NULL;
+}
+
 static void write_event(server_rec *s, const tg_srv_conf_t *sc, const tg_audit_t *a)
 {
     char line[TG_EVENT_LINE_MAX];
     size_t n;
-    if (!sc->sink)
+    if (!tg_audit_sink(sc))
         return;
     n = tg_audit_encode(a, line, sizeof(line));
     if (n)
-        tg_sink_write(sc->sink, s, line, n);
+        tg_sink_write(tg_audit_sink(sc), s, line, n);
 }
 
 /* TLSGuardCertPolicy fail: the rules that stop start-up. */

@@ -14,6 +14,11 @@ enum { TG_CERT_POLICY_WARN = 1, TG_CERT_POLICY_FAIL };
 /* mod_ssl's init_server, after enforcement: audit the context as it stands. */
 ssl_HOOK_init_server_t tg_audit_init_server;
 
+/* Where a vhost's audit and watch events go: its TLSGuardEventLog unless
+ * TLSGuardAuditEvents Off; NULL: the error log only. */
+struct tg_srv_conf_t;
+struct tg_sink_t *tg_audit_sink(const struct tg_srv_conf_t *sc);
+
 /* TLSGuardCertWarn <days>, TLSGuardCertPolicy warn|fail. */
 const char *tg_audit_cmd_warn(cmd_parms *cmd, void *dc, const char *arg);
 const char *tg_audit_cmd_policy(cmd_parms *cmd, void *dc, const char *arg);

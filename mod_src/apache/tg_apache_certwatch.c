@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "tg_apache_audit.h"
 #include "tg_apache_conf.h"
 #include "tg_event.h"
 #include "tg_version.h"
@@ -87,7 +88,7 @@ void tg_certwatch_add(apr_pool_t *pconf, server_rec *s, const tg_audit_t *a)
         w->vhost = a->vhost;
         w->policy = a->policy;
         w->warn_days = sc->cert_warn != TG_UNSET ? sc->cert_warn : 30;
-        w->sink = sc->sink;
+        w->sink = tg_audit_sink(sc);
         w->cert = a->certs[i];
         w->cert.key.type = w->cert.key_type;
         w->cert.key.curve = w->cert.curve[0] ? w->cert.curve : NULL;

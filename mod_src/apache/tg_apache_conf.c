@@ -17,7 +17,8 @@ void *tg_conf_create_srv(apr_pool_t *p, server_rec *s)
     sc->proxy = TG_UNSET;
     sc->strict_sni = TG_UNSET;
     sc->events = TG_UNSET;
-    sc->session_tickets = sc->cert_warn = sc->cert_policy = sc->watch_interval = TG_UNSET;
+    sc->session_tickets = sc->audit_events = TG_UNSET;
+    sc->cert_warn = sc->cert_policy = sc->watch_interval = TG_UNSET;
     return sc;
 }
 
@@ -40,6 +41,7 @@ void *tg_conf_merge_srv(apr_pool_t *p, void *basev, void *addv)
     sc->events = MERGE_INT(events);
     sc->sample = add->events != TG_UNSET ? add->sample : base->sample;
     sc->session_tickets = MERGE_INT(session_tickets);
+    sc->audit_events = MERGE_INT(audit_events);
     sc->cert_warn = MERGE_INT(cert_warn);
     sc->cert_policy = MERGE_INT(cert_policy);
     sc->watch_interval = MERGE_INT(watch_interval);
@@ -207,6 +209,9 @@ const command_rec tg_conf_cmds[] = {
                  (void *)offsetof(tg_srv_conf_t, session_tickets), RSRC_CONF,
                  "On|Off: issue RFC 5077 session tickets, overriding the profile (Mozilla's "
                  "profiles: Off)"),
+    AP_INIT_FLAG("TLSGuardAuditEvents", set_flag, (void *)offsetof(tg_srv_conf_t, audit_events),
+                 RSRC_CONF, "On|Off: also write the start-up audit and certificate watch events "
+                 "to TLSGuardEventLog (default On; the error log always has them)"),
     AP_INIT_TAKE1("TLSGuardCertWarn", tg_audit_cmd_warn, NULL, RSRC_CONF,
                   "days before a certificate's expiry from which it is reported (default 30)"),
     AP_INIT_TAKE1("TLSGuardCertPolicy", tg_audit_cmd_policy, NULL, RSRC_CONF,

@@ -24,6 +24,7 @@ typedef struct tg_srv_conf_t {
     int events;                     /* TLSGuardEvents: TG_EVENTS_* */
     unsigned sample;                /* TLSGuardEvents sample N: one success in N */
     int session_tickets;            /* TLSGuardSessionTickets On|Off: overrides the profile */
+    int audit_events;               /* TLSGuardAuditEvents On|Off (default On) */
     int cert_warn;                  /* TLSGuardCertWarn <days> */
     int cert_policy;                /* TLSGuardCertPolicy: TG_CERT_POLICY_* */
     int watch_interval;             /* TLSGuardCertWatchInterval <seconds> (main server) */

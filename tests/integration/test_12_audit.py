@@ -459,3 +459,13 @@ def test_directive_errors_name_the_directive_and_place(httpd, line, message):
     httpd.simple(line)
     rc, out = httpd.configtest()
     assert rc != 0 and message in out and "httpd.conf" in out, out
+
+
+def test_audit_events_off_keeps_the_error_log_notices(httpd, pki, validator):  # noqa: F811
+    k, c = pki.make("quiet", "quiet.test", days=5)
+    configure(httpd, [vhost(httpd, "quiet.test", k, c, "TLSGuardAuditEvents Off",
+                            ca=pki.root)])
+    httpd.start()
+    assert event_lines(httpd) == []
+    assert len(httpd.log_lines("TLSGUARD-040")) == 1
+    assert len(httpd.log_lines("TLSGUARD-043")) == 1
