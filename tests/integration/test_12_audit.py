@@ -469,3 +469,15 @@ def test_audit_events_off_keeps_the_error_log_notices(httpd, pki, validator):  #
     assert event_lines(httpd) == []
     assert len(httpd.log_lines("TLSGUARD-040")) == 1
     assert len(httpd.log_lines("TLSGUARD-043")) == 1
+
+
+def test_documented_audit_and_watch_examples_validate(validator):  # noqa: F811
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "events.md")
+    with open(path, encoding="utf-8") as f:
+        blocks = re.findall(r"```jsonl\n(.*?)```", f.read(), re.S)
+    lines = [l for b in blocks for l in b.splitlines() if l.strip()]
+    actions = sorted(json.loads(l)["event"]["action"] for l in lines)
+    assert actions == ["certificate-expiring", "tls-config-audit"], actions
+    for line in lines:
+        assert len(line.encode()) + 1 <= 4096
+        validator.validate(json.loads(line))
