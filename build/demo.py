@@ -64,7 +64,7 @@ def main():
             + "TLSGuardProfile intermediate\n"
             + "TLSGuardEventLog logs/tlsguard-events.json\n"
             + "TLSGuardHSTS max-age=63072000; includeSubDomains\n"
-            + h.ssl_vhost(VHOST))
+            + h.ssl_vhost(VHOST + "\n    SSLCACertificateFile " + certs.ca))
     print("== httpd.conf (ServerRoot %s)" % h.root)
     print(open(h.conf_path).read())
     try:

@@ -127,9 +127,12 @@ static void other_deviations(apr_pool_t *p, const tg_profile_t *profile, const t
     }
     if (!in->chain_verified) {
         tg_audit_add_dev(a, in->missing_issuer[0] ? "missing_intermediate" : "chain",
-                         apr_psprintf(p, "%s%s%s", in->chain_error,
-                                      in->missing_issuer[0] ? ": missing intermediate " : "",
-                                      in->missing_issuer));
+                         in->missing_issuer[0]
+                             ? apr_psprintf(p, "%s: no certificate of issuer %s in the chain or "
+                                            "the trust store (a missing intermediate or an "
+                                            "untrusted root)", in->chain_error,
+                                            in->missing_issuer)
+                             : in->chain_error);
     }
     if (!in->ocsp_stapling && profile->ocsp_stapling) {
         tg_audit_add_dev(a, "ocsp_stapling",
@@ -213,7 +216,7 @@ static void log_notice(apr_pool_t *p, server_rec *s, const tg_audit_t *a)
                  "OCSP stapling %s; session tickets %s; session cache %s; deviations: %s",
                  a->vhost, a->policy, a->mode, a->versions, cert_text(p, a), names_text(p, a),
                  a->chain_verified ? "verified" : "NOT verified: ", a->chain_error,
-                 a->missing_issuer[0] ? apr_pstrcat(p, ", missing intermediate ",
+                 a->missing_issuer[0] ? apr_pstrcat(p, ", missing issuer ",
                                                     a->missing_issuer, NULL) : "",
                  a->ocsp_stapling ? "on" : "off", a->session_tickets ? "on" : "off",
                  a->session_cache, deviation_text(p, a));

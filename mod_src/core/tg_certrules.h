@@ -33,7 +33,7 @@ const tg_certrules_t *tg_certrules_find(const char *profile);
 typedef struct tg_cert_deviation_t {
     const char *rule;        /* "key_type", "rsa_key_size", "curve", "lifespan",
                                 "sha1_signature" */
-    char detail[160];
+    char detail[256];
 } tg_cert_deviation_t;
 
 /* Checks one certificate (leaf: 1 for the server's own) against rules; writes

@@ -294,7 +294,11 @@ def test_expired_expiring_uncovered_missing_intermediate(httpd, pki, validator):
     assert len(o["tlsguard"]["audit"]["certificates"]) == 1
     notice = [l for l in httpd.log_lines("TLSGUARD-040") if "orphan.test" in l][0]
     assert "chain NOT verified: unable to get local issuer certificate, missing " \
-           "intermediate CN=audit test intermediate" in notice
+           "issuer CN=audit test intermediate" in notice
+    assert dev(o, "missing_intermediate") == (
+        "unable to get local issuer certificate: no certificate of issuer CN=audit test "
+        "intermediate in the chain or the trust store (a missing intermediate or an "
+        "untrusted root)")
 
 
 def test_sha1_signed_certificate(httpd, pki, validator):  # noqa: F811
