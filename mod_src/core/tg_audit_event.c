@@ -47,6 +47,15 @@ static void field_nonempty(tg_json_t *j, const char *key, const char *s)
         tg_json_field_str(j, key, s);
 }
 
+/* "key":{"field":"value"} */
+static void object_str(tg_json_t *j, const char *key, const char *field, const char *value)
+{
+    tg_json_key(j, key);
+    tg_json_begin_object(j);
+    tg_json_field_str(j, field, value);
+    tg_json_end_object(j);
+}
+
 /* @timestamp, ecs, event, observer. */
 static void header(tg_json_t *j, int64_t now_us, const char *kind, const char *action,
                    const char *dataset, const char *version)
@@ -54,10 +63,7 @@ static void header(tg_json_t *j, int64_t now_us, const char *kind, const char *a
     char t[TG_EVENT_TIME_SIZE];
     tg_event_format_time(now_us, t);
     tg_json_field_str(j, "@timestamp", t);
-    tg_json_key(j, "ecs");
-    tg_json_begin_object(j);
-    tg_json_field_str(j, "version", TG_EVENT_ECS_VERSION);
-    tg_json_end_object(j);
+    object_str(j, "ecs", "version", TG_EVENT_ECS_VERSION);
     tg_json_key(j, "event");
     tg_json_begin_object(j);
     tg_json_field_str(j, "kind", kind);
@@ -77,14 +83,6 @@ static void header(tg_json_t *j, int64_t now_us, const char *kind, const char *a
     tg_json_field_str(j, "product", "mod_tlsguard");
     if (version)
         tg_json_field_str(j, "version", version);
-    tg_json_end_object(j);
-}
-
-static void dn(tg_json_t *j, const char *key, const char *name)
-{
-    tg_json_key(j, key);
-    tg_json_begin_object(j);
-    tg_json_field_str(j, "distinguished_name", name);
     tg_json_end_object(j);
 }
 
@@ -108,14 +106,11 @@ static void tls_server(tg_json_t *j, const tg_audit_cert_t *c)
     tg_json_field_str(j, "issuer", c->issuer);
     field_time(j, "not_before", c->key.not_before);
     field_time(j, "not_after", c->key.not_after);
-    tg_json_key(j, "hash");
-    tg_json_begin_object(j);
-    tg_json_field_str(j, "sha256", c->sha256);
-    tg_json_end_object(j);
+    object_str(j, "hash", "sha256", c->sha256);
     tg_json_key(j, "x509");
     tg_json_begin_object(j);
-    dn(j, "subject", c->subject);
-    dn(j, "issuer", c->issuer);
+    object_str(j, "subject", "distinguished_name", c->subject);
+    object_str(j, "issuer", "distinguished_name", c->issuer);
     tg_json_field_str(j, "serial_number", c->serial);
     field_time(j, "not_before", c->key.not_before);
     field_time(j, "not_after", c->key.not_after);
