@@ -12,6 +12,7 @@
 #include "tg_apache_certwatch.h"
 #include "tg_apache_conf.h"
 #include "tg_apache_enforce.h"
+#include "tg_apache_hsts.h"
 #include "tg_audit_event.h"
 #include "tg_certrules.h"
 #include "tg_event.h"
@@ -77,6 +78,21 @@ static void settings(apr_pool_t *p, SSL_CTX *ctx, const tg_srv_conf_t *sc,
     a->session_cache = (SSL_CTX_get_session_cache_mode(ctx) & SSL_SESS_CACHE_SERVER) ? "server"
                                                                                      : "off";
     a->ocsp_stapling = tg_ossl_cert_stapling(ctx);
+}
+
+/* The header the vhost's HTTPS responses carry at its top level, from its
+ * TLSGuardHSTS policy ("On" resolved with the profile's max-age). */
+static const char *hsts_value(apr_pool_t *p, server_rec *s, const tg_profile_t *profile)
+{
+    const tg_hsts_t *set = tg_hsts_vhost_policy(s);
+    tg_hsts_t policy;
+    char *buf = apr_palloc(p, TG_HSTS_FORMAT_MAX);
+    if (!set || set->mode == TG_HSTS_OFF)
+        return NULL;
+    policy = *set;
+    if (policy.mode == TG_HSTS_ON)
+        tg_hsts_from_default(profile->hsts_max_age, &policy);
+    return tg_hsts_format(&policy, buf, TG_HSTS_FORMAT_MAX) ? buf : NULL;
 }
 
 static void names(apr_pool_t *p, server_rec *s, tg_audit_t *a)
@@ -163,6 +179,7 @@ static tg_audit_t *collect(apr_pool_t *p, server_rec *s, SSL_CTX *ctx, tg_srv_co
     a->policy = profile->name;
     a->mode = sc->eff.guarded ? "enforce" : "off";
     settings(p, ctx, sc, &sc->eff, a);
+    a->hsts = hsts_value(p, s, profile);
     names(p, s, a);
     tg_ossl_cert_collect(ctx, a, TG_AUDIT_MAX_CERTS);
     tg_ossl_cert_cover(ctx, a);
@@ -213,12 +230,15 @@ static void log_notice(apr_pool_t *p, server_rec *s, const tg_audit_t *a)
 {
     ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                  "TLSGUARD-040: %s: audit: profile %s, mode %s, %s; %s; names %s; chain %s%s%s; "
-                 "OCSP stapling %s; session tickets %s; session cache %s; deviations: %s",
+                 "OCSP stapling %s; HSTS %s; session tickets %s; session cache %s; "
+                 "deviations: %s",
                  a->vhost, a->policy, a->mode, a->versions, cert_text(p, a), names_text(p, a),
                  a->chain_verified ? "verified" : "NOT verified: ", a->chain_error,
                  a->missing_issuer[0] ? apr_pstrcat(p, ", missing issuer ",
                                                     a->missing_issuer, NULL) : "",
-                 a->ocsp_stapling ? "on" : "off", a->session_tickets ? "on" : "off",
+                 a->ocsp_stapling ? "on" : "off",
+                 a->hsts ? apr_psprintf(p, "\"%s\"", a->hsts) : "off",
+                 a->session_tickets ? "on" : "off",
                  a->session_cache, deviation_text(p, a));
 }
 

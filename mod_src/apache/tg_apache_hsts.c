@@ -355,6 +355,12 @@ static void audit_vhost(apr_pool_t *p, server_rec *s)
                  ready ? "yes" : "no", why[0] ? " (" : "", why, why[0] ? ")" : "");
 }
 
+const tg_hsts_t *tg_hsts_vhost_policy(const server_rec *s)
+{
+    const dir_conf_t *dc = dir_conf(s->lookup_defaults);
+    return dc && dc->set ? &dc->policy : NULL;
+}
+
 static apr_status_t forget_tls_servers(void *data)
 {
     (void)data;

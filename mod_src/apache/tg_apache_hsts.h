@@ -20,4 +20,9 @@ const char *tg_hsts_cmd_existing(cmd_parms *cmd, void *dc, const char *arg);
  * post_config (audit) hooks. Call from the module's register_hooks. */
 void tg_hsts_register_hooks(apr_pool_t *p);
 
+/* The TLSGuardHSTS policy of a vhost's top level, NULL when none is set
+ * (read-only; for the start-up audit). */
+#include "tg_hsts.h"
+const tg_hsts_t *tg_hsts_vhost_policy(const server_rec *s);
+
 #endif

@@ -181,6 +181,7 @@ static void settings(tg_json_t *j, const tg_audit_t *a)
     tg_json_field_bool(j, "session_tickets", a->session_tickets);
     tg_json_field_str(j, "session_cache", a->session_cache);
     tg_json_field_bool(j, "ocsp_stapling", a->ocsp_stapling);
+    tg_json_field_str(j, "hsts", a->hsts ? a->hsts : "off");
 }
 
 static void names_and_chain(tg_json_t *j, const tg_audit_t *a)

@@ -57,6 +57,7 @@ typedef struct tg_audit_t {
     int session_tickets;      /* 1: tickets are issued */
     const char *session_cache; /* "server" or "off" */
     int ocsp_stapling;        /* 1: a status callback is installed */
+    const char *hsts;         /* the Strict-Transport-Security value sent; NULL: none */
     const char *names[TG_AUDIT_MAX_NAMES]; /* ServerName, then ServerAliases */
     int covered[TG_AUDIT_MAX_NAMES];
     unsigned n_names;

@@ -172,8 +172,8 @@ def pki(tmp_path_factory):
 def test_ecdsa_p256_field_by_field(httpd, pki, validator):  # noqa: F811
     key, crt = pki.make("p256", "p256.test", sans=["p256.test", "www.p256.test"],
                         issuer="inter")
-    configure(httpd, [vhost(httpd, "p256.test", key, crt, chain=pki.inter, ca=pki.root,
-                            aliases=["www.p256.test"])])
+    configure(httpd, [vhost(httpd, "p256.test", key, crt, "TLSGuardHSTS On", chain=pki.inter,
+                            ca=pki.root, aliases=["www.p256.test"])])
     httpd.start()
     ev = audits(httpd, validator)["p256.test"]
     f, fi = facts(crt), facts(pki.inter)
@@ -206,6 +206,7 @@ def test_ecdsa_p256_field_by_field(httpd, pki, validator):  # noqa: F811
     assert a["skipped_groups"] == {"names": "X25519MLKEM768", "added_in": "OpenSSL 3.5"}
     assert a["session_tickets"] is False and a["session_cache"] == "server"
     assert a["ocsp_stapling"] is False
+    assert a["hsts"] == "max-age=63072000; includeSubDomains"
     assert all(o["state"] == "profile" and o["reset"] is False for o in a["options"])
     assert "Options -EncryptThenMac" in [o["name"] for o in a["options"]]
     assert a["names"] == [{"name": "p256.test", "covered": True},
@@ -222,6 +223,7 @@ def test_ecdsa_p256_field_by_field(httpd, pki, validator):  # noqa: F811
     assert len(notice) == 1, notice
     assert '"CN=p256.test" issued by "CN=audit test intermediate", EC 256 P-256' in notice[0]
     assert "chain verified" in notice[0] and "sha256 " + f["sha256"] in notice[0]
+    assert 'HSTS "max-age=63072000; includeSubDomains"' in notice[0]
 
 
 def test_rsa_sizes_and_each_profiles_rules(httpd, pki, validator):  # noqa: F811
@@ -242,6 +244,7 @@ def test_rsa_sizes_and_each_profiles_rules(httpd, pki, validator):  # noqa: F811
     assert "public_key_curve" not in x2
     assert x2["signature_algorithm"] == "ecdsa-with-SHA256"
     assert rules(got["rsa2048.test"]) == ["ocsp_stapling"]
+    assert got["rsa2048.test"]["tlsguard"]["audit"]["hsts"] == "off"
     x3 = got["rsa3072.test"]["tls"]["server"]["x509"]
     assert (x3["public_key_algorithm"], x3["public_key_size"]) == ("RSA", 3072)
     assert got["rsa3072.test"]["tlsguard"]["policy"] == "bsi-tr-02102-2"
