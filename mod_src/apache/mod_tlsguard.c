@@ -5,6 +5,7 @@
 #include <http_connection.h>
 
 #include "tg_apache_audit.h"
+#include "tg_apache_certcheck.h"
 #include "tg_apache_certwatch.h"
 #include "tg_apache_conf.h"
 #include "tg_apache_conn.h"
@@ -26,6 +27,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_child_init(tg_sink_report_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(tg_enforce_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ssl, init_server, tg_audit_init_server, NULL, NULL, APR_HOOK_LAST);
+    ap_hook_check_config(tg_certcheck_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(tg_certwatch_post_config, tg_certwatch_pred, tg_certwatch_succ,
                         APR_HOOK_MIDDLE);
     ap_hook_pre_close_connection(tg_conn_pre_close, NULL, NULL, APR_HOOK_MIDDLE);

@@ -131,16 +131,19 @@ static void cert_deviations(apr_pool_t *p, const tg_certrules_t *rules, tg_audit
     }
 }
 
+static void name_deviations(apr_pool_t *p, tg_audit_t *a)
+{
+    for (unsigned i = 0; i < a->n_names; i++) {
+        if (!a->covered[i])
+            tg_audit_add_dev(a, "name_not_covered",
+                             apr_psprintf(p, "%s is not covered by the certificate's names",
+                                          a->names[i]));
+    }
+}
+
 static void other_deviations(apr_pool_t *p, const tg_profile_t *profile, const tg_audit_t *in,
                              tg_audit_t *a)
 {
-    for (unsigned i = 0; i < in->n_names; i++) {
-        if (!in->covered[i]) {
-            tg_audit_add_dev(a, "name_not_covered",
-                             apr_psprintf(p, "%s is not covered by the certificate's names",
-                                          in->names[i]));
-        }
-    }
     if (!in->chain_verified) {
         tg_audit_add_dev(a, in->missing_issuer[0] ? "missing_intermediate" : "chain",
                          in->missing_issuer[0]
@@ -168,23 +171,32 @@ static int tg_audit_warn_days(const tg_srv_conf_t *sc)
     return sc->cert_warn != TG_UNSET ? sc->cert_warn : DEFAULT_WARN_DAYS;
 }
 
-static tg_audit_t *collect(apr_pool_t *p, server_rec *s, SSL_CTX *ctx, tg_srv_conf_t *sc)
+/* The certificates of ctx, their names and chain, and their deviations. */
+static tg_audit_t *collect_certs(apr_pool_t *p, server_rec *s, SSL_CTX *ctx,
+                                 const tg_srv_conf_t *sc, const tg_profile_t *profile)
 {
     tg_audit_t *a = apr_pcalloc(p, sizeof(*a));
-    const tg_profile_t *profile = sc->checked ? sc->policy.profile : tg_conf_profile(sc);
     a->certs = apr_pcalloc(p, TG_AUDIT_MAX_CERTS * sizeof(*a->certs));
     a->now_us = apr_time_now();
     a->version = TG_VERSION;
     a->vhost = tg_enforce_vhost_label(p, s, 0);
     a->policy = profile->name;
-    a->mode = sc->eff.guarded ? "enforce" : "off";
-    settings(p, ctx, sc, &sc->eff, a);
-    a->hsts = hsts_value(p, s, profile);
     names(p, s, a);
     tg_ossl_cert_collect(ctx, a, TG_AUDIT_MAX_CERTS);
     tg_ossl_cert_cover(ctx, a);
     tg_ossl_cert_verify(ctx, a);
     cert_deviations(p, tg_certrules_find(profile->name), a, tg_audit_warn_days(sc));
+    name_deviations(p, a);
+    return a;
+}
+
+static tg_audit_t *collect(apr_pool_t *p, server_rec *s, SSL_CTX *ctx, tg_srv_conf_t *sc)
+{
+    const tg_profile_t *profile = sc->checked ? sc->policy.profile : tg_conf_profile(sc);
+    tg_audit_t *a = collect_certs(p, s, ctx, sc, profile);
+    a->mode = sc->eff.guarded ? "enforce" : "off";
+    settings(p, ctx, sc, &sc->eff, a);
+    a->hsts = hsts_value(p, s, profile);
     other_deviations(p, profile, a, a);
     return a;
 }
@@ -285,6 +297,13 @@ static int enforce_cert_policy(server_rec *s, const tg_srv_conf_t *sc, const tg_
         failed = 1;
     }
     return failed ? HTTP_INTERNAL_SERVER_ERROR : OK;
+}
+
+int tg_audit_cert_policy(apr_pool_t *p, server_rec *s, SSL_CTX *ctx)
+{
+    const tg_srv_conf_t *sc = tg_conf_srv(s);
+    tg_audit_t *a = collect_certs(p, s, ctx, sc, tg_conf_profile(sc));
+    return enforce_cert_policy(s, sc, a);
 }
 
 int tg_audit_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *ctx)

@@ -19,6 +19,11 @@ ssl_HOOK_init_server_t tg_audit_init_server;
 struct tg_srv_conf_t;
 struct tg_sink_t *tg_audit_sink(const struct tg_srv_conf_t *sc);
 
+/* TLSGuardCertPolicy fail on the certificates of ctx (configuration check
+ * time: the module's own scratch context): OK, or an error after one
+ * TLSGUARD-042 line per broken rule. */
+int tg_audit_cert_policy(apr_pool_t *p, server_rec *s, SSL_CTX *ctx);
+
 /* TLSGuardCertWarn <days>, TLSGuardCertPolicy warn|fail. */
 const char *tg_audit_cmd_warn(cmd_parms *cmd, void *dc, const char *arg);
 const char *tg_audit_cmd_policy(cmd_parms *cmd, void *dc, const char *arg);

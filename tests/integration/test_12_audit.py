@@ -442,6 +442,8 @@ def test_cert_policy_fail_refuses_to_start(httpd, pki, case):
         want = ("TLSGuardCertPolicy fail: name_not_covered: nope.test is not covered by "
                 "the certificate's names")
     configure(httpd, [v])
+    rc, out = httpd.configtest()  # the module loads the certificate files itself
+    assert rc != 0 and want in out, out
     rc, out = httpd.start(expect_ok=False)
     assert not httpd.alive(), out
     lines = [l for l in out.splitlines() if "TLSGUARD-042" in l]
@@ -453,6 +455,8 @@ def test_cert_policy_warn_starts(httpd, pki):
     k, c = pki.make("w-expired", "w-expired.test", start="20240101000000Z",
                     end="20240201000000Z")
     configure(httpd, [vhost(httpd, "w-expired.test", k, c, ca=pki.root)])
+    rc, out = httpd.configtest()
+    assert rc == 0 and "TLSGUARD-042" not in out, out
     httpd.start()
     assert httpd.alive() and httpd.log_lines("TLSGUARD-042") == []
 
