@@ -89,12 +89,17 @@ static int quiet_pass(void)
     return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
 }
 
-const char *tg_enforce_vhost_label(apr_pool_t *p, server_rec *s, int is_proxy)
+static const char *vhost_label(apr_pool_t *p, server_rec *s, int is_proxy)
 {
     unsigned port = s->port ? s->port : (s->addrs ? s->addrs->host_port : 0);
     return apr_psprintf(p, "%s%s (%s:%u)", is_proxy ? "proxy context of " : "",
                         tg_conf_where(p, s), s->server_hostname ? s->server_hostname : "-",
                         port);
+}
+
+const char *tg_enforce_vhost_label(apr_pool_t *p, server_rec *s, int is_proxy)
+{
+    return vhost_label(p, s, is_proxy);
 }
 
 /* The whole list, however long: what is reported is what is accepted. */
@@ -118,7 +123,7 @@ static void log_options_reset(apr_pool_t *p, server_rec *s, int is_proxy,
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                          "TLSGUARD-004: %s: \"%s\" would allow %s, which profile %s does not: "
                          "reset to the profile's setting",
-                         tg_enforce_vhost_label(p, s, is_proxy), table[i].weakened, table[i].why, profile);
+                         vhost_label(p, s, is_proxy), table[i].weakened, table[i].why, profile);
     }
 }
 
@@ -142,7 +147,7 @@ static void log_enforced(apr_pool_t *p, server_rec *s, int is_proxy, SSL_CTX *ct
                  "renegotiation server-initiated only, inside the policy (per-directory "
                  "SSLCipherSuite or SSLVerifyClient), client-initiated refused; session tickets "
                  "%s; deviations from the profile: %s",
-                 tg_enforce_vhost_label(p, s, is_proxy), pol->profile->name, pol->profile->source, range,
+                 vhost_label(p, s, is_proxy), pol->profile->name, pol->profile->source, range,
                  narrowed,
                  eff->min_version <= TLS1_2_VERSION ? describe_ciphers(p, ctx, 0)
                                                     : "(none, TLS 1.2 off)",
@@ -159,7 +164,7 @@ static void log_enforced(apr_pool_t *p, server_rec *s, int is_proxy, SSL_CTX *ct
                      "TLSGUARD-003: %s: profile %s is not recommended: it allows TLS 1.0/1.1, "
                      "CBC and 3DES ciphers and needs OpenSSL security level 0 (Mozilla "
                      "removed it in guidelines 6.0)",
-                     tg_enforce_vhost_label(p, s, is_proxy), pol->profile->name);
+                     vhost_label(p, s, is_proxy), pol->profile->name);
 }
 
 int tg_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *ctx)
@@ -176,21 +181,21 @@ int tg_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX *
         if (!quiet_pass())
             ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                          "TLSGUARD-002: %s: %s: mod_ssl's settings are left unchanged",
-                         tg_enforce_vhost_label(p, s, is_proxy),
+                         vhost_label(p, s, is_proxy),
                          tg_conf_enabled(sc) ? "TLSGuardProxy Off" : "TLSGuard Off");
         return DECLINED;
     }
     if (!sc->checked) { /* check_config covers every server; this is a safety net */
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      "TLSGUARD-012: %s: no checked policy: refusing to start",
-                     tg_enforce_vhost_label(p, s, is_proxy));
+                     vhost_label(p, s, is_proxy));
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (tg_ossl_policy_apply_ctx(ctx, &sc->policy, &sc->resolved, eff, err, sizeof(err))
         != 0) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      "TLSGUARD-013: %s: cannot apply TLSGuardProfile %s: %s",
-                     tg_enforce_vhost_label(p, s, is_proxy), sc->policy.profile->name, err);
+                     vhost_label(p, s, is_proxy), sc->policy.profile->name, err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     eff->host = s;
