@@ -117,6 +117,30 @@ static void test_watch_line(void **state)
                                  "\"warn_days\":30}"));
 }
 
+/* The longest names a record holds: the line keeps tlsguard's head and the
+ * deviations, and cuts the certificate list instead. */
+static void test_long_names_never_cost_the_head(void **state)
+{
+    char line[TG_EVENT_LINE_MAX];
+    tg_audit_t *a = audit(TG_AUDIT_MAX_CERTS);
+    size_t n;
+    (void)state;
+    for (unsigned c = 0; c < TG_AUDIT_MAX_CERTS; c++) {
+        for (unsigned i = 0; i < certs[c].n_sans; i++) {
+            memset(certs[c].sans[i], 'x', sizeof(certs[c].sans[i]) - 1);
+            certs[c].sans[i][sizeof(certs[c].sans[i]) - 1] = '\0';
+        }
+        memset(certs[c].subject, 's', sizeof(certs[c].subject) - 1);
+        certs[c].subject[sizeof(certs[c].subject) - 1] = '\0';
+    }
+    n = tg_audit_encode(a, line, sizeof(line));
+    assert_true(n > 0 && line[n - 1] == '\n');
+    line[n - 1] = '\0';
+    assert_non_null(strstr(line, "\"mode\":\"enforce\",\"audit\":{\"deviations\":[{"));
+    assert_non_null(strstr(line, "\"certificates\":["));
+    assert_non_null(strstr(line, "\"truncated\":true}}"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -125,6 +149,7 @@ int main(void)
         cmocka_unit_test(test_one_certificate_is_whole),
         cmocka_unit_test(test_many_certificates_are_cut_with_the_flag),
         cmocka_unit_test(test_watch_line),
+        cmocka_unit_test(test_long_names_never_cost_the_head),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
