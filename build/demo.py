@@ -34,6 +34,27 @@ def alert_of(out):
     return out.strip().splitlines()[-1][-60:] if out.strip() else ""
 
 
+def show_audit(events):
+    """The start-up audit event of each vhost: what it negotiates, its certificates."""
+    for e in events:
+        if e["event"]["action"] != "tls-config-audit":
+            continue
+        a = e["tlsguard"]["audit"]
+        print("\n  tls-config-audit  %s  profile=%s mode=%s %s tickets=%s stapling=%s" % (
+            e["tlsguard"]["vhost"], e["tlsguard"]["policy"], e["tlsguard"]["mode"],
+            a["versions"], a["session_tickets"], a["ocsp_stapling"]))
+        for c in a["certificates"]:
+            print("    %-5s %-20s %s %d %s, until %s (%d days), sha256 %s..." % (
+                c["role"], c["subject"], c["key_type"], c["key_bits"],
+                c["signature_algorithm"], c["not_after"][:10], c["days_left"], c["sha256"][:16]))
+        print("    names: %s; chain: %s" % (
+            ", ".join("%s%s" % (n["name"], "" if n["covered"] else " (NOT covered)")
+                      for n in a["names"]),
+            "verified" if a["chain"]["verified"] else a["chain"].get("error")))
+        for d in a["deviations"]:
+            print("    deviation %s: %s" % (d["rule"], d["detail"]))
+
+
 def main():
     root = tempfile.mkdtemp(prefix="tlsguard-demo-")
     os.chmod(root, 0o755)
@@ -43,7 +64,7 @@ def main():
             + "TLSGuardProfile intermediate\n"
             + "TLSGuardEventLog logs/tlsguard-events.json\n"
             + "TLSGuardHSTS max-age=63072000; includeSubDomains\n"
-            + h.ssl_vhost(VHOST))
+            + h.ssl_vhost(VHOST + "\n    SSLCACertificateFile " + certs.ca))
     print("== httpd.conf (ServerRoot %s)" % h.root)
     print(open(h.conf_path).read())
     try:
@@ -77,10 +98,14 @@ def main():
         print("\n== HTTPS response header: %s" % (hsts[0] if hsts else "(none)"))
         time.sleep(0.5)
         events = os.path.join(h.root, "logs", "tlsguard-events.json")
-        print("\n== one JSON event per failed handshake (%s)" % events)
+        print("\n== the event log (%s)" % events)
         lines = open(events).read().splitlines() if os.path.exists(events) else []
+        show_audit([json.loads(l) for l in lines])
+        print("\n== one JSON event per failed handshake")
         for line in lines:
             e = json.loads(line)
+            if e["event"]["action"] != "tls-handshake":
+                continue
             t = e["tlsguard"]
             if "reason" not in t or t["bytes_in"] == 0 and t["reason"] == "empty_connection":
                 continue  # the demo's own port probe

@@ -5,6 +5,9 @@
 #include <http_protocol.h>
 #include <http_request.h>
 
+#include "tg_apache_audit.h"
+#include "tg_apache_certcheck.h"
+#include "tg_apache_certwatch.h"
 #include "tg_apache_conf.h"
 #include "tg_apache_conn.h"
 #include "tg_apache_rawin.h"
@@ -33,6 +36,10 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_child_init(tg_ap_sink_report_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(tg_ap_enforce_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(tg_ap_events_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(ssl, init_server, tg_ap_audit_init_server, NULL, NULL, APR_HOOK_LAST);
+    ap_hook_check_config(tg_ap_certcheck_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(tg_ap_certwatch_post_config, tg_ap_certwatch_pred, tg_ap_certwatch_succ,
+                        APR_HOOK_MIDDLE);
     ap_hook_pre_close_connection(tg_ap_conn_pre_close, NULL, NULL, APR_HOOK_MIDDLE);
     tg_ap_rawin_filter_handle = ap_register_input_filter("TLSGUARD_RAW_IN", tg_ap_rawin_filter,
                                                       NULL, TG_RAWIN_FTYPE);

@@ -2,6 +2,8 @@
  * whole configuration run in tg_apache_enforce.c (check_config). */
 #include "tg_apache_conf.h"
 #include "tg_apache_hsts_conf.h"
+#include "tg_apache_audit.h"
+#include "tg_apache_certwatch.h"
 
 #include <apr_strings.h>
 #include <stddef.h>
@@ -16,6 +18,8 @@ void *tg_ap_conf_create_srv(apr_pool_t *p, server_rec *s)
     sc->proxy = TG_UNSET;
     sc->strict_sni = TG_UNSET;
     sc->events = TG_UNSET;
+    sc->session_tickets = sc->audit_events = TG_UNSET;
+    sc->cert_warn = sc->cert_policy = sc->watch_interval = TG_UNSET;
     return sc;
 }
 
@@ -37,6 +41,11 @@ void *tg_ap_conf_merge_srv(apr_pool_t *p, void *basev, void *addv)
     sc->sink = MERGE_PTR(sink);
     sc->events = MERGE_INT(events);
     sc->sample = add->events != TG_UNSET ? add->sample : base->sample;
+    sc->session_tickets = MERGE_INT(session_tickets);
+    sc->audit_events = MERGE_INT(audit_events);
+    sc->cert_warn = MERGE_INT(cert_warn);
+    sc->cert_policy = MERGE_INT(cert_policy);
+    sc->watch_interval = MERGE_INT(watch_interval);
     return sc;
 }
 
@@ -227,5 +236,20 @@ const command_rec tg_ap_conf_cmds[] = {
     AP_INIT_TAKE1("TLSGuardHSTSExisting", tg_ap_hsts_cmd_existing, NULL, RSRC_CONF | ACCESS_CONF,
                   "replace|keep: what to do with a Strict-Transport-Security header set by "
                   "the application (default replace)"),
+    AP_INIT_FLAG("TLSGuardSessionTickets", set_flag,
+                 (void *)offsetof(tg_ap_srv_conf_t, session_tickets), RSRC_CONF,
+                 "On|Off: issue RFC 5077 session tickets, overriding the profile (Mozilla's "
+                 "profiles: Off)"),
+    AP_INIT_FLAG("TLSGuardAuditEvents", set_flag, (void *)offsetof(tg_ap_srv_conf_t, audit_events),
+                 RSRC_CONF, "On|Off: also write the start-up audit and certificate watch events "
+                 "to TLSGuardEventLog (default On; the error log always has them)"),
+    AP_INIT_TAKE1("TLSGuardCertWarn", tg_ap_audit_cmd_warn, NULL, RSRC_CONF,
+                  "days before a certificate's expiry from which it is reported (default 30)"),
+    AP_INIT_TAKE1("TLSGuardCertPolicy", tg_ap_audit_cmd_policy, NULL, RSRC_CONF,
+                  "warn|fail: whether a certificate that breaks the profile's rules, is expired "
+                  "or does not cover the vhost's names stops start-up (default warn)"),
+    AP_INIT_TAKE1("TLSGuardCertWatchInterval", tg_ap_certwatch_cmd_interval, NULL, RSRC_CONF,
+                  "seconds between certificate expiry checks while running (default 86400; "
+                  "shorter values are for testing)"),
     {.name = NULL},
 };

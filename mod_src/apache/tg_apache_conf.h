@@ -24,6 +24,11 @@ typedef struct tg_ap_srv_conf_t {
     tg_ap_sink_t *sink;                /* TLSGuardEventLog */
     int events;                     /* TLSGuardEvents: TG_EVENTS_* */
     unsigned sample;                /* TLSGuardEvents sample N: one success in N */
+    int session_tickets;            /* TLSGuardSessionTickets On|Off: overrides the profile */
+    int audit_events;               /* TLSGuardAuditEvents On|Off (default On) */
+    int cert_warn;                  /* TLSGuardCertWarn <days> */
+    int cert_policy;                /* TLSGuardCertPolicy: TG_CERT_POLICY_* */
+    int watch_interval;             /* TLSGuardCertWatchInterval <seconds> (main server) */
 
     /* Derived at check_config / init_server time. */
     int checked;                    /* policy and resolved are valid */

@@ -27,15 +27,18 @@ static const struct {
     {"brainpoolP512r1tls13", "OpenSSL 3.2"},
 };
 
+const char *tg_ap_enforce_group_since(const char *skipped)
+{
+    for (size_t i = 0; i < sizeof(group_since) / sizeof(group_since[0]); i++) {
+        if (ap_strstr_c(skipped, group_since[i].group))
+            return group_since[i].since;
+    }
+    return NULL;
+}
+
 static const char *skipped_note(apr_pool_t *p, const char *skipped)
 {
-    const char *since = NULL;
-    for (size_t i = 0; i < sizeof(group_since) / sizeof(group_since[0]); i++) {
-        if (ap_strstr_c(skipped, group_since[i].group)) {
-            since = group_since[i].since;
-            break;
-        }
-    }
+    const char *since = tg_ap_enforce_group_since(skipped);
     return apr_psprintf(p, "; skipped groups %s (not in %s%s%s)", skipped,
                         OpenSSL_version(OPENSSL_VERSION), since ? ", added in " : "",
                         since ? since : "");
@@ -74,6 +77,8 @@ static int check_server(apr_pool_t *p, server_rec *s)
         return refuse_server(p, s, sc->policy.failed, sc->policy.mend, err);
     if (tg_ossl_policy_resolve(&sc->policy, &sc->resolved, err, sizeof(err)) != 0)
         return refuse_server(p, s, sc->resolved.failed, TG_SETTING_NONE, err);
+    if (sc->session_tickets != TG_UNSET) /* TLSGuardSessionTickets overrides the profile */
+        sc->policy.no_session_tickets = !sc->session_tickets;
     sc->checked = 1;
     return OK;
 }

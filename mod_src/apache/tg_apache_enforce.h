@@ -12,6 +12,8 @@ int tg_ap_enforce_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *
 ssl_HOOK_init_server_t tg_ap_enforce_init_server;
 ssl_HOOK_pre_handshake_t tg_ap_enforce_pre_handshake;
 int tg_ap_enforce_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);
+/* The OpenSSL release that first has a group named in `skipped`; NULL if unknown. */
+const char *tg_ap_enforce_group_since(const char *skipped);
 int tg_ap_enforce_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                            server_rec *s);
 

@@ -254,6 +254,12 @@ static void audit_vhost(apr_pool_t *p, server_rec *s)
                  ready ? "yes" : "no", why[0] ? " (" : "", why, why[0] ? ")" : "");
 }
 
+const tg_hsts_t *tg_ap_hsts_vhost_policy(const server_rec *s)
+{
+    const tg_ap_hsts_dir_conf_t *dc = dir_conf(s->lookup_defaults);
+    return dc && dc->set ? &dc->policy : NULL;
+}
+
 int tg_ap_hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                         server_rec *s)
 {

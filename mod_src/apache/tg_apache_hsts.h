@@ -26,4 +26,9 @@ void tg_ap_hsts_insert_filter(request_rec *r);
 int tg_ap_hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                         server_rec *s);
 
+/* The TLSGuardHSTS policy of a vhost's top level, NULL when none is set
+ * (read-only; for the start-up audit). */
+#include "tg_hsts.h"
+const tg_hsts_t *tg_ap_hsts_vhost_policy(const server_rec *s);
+
 #endif

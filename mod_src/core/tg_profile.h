@@ -22,6 +22,8 @@ typedef struct tg_profile_t {
     uint64_t hsts_max_age;       /* default for TLSGuardHSTS On */
     int deprecated;              /* 1: warn at start-up that it is not recommended */
     int no_session_tickets;      /* 1: the source turns RFC 5077 session tickets off */
+    int ocsp_stapling;           /* 1: the source asks for OCSP stapling (audited, not set:
+                                    it needs SSLStaplingCache) */
 } tg_profile_t;
 
 /* The profile used when none is configured. */

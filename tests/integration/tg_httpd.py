@@ -60,7 +60,7 @@ class Certs:
         key, crt = self._path(name + ".key"), self._path(name + ".pem")
         self._openssl("req", "-x509", "-newkey", "ec", "-pkeyopt",
                       "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
-                      "-out", crt, "-days", "30", "-subj", "/CN=" + cn,
+                      "-out", crt, "-days", "3650", "-subj", "/CN=" + cn,
                       "-addext", "basicConstraints=critical,CA:TRUE",
                       "-addext", "keyUsage=critical,keyCertSign,cRLSign")
         return key, crt
@@ -74,7 +74,7 @@ class Certs:
         self._openssl("req", "-new", *keyopts, "-nodes", "-keyout", key,
                       "-out", csr, "-subj", "/CN=localhost")
         self._openssl("x509", "-req", "-in", csr, "-CA", self.ca, "-CAkey",
-                      self.ca_key, "-CAcreateserial", "-out", crt, "-days", "30",
+                      self.ca_key, "-CAcreateserial", "-out", crt, "-days", "365",
                       "-extfile", ext)
         return key, crt
 

@@ -17,6 +17,7 @@ typedef struct {
     uint64_t hsts;
     const char *source;
     int no_session_tickets; /* Mozilla's Apache output: SSLSessionTickets off */
+    int ocsp_stapling;      /* Mozilla's ocsp_staple: true; NIST's status_request */
 } expected_row_t;
 
 /* Written out again on purpose, from the sources, not from tg_profile.c. */
@@ -24,13 +25,13 @@ static const expected_row_t expected[] = {
     {"modern", 0x0304, 0x0304, "",
      "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256",
      "X25519MLKEM768:X25519:prime256v1:secp384r1", 0, 2, 0, 63072000,
-     "Mozilla Server Side TLS 6.0 (modern)", 1},
+     "Mozilla Server Side TLS 6.0 (modern)", 1, 1},
     {"intermediate", 0x0303, 0x0304,
      "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
      "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305",
      "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256",
      "X25519MLKEM768:X25519:prime256v1:secp384r1", 0, 2, 0, 63072000,
-     "Mozilla Server Side TLS 6.0 (intermediate)", 1},
+     "Mozilla Server Side TLS 6.0 (intermediate)", 1, 1},
     {"old", 0x0301, 0x0304,
      "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
      "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
@@ -40,7 +41,7 @@ static const expected_row_t expected[] = {
      "AES128-SHA256:AES256-SHA256:AES128-SHA:AES256-SHA:DES-CBC3-SHA",
      "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256",
      "X25519MLKEM768:X25519:prime256v1:secp384r1", 1, 0, 1, 63072000,
-     "Mozilla Server Side TLS 5.8 (old)", 1},
+     "Mozilla Server Side TLS 5.8 (old)", 1, 1},
     {"nist-800-52r2", 0x0303, 0x0304,
      "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-CCM:"
      "ECDHE-ECDSA-AES256-CCM:ECDHE-ECDSA-AES128-CCM8:ECDHE-ECDSA-AES256-CCM8:"
@@ -52,7 +53,7 @@ static const expected_row_t expected[] = {
      "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_AES_128_CCM_SHA256:"
      "TLS_AES_128_CCM_8_SHA256",
      "secp256r1:secp384r1:secp521r1:ffdhe2048:ffdhe3072:ffdhe4096", 1, 2, 0, 31536000,
-     "NIST SP 800-52 Rev. 2 (2019)", 0},
+     "NIST SP 800-52 Rev. 2 (2019)", 0, 1},
     {"bsi-tr-02102-2", 0x0303, 0x0304,
      "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:"
      "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-CCM:ECDHE-ECDSA-AES256-CCM:"
@@ -64,7 +65,7 @@ static const expected_row_t expected[] = {
      "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_AES_128_CCM_SHA256",
      "secp256r1:secp384r1:secp521r1:brainpoolP256r1:brainpoolP384r1:brainpoolP512r1:"
      "ffdhe3072:ffdhe4096",
-     1, 2, 0, 31536000, "BSI TR-02102-2 (2023-01)", 0},
+     1, 2, 0, 31536000, "BSI TR-02102-2 (2023-01)", 0, 0},
 };
 
 #define NEXPECTED (sizeof(expected) / sizeof(expected[0]))
@@ -88,6 +89,7 @@ static void every_row_matches_its_source(void **state)
         assert_int_equal(p->hsts_max_age, e->hsts);
         assert_string_equal(p->source, e->source);
         assert_int_equal(p->no_session_tickets, e->no_session_tickets);
+        assert_int_equal(p->ocsp_stapling, e->ocsp_stapling);
     }
 }
 

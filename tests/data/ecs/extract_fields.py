@@ -5,7 +5,7 @@
 
 ECS_FLAT_YML is generated/ecs/ecs_flat.yml of an elastic/ecs checkout at TAG
 (git show TAG:generated/ecs/ecs_flat.yml). The fields are those of
-docs/tlsguard-event.schema.json outside tlsguard.*: for each, its ECS type,
+every kind of event in docs/tlsguard-event.schema.json outside tlsguard.*: for each, its ECS type,
 whether ECS normalizes it to an array, and the names of its allowed values; for
 each event.category value the schema allows, the event types ECS expects with it.
 Needs python3-yaml (only to regenerate the table; the tests read the TSV).
@@ -37,17 +37,28 @@ def leaves(schema, node, prefix=""):
             yield name, sub
 
 
+def event_schemas(schema):
+    """The subschema of each kind of event (the schema's oneOf on event.action)."""
+    return [resolve(schema, b) for b in schema["oneOf"]]
+
+
 def ecs_fields(schema):
-    return [n for n, _ in leaves(schema, schema) if n.split(".", 1)[0] != "tlsguard"]
+    found = []
+    for node in event_schemas(schema):
+        found += [n for n, _ in leaves(schema, node)
+                  if n.split(".", 1)[0] != "tlsguard" and n not in found]
+    return found
 
 
 def categories(schema):
-    node = resolve(schema, schema["properties"]["event"]["properties"]["category"])
-    items = node.get("prefixItems", []) + [node.get("items") or {}]
     found = []
-    for it in items:
-        it = resolve(schema, it) if isinstance(it, dict) else {}
-        found += [it["const"]] if "const" in it else it.get("enum", [])
+    for event in event_schemas(schema):
+        node = resolve(schema, event["properties"]["event"]["properties"]["category"])
+        items = node.get("prefixItems", []) + [node.get("items") or {}]
+        for it in items:
+            it = resolve(schema, it) if isinstance(it, dict) else {}
+            values = [it["const"]] if "const" in it else it.get("enum", [])
+            found += [v for v in values if v not in found]
     return found
 
 
