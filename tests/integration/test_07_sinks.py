@@ -633,6 +633,8 @@ def test_old_generation_after_graceful_restart_counts_broken_pipe(make_httpd):
         except (ConnectionResetError, socket.timeout):
             pass
     wait_for(lambda: reported_drops(h, spec) == 1, what="the broken pipe's report")
+    # httpd stops its piped loggers with SIGTERM: let the new one read what it got
+    wait_for(lambda: open(out, "rb").read().count(b"\n") >= 4, what="the new generation's lines")
     h.stop()
     lines = whole_json_lines(out)
     assert [json.loads(l)["tlsguard"]["reason"] for l in lines] == [
