@@ -109,15 +109,21 @@ def life(h, n, deadline):
 
 # ---- reading callgrind profiles ---------------------------------------------
 
+# The filter chain below a filter: inclusive of the module, but not its work.
+CHAIN = ("ap_pass_brigade", "ap_get_brigade")
+
+
 def parse(path, module):
-    """(total Ir, Ir inside the module inclusive of what it calls, {module
-    function: inclusive Ir}). The module's inclusive cost is the sum of the
-    calls that enter it from outside."""
+    """(total Ir, Ir inside the module inclusive of what it calls, the same
+    without the filter chain below its filters, {module function: inclusive
+    Ir}). The module's inclusive cost is the sum of the calls that enter it
+    from outside."""
     names = {"ob": {}, "fn": {}}
     total = 0
     entered = 0
+    chain = 0
     incl = {}
-    ob = cob = fn = None
+    ob = cob = fn = cfn = None
     pending_call = False
 
     def name(kind, value):
@@ -140,6 +146,8 @@ def parse(path, module):
                         entered += cost
                     if caller_in:
                         incl[fn] = incl.get(fn, 0) + cost
+                        if not callee_in and cfn and cfn.split("'")[0] in CHAIN:
+                            chain += cost
                     cob = None
                 elif ob == module:
                     incl[fn] = incl.get(fn, 0) + cost
@@ -153,12 +161,12 @@ def parse(path, module):
                 fn = name("fn", value)
                 cob = None
             elif key == "cfn":
-                name("fn", value)
+                cfn = name("fn", value)
             elif key == "calls":
                 pending_call = True
             elif line.startswith("summary:") or line.startswith("totals:"):
                 total = int(line.split()[1])
-    return total, entered, incl
+    return total, entered, entered - chain, incl
 
 
 def measure(h, n, module, deadline):
@@ -170,10 +178,12 @@ def measure(h, n, module, deadline):
         parsed = [parse(f, module) for f in files]
         totals = [p[0] for p in parsed]
         inside = [p[1] for p in parsed]
+        own = [p[2] for p in parsed]
         mid = sorted(range(len(files)), key=lambda i: totals[i])[len(files) // 2]
         result[key] = {"per_conn": sum(totals) / len(totals), "min": min(totals),
                        "max": max(totals), "module": sum(inside) / len(inside),
-                       "profile": files[mid], "functions": parsed[mid][2]}
+                       "own": sum(own) / len(own),
+                       "profile": files[mid], "functions": parsed[mid][3]}
     return result
 
 
@@ -187,14 +197,15 @@ def annotate_module(profile, module, top=12):
 
 
 def suites_offered(event_log):
-    """Cipher-suite counts of the rejected TLS 1.0 hellos in the event log."""
+    """Cipher-suite counts of the TLS 1.0 hellos in the event log, from their
+    JA4 (characters 5-6 of "t10d0912...")."""
     counts = []
     try:
         with open(event_log) as f:
             for line in f:
-                e = json.loads(line)
-                if e.get("tls", {}).get("client", {}).get("supported_ciphers"):
-                    counts.append(len(e["tls"]["client"]["supported_ciphers"]))
+                ja4 = json.loads(line).get("tls", {}).get("client", {}).get("ja4", "")
+                if ja4.startswith("t10"):
+                    counts.append(int(ja4[4:6]))
     except OSError:
         pass
     return sorted(set(counts))
