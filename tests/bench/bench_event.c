@@ -4,7 +4,7 @@
  * `make check`.
  *
  * Build (after configure): make bench-event, which writes obj/bench/bench_event.
- * build/bench.sh builds and runs it for every tests/data/hellos/*.hex.
+ * build/bench.sh builds it and runs it on every capture in tests/data/hellos.
  *
  * Time per event (wall clock, many iterations):
  *   obj/bench/bench_event [hello.hex] [iterations]
