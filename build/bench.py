@@ -277,7 +277,9 @@ def section_throughput(p, rep, root, certs, eff, deadline):
             "'Connection: close' -n %d -c %d` (a new connection per request). Keep-alive: "
             "`h2load --h1 -c %d -D %g --warm-up-time 1`. Rejections: tests/bench/tls10_flood.py, "
             "%d processes for %g s, each connection a TLS 1.0 hello (9 suites) answered by an "
-            "alert. Ratios are B/A per pair."
+            "alert. Ratios are B/A per pair. Callgrind counts instructions in user space "
+            "only; the system call that writes each event to B's log shows here, not in "
+            "the instruction counts."
             % (n, p.handshakes, p.clients, p.clients, p.seconds, p.flood_procs, p.seconds))
     rep.add()
     rep.add("| metric | A median | B median | B/A median | B/A quartiles | B/A min-max |")

@@ -12,4 +12,4 @@ TG_PACKAGES="$TG_PACKAGES valgrind"
 tg_install_packages
 tg_build --enable-werror
 make bench-event
-TG_MODULE="$TG_TOP/mod_tlsguard.so" /usr/bin/python3 "$TG_TOP/build/bench.py" "$@"
+TG_MODULE="$TG_TOP/mod_tlsguard.so" /usr/bin/python3 -u "$TG_TOP/build/bench.py" "$@"

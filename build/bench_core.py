@@ -50,8 +50,8 @@ def annotate(profile, top=15):
     rc, out = run(["callgrind_annotate", "--inclusive=yes", profile], timeout=120)
     rows = [l.rstrip() for l in out.splitlines() if re.match(r"^\s*[\d,]+ \(", l)]
     callers = ("PROGRAM TOTALS", "(below main)", "libc_start", ":main ", ":0x")
-    rows = [r for r in rows if not any(c in r for c in callers)
-            and not (ENTRY in r and "[" not in r)]
+    # each function once, the row that names its object
+    rows = [r for r in rows if " [" in r and not any(c in r for c in callers)]
     return rows[:top]
 
 
