@@ -145,8 +145,14 @@ def throughput(a, b, p, deadline, log=print):
 
 # ---- memory --------------------------------------------------------------------
 
-def the_child(h):
-    children = [pid for pid in instance_pids(h) if pid != h.pid()]
+def the_child(h, timeout=15):
+    """The one child (the parent listens before it forks it)."""
+    limit = time.monotonic() + timeout
+    while True:
+        children = [pid for pid in instance_pids(h) if pid != h.pid()]
+        if len(children) == 1 or time.monotonic() > limit:
+            break
+        time.sleep(0.1)
     if len(children) != 1:
         raise RuntimeError("expected one child, found %s" % children)
     return children[0]
