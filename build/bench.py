@@ -216,7 +216,7 @@ def section_callgrind(p, rep, root, certs, eff, deadline):
             "B: + mod_tlsguard, events to a file, TLSGuardHSTS On. "
             "B0: + mod_tlsguard without an event log.")
     rep.add()
-    rep.add("| scenario | A | B | B0 | B/A | B0/A | B min-max | module share of B | "
+    rep.add("| scenario (mean per connection) | A | B | B0 | B/A | B0/A | B min-max | module share of B | "
             "without the filter chain |")
     rep.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     missed = []
