@@ -48,8 +48,8 @@ def options(argv):
                     help="comma-separated sections, of: " + ",".join(SECTIONS))
     ap.add_argument("--connections", type=int, help="callgrind: measured connections per scenario (20)")
     ap.add_argument("--pairs", type=int, help="throughput: ABBA pairs (20)")
-    ap.add_argument("--seconds", type=int, help="throughput: seconds per keep-alive and flood run (2)")
-    ap.add_argument("--handshakes", type=int, help="throughput: full handshakes per run (4000)")
+    ap.add_argument("--seconds", type=int, help="throughput: seconds per keep-alive and flood run (3)")
+    ap.add_argument("--handshakes", type=int, help="throughput: full handshakes per run (6000)")
     ap.add_argument("--rss-connections", type=int, help="memory: connections (100000)")
     ap.add_argument("--rss-seconds", type=float, help="memory: time bound of the run (240)")
     ap.add_argument("--iterations", type=int, help="core: iterations per hello for ns (50000)")
@@ -57,8 +57,8 @@ def options(argv):
                     help="seconds for the whole run; sections past it stop early (1800)")
     ap.add_argument("--output", default=os.path.join(TOP, "bench", "results.md"))
     p = ap.parse_args(argv)
-    defaults = {"connections": (20, 3), "pairs": (20, 2), "seconds": (2, 1),
-                "handshakes": (4000, 1000), "rss_connections": (100000, 10000),
+    defaults = {"connections": (20, 3), "pairs": (20, 2), "seconds": (3, 1),
+                "handshakes": (6000, 1000), "rss_connections": (100000, 10000),
                 "rss_seconds": (240.0, 60.0), "iterations": (50000, 5000)}
     for k, (full, quick) in defaults.items():
         if getattr(p, k) is None:
