@@ -122,9 +122,9 @@ def plain_vhost(eff):
         'Header always set Strict-Transport-Security "%s"' % eff["hsts"]))
 
 
-def instance(kind, root, certs, eff, mpm, server_lines="", cache=True, rsa=True):
+def instance(kind, root, certs, eff, mpm, server_lines="", cache=True, rsa=True, use=""):
     """A: plain mod_ssl; B: + mod_tlsguard with events; B0: without events."""
-    h = Httpd(os.path.join(root, "%s-%s" % (kind, mpm)), certs, mpm=mpm)
+    h = Httpd(os.path.join(root, "-".join(x for x in (kind, mpm, use) if x)), certs, mpm=mpm)
     base = h.base_conf(h.modules(with_tlsguard=kind != "A"))
     if not cache:  # h2load resumes sessions: every handshake is to be a full one
         base = re.sub(r"SSLSessionCache \S+", "SSLSessionCache none", base)
@@ -320,7 +320,7 @@ def section_memory(p, rep, root, certs, eff, deadline):
     for kind in ("A", "B"):
         if time.monotonic() > deadline:
             break
-        h = instance(kind, root, certs, eff, "event", bench_load.ONE_CHILD)
+        h = instance(kind, root, certs, eff, "event", bench_load.ONE_CHILD, use="memory")
         m = bench_load.memory(h, p)
         conns = m["good"] + m["failing"]
         growth = m["after"] - m["before"]
