@@ -438,8 +438,8 @@ def main(argv=None):
     rep.add()
     rep.add("Measured at commit %s. Written by `build/bench.sh`; not run by CI." % info["commit"])
     rep.add()
-    rep.add("Command: `build/bench.sh %s` (%.0f s)." % (" ".join(sys.argv[1:] if argv is None else argv),
-                                                       elapsed))
+    args = sys.argv[1:] if argv is None else argv
+    rep.add("Command: `%s` (%.0f s)." % (" ".join(["build/bench.sh"] + list(args)), elapsed))
     rep.add()
     rep.add("Machine: %s CPUs (nproc), %s, Linux %s. Versions: %s; %s; %s; %s; %s."
             % (info["nproc"], info["cpu"], info["kernel"], info["apache"], info["openssl"],
