@@ -116,25 +116,28 @@ def spread(values):
 def throughput(a, b, p, deadline, log=print):
     """ABBA pairs; both instances restarted before every pair. Returns
     {metric: spread of B/A}, {metric: {"A": spread, "B": spread}} and the
-    cores used by B's full handshakes."""
+    cores each instance used for its full handshakes. The instances are
+    stopped however it ends."""
     runs = {"A": [], "B": []}
-    for i in range(p.pairs):
-        if time.monotonic() > deadline:
-            log("   throughput: time limit reached after %d pairs" % i)
-            break
+    try:
+        for i in range(p.pairs):
+            if time.monotonic() > deadline:
+                log("   throughput: time limit reached after %d pairs" % i)
+                break
+            for h in (a, b):
+                h.stop()
+                h.start()
+            order = (("A", a), ("B", b)) if i % 2 == 0 else (("B", b), ("A", a))
+            for name, h in order:
+                runs[name].append(one_instance(h, p))
+            log("   pair %d (%s): B/A handshakes %.3f, keep-alive %.3f, rejections %.3f"
+                % (i + 1, "".join(n for n, _ in order),
+                   runs["B"][-1]["handshakes"] / runs["A"][-1]["handshakes"],
+                   runs["B"][-1]["keepalive"] / runs["A"][-1]["keepalive"],
+                   runs["B"][-1]["rejections"] / runs["A"][-1]["rejections"]))
+    finally:
         for h in (a, b):
             h.stop()
-            h.start()
-        order = (("A", a), ("B", b)) if i % 2 == 0 else (("B", b), ("A", a))
-        for name, h in order:
-            runs[name].append(one_instance(h, p))
-        log("   pair %d (%s): B/A handshakes %.3f, keep-alive %.3f, rejections %.3f"
-            % (i + 1, "".join(n for n, _ in order),
-               runs["B"][-1]["handshakes"] / runs["A"][-1]["handshakes"],
-               runs["B"][-1]["keepalive"] / runs["A"][-1]["keepalive"],
-               runs["B"][-1]["rejections"] / runs["A"][-1]["rejections"]))
-    for h in (a, b):
-        h.stop()
     metrics = ("handshakes", "keepalive", "rejections")
     ratios = {m: spread([rb[m] / ra[m] for ra, rb in zip(runs["A"], runs["B"])])
               for m in metrics}
