@@ -294,9 +294,9 @@ def section_throughput(p, rep, root, certs, eff, deadline):
     rep.add()
     for m, title in titles.items():
         r = ratios[m]
-        rep.verdict(r["q1"] <= 1.0 <= r["q3"],
-                    "throughput %s: B/A median %.3f, quartiles %.3f-%.3f contain 1.00 (%d pairs)"
-                    % (title, r["median"], r["q1"], r["q3"], n))
+        ok = r["q1"] <= 1.0 <= r["q3"]
+        rep.verdict(ok, "throughput %s: B/A median %.3f, quartiles %.3f-%.3f %s 1.00 (%d pairs)"
+                    % (title, r["median"], r["q1"], r["q3"], "contain" if ok else "exclude", n))
     rep.add("Within noise means: 1.00 lies between the lower and the upper quartile of the "
             "pair ratios.")
     rep.add()
