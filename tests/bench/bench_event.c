@@ -3,17 +3,15 @@
  * classify + encode) on a captured browser ClientHello. Not part of
  * `make check`.
  *
- * Build (from the repository root):
- *   gcc -std=c11 -O2 -g -D_POSIX_C_SOURCE=200809L -Imod_src/core -Imod_src/ossl \
- *       tests/bench/bench_event.c mod_src/core/tg_[a-z]*.c \
- *       mod_src/ossl/tg_ossl_digest.c -lcrypto -o /tmp/bench_event
+ * Build (after configure): make bench-event, which writes obj/bench/bench_event.
+ * build/bench.sh builds it and runs it on every capture in tests/data/hellos.
  *
  * Time per event (wall clock, many iterations):
- *   /tmp/bench_event [hello.hex] [iterations]
+ *   obj/bench/bench_event [hello.hex] [iterations]
  * Instructions per event (one call under callgrind; the digests are
  * OpenSSL's and are reported on their own lines by callgrind_annotate):
  *   valgrind --tool=callgrind --toggle-collect=tg_event_build \
- *       --callgrind-out-file=/tmp/cg.out /tmp/bench_event hello.hex 1
+ *       --callgrind-out-file=/tmp/cg.out obj/bench/bench_event hello.hex 1
  *   callgrind_annotate --inclusive=yes /tmp/cg.out | head -30
  * With "null" as a third argument the digests are replaced by a stub that
  * writes zeros, which leaves the core's own work alone.
