@@ -23,9 +23,25 @@ APLOG_USE_MODULE(tlsguard);
 
 #define DEFAULT_WARN_DAYS 30
 
-static int quiet_pass(void)
+/* The verification keeps the system trust store for the rest of the
+ * configuration cycle (one load for all vhosts); the pool that audits first
+ * frees it. */
+static int trust_store_held;
+
+static apr_status_t release_trust_store(void *data)
 {
-    return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
+    (void)data;
+    tg_ossl_cert_release();
+    trust_store_held = 0;
+    return APR_SUCCESS;
+}
+
+static void hold_trust_store(apr_pool_t *p)
+{
+    if (trust_store_held)
+        return;
+    apr_pool_cleanup_register(p, NULL, release_trust_store, apr_pool_cleanup_null);
+    trust_store_held = 1;
 }
 
 static const char *cipher_list(apr_pool_t *p, SSL_CTX *ctx, int want13)
@@ -184,6 +200,7 @@ static tg_audit_t *collect_certs(apr_pool_t *p, server_rec *s, SSL_CTX *ctx,
     names(p, s, a);
     tg_ossl_cert_collect(ctx, a, TG_AUDIT_MAX_CERTS);
     tg_ossl_cert_cover(ctx, a);
+    hold_trust_store(p);
     tg_ossl_cert_verify(ctx, a);
     cert_deviations(p, tg_certrules_find(profile->name), a, warn_days(sc));
     name_deviations(p, a);
@@ -315,7 +332,7 @@ int tg_ap_audit_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CTX 
     a = collect(p, s, ctx, sc);
     if (enforce_cert_policy(s, sc, a) != OK)
         return HTTP_INTERNAL_SERVER_ERROR;
-    if (quiet_pass())
+    if (tg_ap_conf_quiet_pass())
         return DECLINED;
     log_notice(p, s, a);
     write_event(s, sc, a);

@@ -121,7 +121,7 @@ int tg_ap_certwatch_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
     apr_status_t rv;
     (void)plog;
     (void)ptemp;
-    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG || !watched
+    if (tg_ap_conf_quiet_pass() || !watched
         || watched->nelts == 0)
         return OK;
     get_instance = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance);

@@ -27,4 +27,8 @@ void tg_ossl_cert_verify(SSL_CTX *ctx, tg_audit_t *a);
 /* 1 if ctx has an OCSP status callback (mod_ssl's SSLUseStapling on). */
 int tg_ossl_cert_stapling(SSL_CTX *ctx);
 
+/* Free the system trust store the verification loaded (at the end of each
+ * configuration cycle; the next verification loads it again). */
+void tg_ossl_cert_release(void);
+
 #endif
