@@ -484,6 +484,11 @@ static facts_t observed_facts(const tg_observation_t *obs, const tg_hello_t *h,
         f |= B(F_ALPN_UNOFFERED);
     f |= lib_fact(obs->tls_error);
     f |= alert_fact(&obs->alert_sent, 1) | alert_fact(&obs->alert_received, 0);
+    /* OpenSSL answers a server_name extension it cannot decode (a name over
+     * 255 bytes, a NUL in it) with alert 112 too; its own reason then says
+     * malformed: the hello is at fault, not the name it asked for. */
+    if (obs->tls_error == TG_TLSERR_MALFORMED)
+        f &= ~B(F_SNI);
     if (obs->last_msg_out == TG_OBS_NO_MSG)
         f |= B(F_SENT_NOTHING);
     f |= msg_fact(in_facts, COUNT(in_facts), obs->last_msg_in);

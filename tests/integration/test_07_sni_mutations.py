@@ -267,3 +267,17 @@ def test_forecast_failure_is_refused_and_named(server):
     assert event["tlsguard"]["reason"] == "malformed_hello", event
     assert event["tlsguard"]["tls_error"] == "policy_unresolved", event
     assert event["tlsguard"]["client"]["hello_error"] == "duplicate_extension", event
+
+
+@pytest.mark.parametrize("name", [b"a" * 251 + b".test", b"a" * 4000])
+def test_server_name_openssl_cannot_decode_is_a_malformed_hello(server, validator, name):
+    """A name over RFC 6066's 255 bytes: OpenSSL answers alert 112 with its own
+    "bad extension"; the hello is malformed, not a request for an unknown name."""
+    before = sink_lines(server)
+    ans = exchange(server.port, msg(base(name)))
+    assert ans.refused and ans.alert == 112, ans
+    sink, event = new_event(server, before)
+    validator.validate(event)
+    assert sink == "a.test"
+    assert event["tlsguard"]["reason"] == "malformed_hello", event
+    assert event["tlsguard"]["tls_error"] == "malformed", event

@@ -379,6 +379,12 @@ static void test_r10_unknown_server_name(void **state)
     alert_out(112);
     classify(modern_hello(), TG_HELLO_OK, NULL);
     expect(TG_REASON_UNKNOWN_SERVER_NAME, "R10", TG_STAGE_CLIENT_HELLO, "S02");
+
+    /* a name OpenSSL could not decode (over 255 bytes, a NUL): alert 112
+     * with the library's "bad extension" is a malformed hello */
+    obs.tls_error = TG_TLSERR_MALFORMED;
+    classify(modern_hello(), TG_HELLO_OK, NULL);
+    expect(TG_REASON_MALFORMED_HELLO, "R14", TG_STAGE_CLIENT_HELLO, "S02");
 }
 
 static void test_r11_alpn_mismatch(void **state)
