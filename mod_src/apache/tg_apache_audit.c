@@ -44,20 +44,6 @@ static void hold_trust_store(apr_pool_t *p)
     trust_store_held = 1;
 }
 
-static const char *cipher_list(apr_pool_t *p, SSL_CTX *ctx, int want13)
-{
-    size_t need = tg_ossl_describe_ciphers(ctx, want13, NULL, 0);
-    char *buf = apr_palloc(p, need + 1);
-    tg_ossl_describe_ciphers(ctx, want13, buf, need + 1);
-    return buf;
-}
-
-static uint16_t ctx_version(SSL_CTX *ctx, int max)
-{
-    long v = max ? SSL_CTX_get_max_proto_version(ctx) : SSL_CTX_get_min_proto_version(ctx);
-    return (uint16_t)(v ? v : max ? TLS1_3_VERSION : TLS1_VERSION);
-}
-
 /* Each weakening option of the table: where the context has it, and whether
  * the policy reset it. */
 static void options(SSL_CTX *ctx, const tg_ossl_effective_t *eff, tg_audit_t *a)
@@ -81,11 +67,11 @@ static void settings(apr_pool_t *p, SSL_CTX *ctx, const tg_ap_srv_conf_t *sc,
                      const tg_ossl_effective_t *eff, tg_audit_t *a)
 {
     char range[32];
-    uint16_t min = ctx_version(ctx, 0), max = ctx_version(ctx, 1);
+    uint16_t min = tg_ossl_ctx_min(ctx), max = tg_ossl_ctx_max(ctx);
     tg_policy_format_range(min, max, range, sizeof(range));
     a->versions = apr_pstrdup(p, range);
-    a->ciphers12 = min <= TLS1_2_VERSION ? cipher_list(p, ctx, 0) : NULL;
-    a->suites13 = max == TLS1_3_VERSION ? cipher_list(p, ctx, 1) : NULL;
+    a->ciphers12 = min <= TLS1_2_VERSION ? tg_ap_enforce_cipher_list(p, ctx, 0) : NULL;
+    a->suites13 = max == TLS1_3_VERSION ? tg_ap_enforce_cipher_list(p, ctx, 1) : NULL;
     a->groups = eff->guarded ? sc->resolved.groups : "(as mod_ssl left them)";
     a->skipped_groups = eff->guarded ? sc->resolved.skipped_groups : NULL;
     a->skipped_since = a->skipped_groups ? tg_ap_enforce_group_since(a->skipped_groups) : NULL;

@@ -109,7 +109,7 @@ static const char *context_label(apr_pool_t *p, server_rec *s, int is_proxy)
 }
 
 /* The whole list, however long: what is reported is what is accepted. */
-static const char *describe_ciphers(apr_pool_t *p, SSL_CTX *ctx, int want13)
+const char *tg_ap_enforce_cipher_list(apr_pool_t *p, SSL_CTX *ctx, int want13)
 {
     size_t need = tg_ossl_describe_ciphers(ctx, want13, NULL, 0);
     char *buf = apr_palloc(p, need + 1);
@@ -155,9 +155,9 @@ static void log_enforced(apr_pool_t *p, server_rec *s, int is_proxy, SSL_CTX *ct
                  "%s; deviations from the profile: %s",
                  context_label(p, s, is_proxy), pol->profile->name, pol->profile->source, range,
                  narrowed,
-                 eff->min_version <= TLS1_2_VERSION ? describe_ciphers(p, ctx, 0)
+                 eff->min_version <= TLS1_2_VERSION ? tg_ap_enforce_cipher_list(p, ctx, 0)
                                                     : "(none, TLS 1.2 off)",
-                 eff->max_version == TLS1_3_VERSION ? describe_ciphers(p, ctx, 1)
+                 eff->max_version == TLS1_3_VERSION ? tg_ap_enforce_cipher_list(p, ctx, 1)
                                                     : "(none, TLS 1.3 off)",
                  sc->resolved.groups,
                  sc->resolved.skipped_groups[0] ? skipped_note(p, sc->resolved.skipped_groups)

@@ -220,13 +220,13 @@ int tg_ossl_policy_resolve(const tg_policy_t *pol, tg_ossl_resolved_t *res, char
 }
 
 /* OpenSSL reports 0 for "no limit": make the bounds explicit. */
-static uint16_t ctx_min(SSL_CTX *ctx)
+uint16_t tg_ossl_ctx_min(SSL_CTX *ctx)
 {
     long v = SSL_CTX_get_min_proto_version(ctx);
     return (uint16_t)(v ? v : TLS1_VERSION);
 }
 
-static uint16_t ctx_max(SSL_CTX *ctx)
+uint16_t tg_ossl_ctx_max(SSL_CTX *ctx)
 {
     long v = SSL_CTX_get_max_proto_version(ctx);
     return (uint16_t)(v ? v : TLS1_3_VERSION);
@@ -235,8 +235,8 @@ static uint16_t ctx_max(SSL_CTX *ctx)
 void tg_ossl_effective_record(SSL_CTX *ctx, tg_ossl_effective_t *eff)
 {
     memset(eff, 0, sizeof(*eff));
-    eff->orig_min_version = ctx_min(ctx);
-    eff->orig_max_version = ctx_max(ctx);
+    eff->orig_min_version = tg_ossl_ctx_min(ctx);
+    eff->orig_max_version = tg_ossl_ctx_max(ctx);
     eff->orig_options = SSL_CTX_get_options(ctx);
     eff->min_version = eff->orig_min_version;
     eff->max_version = eff->orig_max_version;
@@ -334,7 +334,7 @@ static int verify_ctx(SSL_CTX *ctx, const tg_policy_t *pol, const tg_ossl_effect
                       char *err, size_t errlen)
 {
     uint64_t opts = SSL_CTX_get_options(ctx);
-    if (ctx_min(ctx) != eff->min_version || ctx_max(ctx) != eff->max_version)
+    if (tg_ossl_ctx_min(ctx) != eff->min_version || tg_ossl_ctx_max(ctx) != eff->max_version)
         snprintf(err, errlen, "OpenSSL did not keep the protocol range");
     else if ((opts & eff->options_set) != eff->options_set || (opts & eff->options_cleared))
         snprintf(err, errlen, "OpenSSL did not keep the policy's options (%#llx set, %#llx "

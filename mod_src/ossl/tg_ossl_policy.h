@@ -37,6 +37,11 @@ int tg_ossl_policy_resolve(const tg_policy_t *pol, tg_ossl_resolved_t *res, char
 int tg_ossl_check_ciphers12(const char *list, char *err, size_t errlen);
 int tg_ossl_check_suites13(const char *list, char *err, size_t errlen);
 
+/* The context's protocol range, OpenSSL's 0 ("no limit") made explicit:
+ * TLS 1.0 and TLS 1.3. */
+uint16_t tg_ossl_ctx_min(SSL_CTX *ctx);
+uint16_t tg_ossl_ctx_max(SSL_CTX *ctx);
+
 /* Record what mod_ssl configured on ctx (before any change). */
 void tg_ossl_effective_record(SSL_CTX *ctx, tg_ossl_effective_t *eff);
 
