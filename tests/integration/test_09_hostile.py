@@ -130,8 +130,8 @@ def _rows():
          records_at(padded_hello(20480), [16384]), False),
         ("hello-20k-b.test", records(padded_hello(20480, sni=b"b.test"), split=16384), False),
         ("hello-16384-one-record", records(padded_hello(16384)), False),
-        ("hello-16388-kept-whole", records_at(padded_hello(16388), [16384]), False),
-        ("hello-16389-kept-truncated", records_at(padded_hello(16389), [16384]), False),
+        ("hello-16388-two-records", records_at(padded_hello(16388), [16384]), False),
+        ("hello-16389-two-records", records_at(padded_hello(16389), [16384]), False),
         ("hello-65000", records(padded_hello(65000), split=16384), False),  # extensions ~full
         ("extensions-100-after", records(with_extensions(base, many_exts)), False),
         ("extensions-100-before-b.test",
@@ -384,6 +384,17 @@ def test_hostile_row(hostile, name, data, half_close):
     sent = SNI.get(name[4:]) if name.startswith("sni-") else None
     if sent is not None and got is not None:
         assert got == sent.decode(), (name, got)  # the wire bytes, escaped in the file
+    if name in WHOLE_LARGE_HELLOS:
+        # read whole across records: fingerprinted, nothing left out
+        client = e["tls"]["client"]
+        assert client.get("ja3") and e["tlsguard"]["client"].get("ja4"), (name, e)
+        assert "hello_error" not in e["tlsguard"]["client"], (name, e)
+        assert not e["tlsguard"].get("truncated"), (name, e)
+
+
+# Hellos larger than one record that the observer must keep whole.
+WHOLE_LARGE_HELLOS = ("hello-16388-two-records", "hello-16389-two-records",
+                      "hello-20k-4k-records", "hello-20k-16k-record-and-continuation")
 
 
 def record_lengths(stream):
@@ -418,7 +429,7 @@ def test_the_rows_are_what_they_say():
     rows = {r[0]: r[1] for r in ROWS}
     assert record_lengths(rows["hello-20k-4k-records"]) == [4096] * 5
     assert record_lengths(rows["hello-20k-16k-record-and-continuation"]) == [16384, 4096]
-    assert record_lengths(rows["hello-16389-kept-truncated"]) == [16384, 5]
+    assert record_lengths(rows["hello-16389-two-records"]) == [16384, 5]
     assert set(record_lengths(rows["records-7-bytes"])[:-1]) == {7}
     assert len(record_lengths(rows["ciphers-3000-1k-records"])) == 7
     ciphers, types = hello_lists(rows["ciphers-3000-one-record"][5:])
