@@ -36,6 +36,7 @@ typedef struct tg_ap_srv_conf_t {
     tg_ossl_resolved_t resolved;
     tg_ossl_effective_t eff;        /* inbound context of this vhost */
     tg_ossl_effective_t proxy_eff;  /* mod_proxy's context (OpenSSL keeps a pointer) */
+    unsigned metrics_vhost;         /* slot in the shared counters (post_config) */
 } tg_ap_srv_conf_t;
 
 extern module AP_MODULE_DECLARE_DATA tlsguard_module;
