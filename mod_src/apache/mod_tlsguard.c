@@ -13,6 +13,7 @@
 #include "tg_apache_conn.h"
 #include "tg_apache_rawin.h"
 #include "tg_apache_enforce.h"
+#include "tg_apache_eventrate.h"
 #include "tg_apache_events.h"
 #include "tg_apache_hsts.h"
 #include "tg_apache_hsts_conf.h"
@@ -38,6 +39,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_open_logs(tg_ap_metrics_open_logs, NULL, NULL, APR_HOOK_MIDDLE); /* after it */
     ap_hook_pre_config(tg_ap_enforce_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(tg_ap_sink_report_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(tg_ap_eventrate_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(tg_ap_enforce_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(tg_ap_events_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ssl, init_server, tg_ap_audit_init_server, NULL, NULL, APR_HOOK_LAST);

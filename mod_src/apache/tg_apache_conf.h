@@ -9,6 +9,7 @@
 #include "tg_apache_sink.h"
 #include "tg_ossl_policy.h"
 #include "tg_policy.h"
+#include "tg_ratelimit.h"
 
 #define TG_UNSET (-1)
 
@@ -29,6 +30,8 @@ typedef struct tg_ap_srv_conf_t {
     int cert_warn;                  /* TLSGuardCertWarn <days> */
     int cert_policy;                /* TLSGuardCertPolicy: TG_CERT_POLICY_* */
     int watch_interval;             /* TLSGuardCertWatchInterval <seconds> (main server) */
+    tg_ratelimit_t event_rate;      /* TLSGuardEventRate (default 100/s burst 500) */
+    int event_rate_set;
 
     /* Derived at check_config / init_server time. */
     int checked;                    /* policy and resolved are valid */

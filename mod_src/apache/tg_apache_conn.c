@@ -10,6 +10,7 @@
 #include <http_connection.h>
 
 #include "tg_apache_conf.h"
+#include "tg_apache_eventrate.h"
 #include "tg_apache_metrics.h"
 #include "tg_apache_rawin.h"
 #include "tg_apache_sni.h"
@@ -192,6 +193,8 @@ int tg_ap_conn_pre_close(conn_rec *c)
     tg_ap_metrics_count_handshake(sc->metrics_vhost, &ev.verdict, &st->obs);
     if (!sc->sink || !wanted(sc, &st->obs))
         return DECLINED;
+    if (!ev.verdict.success && !tg_ap_eventrate_allow(sc, ev.verdict.reason))
+        return DECLINED; /* counted; summarized by tg_apache_eventrate.c */
     size_t len = tg_event_encode(&ev, &ctx, line, sizeof(line));
     if (len > 0)
         tg_ap_sink_write(sc->sink, st->server, line, len);

@@ -10,6 +10,7 @@
 
 #include "tg_apache_conf.h"
 #include "tg_apache_conn.h"
+#include "tg_apache_eventrate.h"
 #include "tg_apache_sink.h"
 #include "tg_apache_sink_report.h"
 #include "tg_ossl_observe.h"
@@ -23,6 +24,7 @@ int tg_ap_events_open_logs(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
     (void)plog;
     (void)ptemp;
     tg_ap_sink_report_configure(s, quiet);
+    tg_ap_eventrate_configure(s, quiet);
     tg_ap_sink_set_begin(pconf, tg_ap_sink_report_wake);
     for (server_rec *v = s; v; v = v->next) {
         tg_ap_srv_conf_t *sc = tg_ap_conf_srv(v);
