@@ -1,6 +1,6 @@
 """The shared counters and their Prometheus page: every failure provoked by a
 real client is counted exactly, by reason, stage and vhost, across several
-child processes, under the event and the prefork MPM, and a graceful restart
+child processes, under the event, worker and prefork MPMs, and a graceful restart
 in between keeps every count. The page passes `promtool check metrics`, is
 served only where Require allows, and mod_status's page gets a section."""
 
@@ -49,6 +49,7 @@ def metrics_conf(h, mpm_lines, extra_modules=("authz_host",), server_lines=""):
 MPM_LINES = {
     # two processes (or three) share the counters
     "event": "StartServers 2\nMinSpareThreads 10\nThreadsPerChild 5\nServerLimit 4\n",
+    "worker": "StartServers 2\nMinSpareThreads 10\nThreadsPerChild 5\nServerLimit 4\n",
     "prefork": "StartServers 3\nMinSpareServers 3\nMaxSpareServers 6\n",
 }
 
@@ -110,7 +111,7 @@ def child_pids(h):
     return {int(p) for p in out.split()}
 
 
-@pytest.mark.parametrize("mpm", ["event", "prefork"])
+@pytest.mark.parametrize("mpm", ["event", "worker", "prefork"])
 def test_exact_counts_across_children_and_graceful_restart(make_httpd, certs, mpm):
     h = make_httpd(mpm)
     metrics_conf(h, MPM_LINES[mpm])
