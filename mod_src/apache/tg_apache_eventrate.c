@@ -10,8 +10,9 @@
  * (the counters keep every failure). */
 #include "tg_apache_eventrate.h"
 
-#include <apr_atomic.h>
 #include <apr_strings.h>
+#include <apr_thread_cond.h>
+#include <apr_thread_mutex.h>
 #include <apr_thread_proc.h>
 #include <http_log.h>
 #include <pthread.h>
@@ -31,10 +32,12 @@ APLOG_USE_MODULE(tlsguard);
 
 static struct {
     unsigned interval_s;
-    apr_uint32_t stop;
+    int stop;                /* under mu */
+    apr_thread_mutex_t *mu;  /* with cv: the thread sleeps until due or stopped */
+    apr_thread_cond_t *cv;
     apr_thread_t *thread;
     server_rec *s;
-} sum = {TG_EVENTRATE_SUMMARY_INTERVAL, 0, NULL, NULL};
+} sum = {TG_EVENTRATE_SUMMARY_INTERVAL, 0, NULL, NULL, NULL, NULL};
 
 const char *tg_ap_eventrate_cmd(cmd_parms *cmd, void *dc, const char *rate, const char *kw,
                                 const char *burst)
@@ -143,15 +146,19 @@ static void summarize_all(void)
 static void *APR_THREAD_FUNC summary_main(apr_thread_t *thd, void *data)
 {
     /* a quarter of the interval: a summary is at most that late */
-    unsigned step_ms = sum.interval_s * 250;
+    apr_interval_time_t step = apr_time_from_msec(sum.interval_s * 250);
     (void)thd;
     (void)data;
-    while (!apr_atomic_read32(&sum.stop)) {
-        for (unsigned slept = 0; slept < step_ms && !apr_atomic_read32(&sum.stop); slept += 50)
-            apr_sleep(apr_time_from_msec(50));
-        if (!apr_atomic_read32(&sum.stop))
-            summarize_all();
+    apr_thread_mutex_lock(sum.mu);
+    while (!sum.stop) {
+        apr_thread_cond_timedwait(sum.cv, sum.mu, step);
+        if (sum.stop)
+            break;
+        apr_thread_mutex_unlock(sum.mu);
+        summarize_all();
+        apr_thread_mutex_lock(sum.mu);
     }
+    apr_thread_mutex_unlock(sum.mu);
     return NULL;
 }
 
@@ -160,7 +167,10 @@ static apr_status_t stop_thread(void *data)
     apr_status_t rv;
     (void)data;
     if (sum.thread) {
-        apr_atomic_set32(&sum.stop, 1);
+        apr_thread_mutex_lock(sum.mu);
+        sum.stop = 1;
+        apr_thread_cond_signal(sum.cv);
+        apr_thread_mutex_unlock(sum.mu);
         apr_thread_join(&rv, sum.thread);
         sum.thread = NULL;
     }
@@ -176,11 +186,16 @@ void tg_ap_eventrate_child_init(apr_pool_t *pchild, server_rec *s)
     if (!sinks || sinks->nelts == 0 || !tg_ap_metrics())
         return;
     sum.s = s;
-    apr_pool_pre_cleanup_register(pchild, NULL, stop_thread);
-    sigfillset(&all); /* httpd's signals are for the MPM's threads */
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    rv = apr_thread_create(&sum.thread, NULL, summary_main, NULL, pchild);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    rv = apr_thread_mutex_create(&sum.mu, APR_THREAD_MUTEX_DEFAULT, pchild);
+    if (rv == APR_SUCCESS)
+        rv = apr_thread_cond_create(&sum.cv, pchild);
+    if (rv == APR_SUCCESS) {
+        apr_pool_pre_cleanup_register(pchild, NULL, stop_thread);
+        sigfillset(&all); /* httpd's signals are for the MPM's threads */
+        pthread_sigmask(SIG_BLOCK, &all, &old);
+        rv = apr_thread_create(&sum.thread, NULL, summary_main, NULL, pchild);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
     if (rv != APR_SUCCESS) {
         sum.thread = NULL;
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
