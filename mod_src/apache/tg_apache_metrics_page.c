@@ -11,6 +11,7 @@
 #include <http_config.h>
 #include <http_main.h>
 #include <http_protocol.h>
+#include <http_request.h>
 #include <mod_status.h>
 #include <string.h>
 
@@ -198,7 +199,7 @@ int tg_ap_metrics_page_handler(request_rec *r)
 
     if (!r->handler || strcmp(r->handler, TG_METRICS_HANDLER) != 0)
         return DECLINED;
-    r->allowed |= AP_METHOD_BIT << M_GET;
+    ap_allow_methods(r, REPLACE_ALLOW, "GET", NULL); /* and HEAD */
     if (r->method_number != M_GET)
         return HTTP_METHOD_NOT_ALLOWED;
     if (!pg.m)

@@ -177,6 +177,11 @@ def test_page_only_where_require_allows(httpd):
                            "http://127.0.0.1:%d/tlsguard-metrics" % httpd.http_port],
                           stdout=subprocess.PIPE, text=True, timeout=15)
     assert " 405 " in proc.stdout.splitlines()[0], proc.stdout
+    assert "Allow: HEAD,GET," in proc.stdout, proc.stdout
+    proc = subprocess.run(["curl", "-sS", "-I", "http://127.0.0.1:%d/tlsguard-metrics"
+                           % httpd.http_port], stdout=subprocess.PIPE, text=True, timeout=15)
+    assert " 200 " in proc.stdout.splitlines()[0] and "text/plain; version=0.0.4" in proc.stdout
+    assert "tlsguard_" not in proc.stdout
 
 
 def test_mod_status_section(httpd):
