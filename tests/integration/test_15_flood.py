@@ -105,7 +105,9 @@ def test_bad_event_rate_fails_configtest(httpd):
 
 
 def test_rate_limit_writes_summary(httpd, validator, short_interval):
-    conf(httpd, rate_line="TLSGuardEventRate 2/s burst 3\n")
+    conf(httpd, rate_line="TLSGuardEventRate off\n")  # the vhost's own setting wins
+    httpd.write(open(httpd.conf_path).read().replace(
+        "    SSLEngine on\n", "    SSLEngine on\n    TLSGuardEventRate 2/s burst 3\n", 1))
     httpd.start()
     time.sleep(0.5)
     path = os.path.join(httpd.root, "logs", "events.json")
