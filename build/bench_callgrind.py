@@ -196,6 +196,15 @@ def annotate_module(profile, module, top=12):
     return lines[:top]
 
 
+def handshake_lines(event_log):
+    """Handshake event lines in an event log (0 if none)."""
+    try:
+        with open(event_log) as f:
+            return sum(1 for line in f if json.loads(line)["event"]["action"] == "tls-handshake")
+    except OSError:
+        return 0
+
+
 def suites_offered(event_log):
     """Cipher-suite counts of the TLS 1.0 hellos in the event log, from their
     JA4 (characters 5-6 of "t10d0912...")."""

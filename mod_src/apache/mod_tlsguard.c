@@ -4,6 +4,7 @@
 #include <http_connection.h>
 #include <http_protocol.h>
 #include <http_request.h>
+#include <mod_status.h>
 
 #include "tg_apache_audit.h"
 #include "tg_apache_certcheck.h"
@@ -12,9 +13,12 @@
 #include "tg_apache_conn.h"
 #include "tg_apache_rawin.h"
 #include "tg_apache_enforce.h"
+#include "tg_apache_eventrate.h"
 #include "tg_apache_events.h"
 #include "tg_apache_hsts.h"
 #include "tg_apache_hsts_conf.h"
+#include "tg_apache_metrics.h"
+#include "tg_apache_metrics_page.h"
 #include "tg_apache_sink_report.h"
 #include "tg_mod_ssl_hooks.h"
 
@@ -32,8 +36,10 @@ static void register_hooks(apr_pool_t *p)
     APR_OPTIONAL_HOOK(ssl, pre_handshake, tg_ap_enforce_pre_handshake, NULL, NULL,
                       APR_HOOK_MIDDLE);
     ap_hook_open_logs(tg_ap_events_open_logs, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_open_logs(tg_ap_metrics_open_logs, NULL, NULL, APR_HOOK_MIDDLE); /* after it */
     ap_hook_pre_config(tg_ap_enforce_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(tg_ap_sink_report_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(tg_ap_eventrate_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(tg_ap_enforce_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(tg_ap_events_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ssl, init_server, tg_ap_audit_init_server, NULL, NULL, APR_HOOK_LAST);
@@ -43,6 +49,10 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_pre_close_connection(tg_ap_conn_pre_close, NULL, NULL, APR_HOOK_MIDDLE);
     tg_ap_rawin_filter_handle = ap_register_input_filter("TLSGUARD_RAW_IN", tg_ap_rawin_filter,
                                                       NULL, TG_RAWIN_FTYPE);
+
+    /* counters: the Prometheus page and mod_status's */
+    ap_hook_handler(tg_ap_metrics_page_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(ap, status_hook, tg_ap_metrics_page_status, NULL, NULL, APR_HOOK_MIDDLE);
 
     /* HSTS */
     tg_ap_hsts_filter_handle = ap_register_output_filter("TLSGUARD_HSTS", tg_ap_hsts_filter, NULL,

@@ -4,6 +4,7 @@
 #include "tg_apache_hsts_conf.h"
 #include "tg_apache_audit.h"
 #include "tg_apache_certwatch.h"
+#include "tg_apache_eventrate.h"
 
 #include <apr_strings.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@ void *tg_ap_conf_create_srv(apr_pool_t *p, server_rec *s)
     sc->events = TG_UNSET;
     sc->session_tickets = sc->audit_events = TG_UNSET;
     sc->cert_warn = sc->cert_policy = sc->watch_interval = TG_UNSET;
+    tg_ratelimit_default(&sc->event_rate);
     return sc;
 }
 
@@ -46,6 +48,8 @@ void *tg_ap_conf_merge_srv(apr_pool_t *p, void *basev, void *addv)
     sc->cert_warn = MERGE_INT(cert_warn);
     sc->cert_policy = MERGE_INT(cert_policy);
     sc->watch_interval = MERGE_INT(watch_interval);
+    sc->event_rate = add->event_rate_set ? add->event_rate : base->event_rate;
+    sc->event_rate_set = add->event_rate_set || base->event_rate_set;
     return sc;
 }
 
@@ -228,6 +232,9 @@ const command_rec tg_ap_conf_cmds[] = {
                   "syslog[:facility][@/socket/path]"),
     AP_INIT_TAKE12("TLSGuardEvents", set_events, NULL, RSRC_CONF,
                    "failures (default) | all | sample N: which handshakes become events"),
+    AP_INIT_TAKE123("TLSGuardEventRate", tg_ap_eventrate_cmd, NULL, RSRC_CONF,
+                   "<n>/s|<n>/min|<n>/h [burst <m>] | off: failure events written per vhost; "
+                   "the rest are counted and summarized (default 100/s burst 500)"),
     AP_INIT_FLAG("TLSGuardProxy", set_flag, (void *)offsetof(tg_ap_srv_conf_t, proxy), RSRC_CONF,
                  "On|Off: also enforce on mod_proxy's backend TLS contexts (default Off)"),
     AP_INIT_RAW_ARGS("TLSGuardHSTS", tg_ap_hsts_cmd_policy, NULL, RSRC_CONF | ACCESS_CONF,

@@ -9,6 +9,7 @@
 #include "tg_apache_sink.h"
 #include "tg_ossl_policy.h"
 #include "tg_policy.h"
+#include "tg_ratelimit.h"
 
 #define TG_UNSET (-1)
 
@@ -29,6 +30,8 @@ typedef struct tg_ap_srv_conf_t {
     int cert_warn;                  /* TLSGuardCertWarn <days> */
     int cert_policy;                /* TLSGuardCertPolicy: TG_CERT_POLICY_* */
     int watch_interval;             /* TLSGuardCertWatchInterval <seconds> (main server) */
+    tg_ratelimit_t event_rate;      /* TLSGuardEventRate (default 100/s burst 500) */
+    int event_rate_set;
 
     /* Derived at check_config / init_server time. */
     int checked;                    /* policy and resolved are valid */
@@ -36,6 +39,7 @@ typedef struct tg_ap_srv_conf_t {
     tg_ossl_resolved_t resolved;
     tg_ossl_effective_t eff;        /* inbound context of this vhost */
     tg_ossl_effective_t proxy_eff;  /* mod_proxy's context (OpenSSL keeps a pointer) */
+    unsigned metrics_vhost;         /* slot in the shared counters (post_config) */
 } tg_ap_srv_conf_t;
 
 extern module AP_MODULE_DECLARE_DATA tlsguard_module;

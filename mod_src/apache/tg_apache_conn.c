@@ -10,6 +10,8 @@
 #include <http_connection.h>
 
 #include "tg_apache_conf.h"
+#include "tg_apache_eventrate.h"
+#include "tg_apache_metrics.h"
 #include "tg_apache_rawin.h"
 #include "tg_apache_sni.h"
 #include "tg_event.h"
@@ -173,9 +175,6 @@ int tg_ap_conn_pre_close(conn_rec *c)
     tg_ossl_observe_finish(&st->observer, NULL);
     note_guard(st);
     tg_ap_srv_conf_t *sc = tg_ap_conf_srv(st->server);
-    if (!sc->sink || !wanted(sc, &st->obs))
-        return DECLINED;
-
     int guarded = sc->eff.set && sc->eff.guarded;
     st->obs.end_us = now_us();
     st->obs.vhost = st->server->server_hostname;
@@ -187,7 +186,16 @@ int tg_ap_conn_pre_close(conn_rec *c)
         .version = TG_VERSION,
         .policy = guarded ? &sc->policy : NULL,
     };
-    size_t len = tg_event_build(&st->obs, &ctx, line, sizeof(line));
+    /* Classify and count every handshake; fingerprint and encode only what
+     * a sink is to get. */
+    tg_event_t ev;
+    tg_event_prepare(&ev, &st->obs, &ctx);
+    tg_ap_metrics_count_handshake(sc->metrics_vhost, &ev.verdict, &st->obs);
+    if (!sc->sink || !wanted(sc, &st->obs))
+        return DECLINED;
+    if (!ev.verdict.success && !tg_ap_eventrate_allow(sc, ev.verdict.reason))
+        return DECLINED; /* counted; summarized by tg_apache_eventrate.c */
+    size_t len = tg_event_encode(&ev, &ctx, line, sizeof(line));
     if (len > 0)
         tg_ap_sink_write(sc->sink, st->server, line, len);
     return DECLINED;

@@ -1,7 +1,7 @@
 /* Handshake events at start-up. open_logs opens the sinks the vhosts name
  * (tg_apache_sink.c writes to them); post_config prepares the observer
- * (tg_ossl_observe.c) when any vhost writes events, so that a server without
- * TLSGuardEventLog observes nothing. */
+ * (tg_ossl_observe.c): every handshake is observed, events or not, since
+ * the shared counters (tg_apache_metrics.c) count each one. */
 #include "tg_apache_events.h"
 
 #include <apr_strings.h>
@@ -10,6 +10,7 @@
 
 #include "tg_apache_conf.h"
 #include "tg_apache_conn.h"
+#include "tg_apache_eventrate.h"
 #include "tg_apache_sink.h"
 #include "tg_apache_sink_report.h"
 #include "tg_ossl_observe.h"
@@ -23,6 +24,7 @@ int tg_ap_events_open_logs(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
     (void)plog;
     (void)ptemp;
     tg_ap_sink_report_configure(s, quiet);
+    tg_ap_eventrate_configure(s, quiet);
     tg_ap_sink_set_begin(pconf, tg_ap_sink_report_wake);
     for (server_rec *v = s; v; v = v->next) {
         tg_ap_srv_conf_t *sc = tg_ap_conf_srv(v);
@@ -54,16 +56,14 @@ static int persistent_slot(server_rec *s, const char *key, int (*init)(int known
 int tg_ap_events_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                           server_rec *s)
 {
-    int wanted = 0;
+    int wanted = 1; /* the counters want every handshake */
     (void)pconf;
     (void)plog;
     (void)ptemp;
-    for (server_rec *v = s; v; v = v->next)
-        wanted |= tg_ap_conf_srv(v)->sink != NULL;
     if (wanted && persistent_slot(s, "tlsguard-observer-slot", tg_ossl_observe_init) < 0) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      "TLSGUARD-032: OpenSSL refused a connection data slot: cannot observe "
-                     "handshakes for TLSGuardEventLog");
+                     "handshakes for the counters and TLSGuardEventLog");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     tg_ap_conn_set_events_wanted(wanted);

@@ -25,6 +25,7 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include "tg_apache_metrics.h"
 #include "tg_event.h"
 #include "tg_syslog.h"
 
@@ -216,10 +217,12 @@ void tg_ap_sink_write(tg_ap_sink_t *sink, server_rec *s, const char *line, apr_s
         err = sink->fd >= 0 ? write_line(sink->fd, line, len) : EBADF;
     if (err == 0) {
         apr_atomic_inc32(&sink->counts.written);
+        tg_ap_metrics_count_event(sink->metrics_slot, TG_EVENTS_WRITTEN);
         return;
     }
     apr_atomic_set32(&sink->counts.last_error, err);
     apr_atomic_inc32(&sink->counts.dropped);
+    tg_ap_metrics_count_event(sink->metrics_slot, TG_EVENTS_DROPPED);
     if (drop_noted)
         drop_noted();
 }

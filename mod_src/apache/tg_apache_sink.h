@@ -32,6 +32,7 @@ typedef struct tg_ap_sink_t {
     tg_ap_syslog_sock_t *sock;    /* syslog, opened in open_logs */
     server_rec *s;             /* the first server naming it: where reports go */
     tg_ap_sink_counts_t counts;
+    unsigned metrics_slot;     /* in the shared counters (tg_apache_metrics.c) */
 } tg_ap_sink_t;
 
 /* Parse a TLSGuardEventLog argument: "/path", "|program args" or

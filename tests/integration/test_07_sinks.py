@@ -219,6 +219,7 @@ def one_process_server(h, spec):
     h.write(h.base_conf() + "Listen 127.0.0.1:%d\n" % h.port + processes
             + 'TLSGuardEventLog "%s"\n' % spec
             + "TLSGuardAuditEvents Off\n"  # count the handshake path's lines only
+            + "TLSGuardEventRate off\n"  # every failure reaches the sink
             + h.ssl_vhost())
     h.start()  # its readiness probe is one connection: one failed handshake
 
@@ -618,7 +619,7 @@ def test_old_generation_after_graceful_restart_counts_broken_pipe(make_httpd):
     spec = "|%s %s %s" % (PYTHON, LOGGER, out)
     h.write(h.base_conf() + "Listen 127.0.0.1:%d\n" % h.port + ONE_PROCESS_8_THREADS
             + "RequestReadTimeout handshake=2\n" + 'TLSGuardEventLog "%s"\n' % spec
-            + "TLSGuardAuditEvents Off\n" + h.ssl_vhost())
+            + "TLSGuardAuditEvents Off\nTLSGuardEventRate off\n" + h.ssl_vhost())
     h.start()
     wait_for(lambda: os.path.exists(out) and os.path.getsize(out) > 0, what="the first line")
     with socket.create_connection(("127.0.0.1", h.port), timeout=10) as pending:

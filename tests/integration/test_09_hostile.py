@@ -252,7 +252,8 @@ def hostile_conf(h, more=""):
     """a.test (default, intermediate) and b.test (nist-800-52r2) on one address,
     events of both into one file."""
     h.write(h.base_conf() + "Listen 127.0.0.1:%d\n" % h.port
-            + "TLSGuardProfile intermediate\nTLSGuardEventLog logs/events.json\n" + more + "\n"
+            + "TLSGuardProfile intermediate\nTLSGuardEventLog logs/events.json\n"
+            + "TLSGuardEventRate off\n" + more + "\n"
             + h.ssl_vhost("", name="a.test")
             + h.ssl_vhost("TLSGuardProfile nist-800-52r2", name="b.test"))
 

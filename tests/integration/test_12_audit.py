@@ -490,7 +490,7 @@ def test_documented_audit_and_watch_examples_validate(validator):  # noqa: F811
         blocks = re.findall(r"```jsonl\n(.*?)```", f.read(), re.S)
     lines = [l for b in blocks for l in b.splitlines() if l.strip()]
     actions = sorted(json.loads(l)["event"]["action"] for l in lines)
-    assert actions == ["certificate-expiring", "tls-config-audit"], actions
+    assert actions == ["certificate-expiring", "events-suppressed", "tls-config-audit"], actions
     for line in lines:
         assert len(line.encode()) + 1 <= 4096
         validator.validate(json.loads(line))

@@ -1,0 +1,203 @@
+"""The shared counters and their Prometheus page: every failure provoked by a
+real client is counted exactly, by reason, stage and vhost, across several
+child processes, under the event, worker and prefork MPMs, and a graceful restart
+in between keeps every count. The page passes `promtool check metrics`, is
+served only where Require allows, and mod_status's page gets a section."""
+
+import socket
+import subprocess
+import time
+
+import pytest
+
+from tg_httpd import curl, require_tool, s_client
+from tg_metrics import Scrape, fetch, plain_vhost
+from tg_rawtls import client_hello, records, send_and_close
+
+HTTP_ON_TLS = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+
+
+def connect_and_close(port):
+    with socket.create_connection(("127.0.0.1", port), timeout=5):
+        pass
+
+
+# reason -> (how to provoke it once, the stage it fails at or None for any)
+PROVOKE = {
+    "protocol_version": (lambda h: s_client(h.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0"),
+                         "client_hello"),
+    "no_shared_cipher": (lambda h: s_client(h.port, "-tls1_2", "-cipher", "AES128-SHA:AES256-SHA"),
+                         "client_hello"),
+    "no_shared_group": (lambda h: s_client(h.port, "-tls1_3", "-groups", "P-521:ffdhe2048"),
+                        "client_hello"),
+    "not_tls": (lambda h: send_and_close(h.port, HTTP_ON_TLS), None),
+    "client_rejected_certificate": (
+        lambda h: s_client(h.port, "-tls1_3", "-verify_return_error", "-CAfile",
+                           h.certs.other_ca), None),
+    "client_aborted": (lambda h: send_and_close(h.port, records(client_hello()), wait=0.2), None),
+    "empty_connection": (lambda h: connect_and_close(h.port), None),
+}
+
+
+def metrics_conf(h, mpm_lines, extra_modules=("authz_host",), server_lines=""):
+    h.write(h.base_conf(h.modules(list(extra_modules))) + mpm_lines
+            + "Listen 127.0.0.1:%d\n" % h.port
+            + "TLSGuardProfile intermediate\nTLSGuardEventLog logs/events.json\n"
+            + server_lines + "\n" + h.ssl_vhost() + plain_vhost(h))
+
+
+MPM_LINES = {
+    # two processes (or three) share the counters
+    "event": "StartServers 2\nMinSpareThreads 10\nThreadsPerChild 5\nServerLimit 4\n",
+    "worker": "StartServers 2\nMinSpareThreads 10\nThreadsPerChild 5\nServerLimit 4\n",
+    "prefork": "StartServers 3\nMinSpareServers 3\nMaxSpareServers 6\n",
+}
+
+
+def wait_scrape(h, done, timeout=10):
+    """Scrape until done(scrape) (the last connection's close may still run)."""
+    deadline = time.time() + timeout
+    while True:
+        s = Scrape(h.http_port)
+        if done(s) or time.time() > deadline:
+            return s
+        time.sleep(0.1)
+
+
+def provoke(h, counts):
+    for reason, n in counts.items():
+        for _ in range(n):
+            PROVOKE[reason][0](h)
+
+
+def failures(s, reason=None):
+    kw = {"reason": reason} if reason else {}
+    return s.sum("tlsguard_handshake_failures_total", **kw)
+
+
+def check_counts(h, base, expect, successes, audit_lines=0):
+    total = sum(expect.values())
+    vhost = "localhost:%d" % h.port
+
+    def done(s):
+        return s.sum("tlsguard_handshakes_total", vhost=vhost, outcome="failure") >= \
+            base.sum("tlsguard_handshakes_total", vhost=vhost, outcome="failure") + total
+    s = wait_scrape(h, done)
+    time.sleep(0.5)  # nothing more may come
+    s = Scrape(h.http_port)
+    for reason, n in expect.items():
+        got = s.sum("tlsguard_handshake_failures_total", vhost=vhost, reason=reason) - \
+            base.sum("tlsguard_handshake_failures_total", vhost=vhost, reason=reason)
+        assert got == n, "%s: %d counted, %d provoked\n%s" % (reason, got, n, s.text)
+        stage = PROVOKE[reason][1]
+        if stage:
+            assert s.sum("tlsguard_handshake_failures_total", vhost=vhost, reason=reason,
+                         stage=stage) - base.sum("tlsguard_handshake_failures_total",
+                                                 vhost=vhost, reason=reason, stage=stage) == n
+    for name, labels, n in (
+            ("tlsguard_handshakes_total", {"vhost": vhost, "outcome": "failure"}, total),
+            ("tlsguard_handshake_failures_total", {"vhost": vhost}, total),
+            ("tlsguard_handshakes_total", {"vhost": vhost, "outcome": "success"}, successes),
+            ("tlsguard_handshake_successes_total", {"version": "TLSv1.3"}, successes),
+            ("tlsguard_events_written_total", {"sink": "logs/events.json"}, total + audit_lines)):
+        got = s.sum(name, **labels) - base.sum(name, **labels)
+        assert got == n, "%s%s: %d, expected %d\n%s" % (name, labels, got, n, s.text)
+    return s
+
+
+def child_pids(h):
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(h.pid())], stdout=subprocess.PIPE,
+                         text=True).stdout
+    return {int(p) for p in out.split()}
+
+
+@pytest.mark.parametrize("mpm", ["event", "worker", "prefork"])
+def test_exact_counts_across_children_and_graceful_restart(make_httpd, certs, mpm):
+    h = make_httpd(mpm)
+    metrics_conf(h, MPM_LINES[mpm])
+    h.start()
+    time.sleep(1.0)  # the harness's connect-and-close while waiting for the port
+    assert len(child_pids(h)) >= 2, "the counters are to be shared by several children"
+    base = Scrape(h.http_port)
+    first = {"protocol_version": 3, "no_shared_cipher": 2, "no_shared_group": 1, "not_tls": 2,
+             "client_rejected_certificate": 1, "client_aborted": 1, "empty_connection": 2}
+    provoke(h, first)
+    for _ in range(2):
+        rc, out = curl(h.port, "/", "--tlsv1.3", cacert=certs.ca)
+        assert rc == 0 and " 200 " in out, out
+    after_first = check_counts(h, base, first, 2)
+
+    h.graceful()
+    kept = Scrape(h.http_port)
+    written = ("tlsguard_events_written_total", frozenset({("sink", "logs/events.json")}))
+    for key, v in after_first.samples.items():
+        # the restart's start-up audit writes one line for the one TLS vhost
+        want = v + 1 if key == written else v
+        assert kept.samples.get(key) == want, "graceful restart: %r %s -> %s" % (
+            key, v, kept.samples.get(key))
+    assert set(kept.samples) == set(after_first.samples)
+
+    second = {"protocol_version": 2, "no_shared_cipher": 1, "not_tls": 1, "empty_connection": 1}
+    provoke(h, second)
+    assert s_client(h.port, "-tls1_3")[0]
+    both = {r: first.get(r, 0) + second.get(r, 0) for r in set(first) | set(second)}
+    check_counts(h, base, both, 3, audit_lines=1)
+
+
+def test_promtool_check_metrics(httpd, certs):
+    require_tool("promtool")
+    metrics_conf(httpd, "")
+    httpd.start()
+    provoke(httpd, {"protocol_version": 1, "no_shared_cipher": 1, "not_tls": 1})
+    assert curl(httpd.port, "/", "--tlsv1.2", cacert=certs.ca)[0] == 0
+    s = wait_scrape(httpd, lambda s: failures(s) >= 3)
+    assert s.series("tlsguard_handshake_successes_total"), s.text
+    assert set(s.types) == {
+        "tlsguard_handshakes_total", "tlsguard_handshake_failures_total",
+        "tlsguard_handshake_successes_total", "tlsguard_would_reject_total",
+        "tlsguard_events_written_total", "tlsguard_events_suppressed_total",
+        "tlsguard_events_dropped_total", "tlsguard_start_time_seconds"}
+    for name, kind in s.types.items():
+        assert name.startswith("tlsguard_")
+        assert kind == ("gauge" if name == "tlsguard_start_time_seconds" else "counter")
+        assert name.endswith("_total") == (kind == "counter")
+    proc = subprocess.run(["promtool", "check", "metrics"], input=s.text, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
+    assert proc.returncode == 0 and proc.stdout.strip() == "", proc.stdout + "\n" + s.text
+
+
+def test_page_only_where_require_allows(httpd):
+    metrics_conf(httpd, "")
+    httpd.start()
+    status, _, body = fetch(httpd.http_port, "/tlsguard-metrics-elsewhere")
+    assert status == 403 and "tlsguard_" not in body
+    status, _, body = fetch(httpd.http_port, "/")
+    assert status == 200 and "tlsguard_" not in body
+    proc = subprocess.run(["curl", "-sS", "-i", "-X", "POST", "--data", "x",
+                           "http://127.0.0.1:%d/tlsguard-metrics" % httpd.http_port],
+                          stdout=subprocess.PIPE, text=True, timeout=15)
+    assert " 405 " in proc.stdout.splitlines()[0], proc.stdout
+    allow = [l for l in proc.stdout.splitlines() if l.startswith("Allow: ")]
+    assert allow and {"GET", "HEAD"} <= set(allow[0][7:].strip().split(",")), proc.stdout
+    proc = subprocess.run(["curl", "-sS", "-I", "http://127.0.0.1:%d/tlsguard-metrics"
+                           % httpd.http_port], stdout=subprocess.PIPE, text=True, timeout=15)
+    assert " 200 " in proc.stdout.splitlines()[0] and "text/plain; version=0.0.4" in proc.stdout
+    assert "tlsguard_" not in proc.stdout
+
+
+def test_mod_status_section(httpd):
+    status_location = ('<Location "/server-status">\n    SetHandler server-status\n'
+                       '    Require ip 127.0.0.1\n</Location>\n')
+    metrics_conf(httpd, "", extra_modules=("authz_host", "status"),
+                 server_lines=status_location)
+    httpd.start()
+    provoke(httpd, {"protocol_version": 2})
+    s = wait_scrape(httpd, lambda s: failures(s, "protocol_version") >= 2)
+    failed = int(s.sum("tlsguard_handshakes_total", outcome="failure"))
+    status, _, auto = fetch(httpd.http_port, "/server-status?auto")
+    assert status == 200
+    assert "TLSGuardHandshakeFailures: %d\n" % failed in auto, auto
+    assert "TLSGuardEventsWritten: " in auto
+    status, _, page = fetch(httpd.http_port, "/server-status")
+    assert status == 200 and "<h2>mod_tlsguard</h2>" in page
+    assert "protocol_version</td><td>2</td>" in page, page

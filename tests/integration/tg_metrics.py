@@ -1,0 +1,71 @@
+"""Reading mod_tlsguard's Prometheus page: a scrape over plain HTTP (so the
+scrape adds no handshake of its own) and a small parser of the text format."""
+
+import re
+import urllib.request
+
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+METRICS_LOCATION = """<Location "/tlsguard-metrics">
+    SetHandler tlsguard-metrics
+    Require ip 127.0.0.1
+</Location>
+<Location "/tlsguard-metrics-elsewhere">
+    SetHandler tlsguard-metrics
+    Require ip 192.0.2.1
+</Location>
+"""
+
+
+def plain_vhost(h):
+    """A plain-HTTP vhost on h.http_port serving the metrics page."""
+    return ("Listen 127.0.0.1:%d\n<VirtualHost 127.0.0.1:%d>\n    ServerName localhost\n%s"
+            "</VirtualHost>\n" % (h.http_port, h.http_port, METRICS_LOCATION))
+
+
+def fetch(port, path="/tlsguard-metrics", timeout=10):
+    """(status, content type, body) of a GET over plain HTTP."""
+    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path))
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.headers.get("Content-Type"), r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type"), e.read().decode("utf-8", "replace")
+
+
+def parse(text):
+    """{(name, frozenset of (label, value)): float}, and {name: type}."""
+    samples, types = {}, {}
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            _, _, name, kind = line.split(" ", 3)
+            types[name] = kind
+            continue
+        if not line or line.startswith("#"):
+            continue
+        m = SAMPLE.match(line)
+        assert m, "not a sample line: %r" % line
+        labels = frozenset(LABEL.findall(m.group(2) or ""))
+        key = (m.group(1), labels)
+        assert key not in samples, "duplicate series %r" % line
+        samples[key] = float(m.group(3))
+    return samples, types
+
+
+class Scrape:
+    def __init__(self, port):
+        self.port = port
+        status, ctype, body = fetch(port)
+        assert status == 200, (status, body)
+        assert ctype.startswith("text/plain; version=0.0.4"), ctype
+        self.text = body
+        self.samples, self.types = parse(body)
+
+    def sum(self, name, **labels):
+        """Sum of the series of name whose labels include labels."""
+        want = set(labels.items())
+        return sum(v for (n, l), v in self.samples.items() if n == name and want <= set(l))
+
+    def series(self, name):
+        return [dict(l) for (n, l) in self.samples if n == name]
