@@ -56,16 +56,16 @@ static int persistent_slot(server_rec *s, const char *key, int (*init)(int known
 int tg_ap_events_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                           server_rec *s)
 {
-    int wanted = 1; /* the counters want every handshake */
     (void)pconf;
     (void)plog;
     (void)ptemp;
-    if (wanted && persistent_slot(s, "tlsguard-observer-slot", tg_ossl_observe_init) < 0) {
+    /* the counters want every handshake, events or not */
+    if (persistent_slot(s, "tlsguard-observer-slot", tg_ossl_observe_init) < 0) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      "TLSGUARD-032: OpenSSL refused a connection data slot: cannot observe "
                      "handshakes for the counters and TLSGuardEventLog");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    tg_ap_conn_set_events_wanted(wanted);
+    tg_ap_conn_set_events_wanted(1);
     return OK;
 }
