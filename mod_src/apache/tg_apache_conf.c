@@ -20,6 +20,7 @@ void *tg_ap_conf_create_srv(apr_pool_t *p, server_rec *s)
     sc->events = TG_UNSET;
     sc->session_tickets = sc->audit_events = TG_UNSET;
     sc->cert_warn = sc->cert_policy = sc->watch_interval = TG_UNSET;
+    sc->mode = TG_UNSET;
     return sc;
 }
 
@@ -46,6 +47,8 @@ void *tg_ap_conf_merge_srv(apr_pool_t *p, void *basev, void *addv)
     sc->cert_warn = MERGE_INT(cert_warn);
     sc->cert_policy = MERGE_INT(cert_policy);
     sc->watch_interval = MERGE_INT(watch_interval);
+    sc->mode = MERGE_INT(mode);
+    sc->report_profile = MERGE_PTR(report_profile);
     return sc;
 }
 
@@ -67,6 +70,11 @@ int tg_ap_conf_proxy(const tg_ap_srv_conf_t *sc)
 const tg_profile_t *tg_ap_conf_profile(const tg_ap_srv_conf_t *sc)
 {
     return sc->profile ? sc->profile : tg_profile_find(TG_PROFILE_DEFAULT);
+}
+
+int tg_ap_conf_report_mode(const tg_ap_srv_conf_t *sc)
+{
+    return sc->mode == TG_MODE_REPORT;
 }
 
 const char *tg_ap_conf_where(apr_pool_t *p, const server_rec *s)
@@ -120,14 +128,31 @@ static const char *set_flag(cmd_parms *cmd, void *dc, int on)
     return NULL;
 }
 
+/* TLSGuardProfile and TLSGuardReportProfile: cmd->info is the offset of
+ * the profile pointer they set. */
 static const char *set_profile(cmd_parms *cmd, void *dc, const char *arg)
 {
     const tg_profile_t *profile = tg_profile_find(arg);
     (void)dc;
     if (!profile)
-        return apr_psprintf(cmd->pool, "%s: unknown profile \"%s\" (expected %s)",
-                            cmd->cmd->name, arg, tg_profile_names());
-    cmd_conf(cmd)->profile = profile;
+        return apr_psprintf(cmd->pool, "%s: unknown profile \"%s\" (expected %s) (%s)",
+                            cmd->cmd->name, arg, tg_profile_names(),
+                            tg_ap_conf_where(cmd->pool, cmd->server));
+    *(const tg_profile_t **)((char *)cmd_conf(cmd) + (size_t)cmd->info) = profile;
+    return NULL;
+}
+
+static const char *set_mode(cmd_parms *cmd, void *dc, const char *arg)
+{
+    (void)dc;
+    if (strcasecmp(arg, "enforce") == 0)
+        cmd_conf(cmd)->mode = TG_MODE_ENFORCE;
+    else if (strcasecmp(arg, "report") == 0)
+        cmd_conf(cmd)->mode = TG_MODE_REPORT;
+    else
+        return apr_psprintf(cmd->pool, "%s: unknown mode \"%s\" (expected enforce or report) "
+                                       "(%s)", cmd->cmd->name, arg,
+                            tg_ap_conf_where(cmd->pool, cmd->server));
     return NULL;
 }
 
@@ -211,8 +236,16 @@ static const char *set_events(cmd_parms *cmd, void *dc, const char *what, const 
 const command_rec tg_ap_conf_cmds[] = {
     AP_INIT_FLAG("TLSGuard", set_flag, (void *)offsetof(tg_ap_srv_conf_t, enabled), RSRC_CONF,
                  "On|Off: enforce the TLS policy on SSL virtual hosts (default On)"),
-    AP_INIT_TAKE1("TLSGuardProfile", set_profile, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("TLSGuardProfile", set_profile, (void *)offsetof(tg_ap_srv_conf_t, profile),
+                  RSRC_CONF,
                   "modern|intermediate|old|nist-800-52r2|bsi-tr-02102-2 (default intermediate)"),
+    AP_INIT_TAKE1("TLSGuardMode", set_mode, NULL, RSRC_CONF,
+                  "enforce|report: enforce the profile, or only report the handshakes it "
+                  "would refuse (default enforce)"),
+    AP_INIT_TAKE1("TLSGuardReportProfile", set_profile,
+                  (void *)offsetof(tg_ap_srv_conf_t, report_profile), RSRC_CONF,
+                  "a profile to judge every handshake against as well, reporting those it "
+                  "would refuse (default none)"),
     AP_INIT_RAW_ARGS("TLSGuardProtocols", set_protocols, NULL, RSRC_CONF,
                      "protocol versions allowed, one range, e.g. TLSv1.2 TLSv1.3"),
     AP_INIT_TAKE1("TLSGuardCiphers", set_checked_list, &ciphers12_list, RSRC_CONF,

@@ -325,7 +325,7 @@ def test_every_schema_ecs_field_has_the_ecs_type_and_values():
     etype, _ = fields["event.type"]
     assert etype["items"] is False
     types = [t for i in etype["prefixItems"] for t in schema_values(i)]
-    assert sorted(types) == ["allowed", "connection", "denied", "end"]
+    assert sorted(types) == ["allowed", "connection", "denied", "end", "info"]
     assert set(types) <= set(table.expected["network"])
 
 

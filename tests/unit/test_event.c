@@ -441,7 +441,7 @@ static void context(const char *profile)
                                      &(tg_policy_overrides_t){0}, &policy, err,
                                      sizeof err), 0);
     ctx = (tg_event_ctx_t){tg_ossl_md5, tg_ossl_sha256, "enforce", "0.1.0",
-                           &policy, NULL, 0};
+                           &policy, NULL, 0, NULL};
 }
 
 static void connection(void)
