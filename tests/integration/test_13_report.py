@@ -110,6 +110,7 @@ def test_report_mode_leaves_mod_ssl_settings_alone(httpd):
     report_server(httpd)
     assert httpd.log_lines("TLSGUARD-005"), httpd.log()
     assert not httpd.log_lines("TLSGUARD-001")
+    assert "mode report" in " ".join(httpd.log_lines("TLSGUARD-040"))
     ok, out = s_client(httpd.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0")
     assert ok and "TLSv1" in out, out
 
