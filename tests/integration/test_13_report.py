@@ -47,7 +47,8 @@ def would_reject(e, reason, policy="intermediate", mode_policy="intermediate"):
     assert t["mode"] == "report"
     assert t["report_policy"] == policy
     assert t["policy"] == mode_policy
-    assert t["report_rule"].startswith("J")
+    if reason != "policy_unresolved":  # the guard's verdict, not a judge's step
+        assert t["report_rule"].startswith("J")
     assert e["event"]["type"] == ["connection", "info"]
     assert e["source"]["ip"] == "127.0.0.1"
 
@@ -172,3 +173,27 @@ def test_report_profile_that_cannot_hold_the_vhost_adjustments_fails(httpd):
     rc, out = httpd.configtest()
     assert rc != 0
     assert "TLSGuardReportProfile modern" in out and "TLS 1.2 ciphers" in out, out
+
+
+def test_guard_refusal_becomes_a_report_on_a_report_vhost(httpd, validator):  # noqa: F811
+    """A hello our parser refuses (a duplicate unknown extension) while OpenSSL
+    selects b.test by its name: the connection carries the default vhost's
+    settings. Enforced, the guard refuses it (policy_unresolved,
+    test_07_sni_mutations); on a report-mode b.test it goes on, reported."""
+    from tg_hellomut import default_extensions, exchange, hello, records
+
+    h = httpd
+    h.write(h.base_conf() + "Listen 127.0.0.1:%d\n" % h.port
+            + h.ssl_vhost("TLSGuardProfile intermediate\n"
+                          "    TLSGuardEventLog logs/a.json", name="a.test")
+            + h.ssl_vhost("TLSGuardProfile intermediate\n    TLSGuardMode report\n"
+                          "    TLSGuardEventLog logs/b.json", name="b.test"))
+    h.start()
+    reports = Reports(h, validator, path="logs/b.json")
+    exts = default_extensions(b"b.test") + [(0x1234, b""), (0x1234, b"")]
+    ans = exchange(h.port, records(hello(exts)))
+    assert not ans.refused, ans
+    e = reports.one()
+    would_reject(e, "policy_unresolved")
+    assert e["tlsguard"]["vhost"] == "b.test"
+    assert "report_rule" not in e["tlsguard"]
