@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <openssl/err.h>
@@ -605,6 +606,61 @@ static void default_sigalgs_are_openssl_s(void **state)
     free(msg);
 }
 
+/* What one judgement costs, printed (never asserted: these machines are
+ * noisy): every reference hello against intermediate with both
+ * certificates, many times over. */
+static void judge_cost(void **state)
+{
+    FILE *f = fopen(REFERENCE, "r");
+    char *line = NULL;
+    size_t cap = 0, n = 0;
+    static tg_hello_t hellos[100];
+    static uint8_t *msgs[100];
+    struct timespec t0, t1;
+    unsigned rejects = 0;
+    const int rounds = 2000;
+
+    (void)state;
+    assert_non_null(f);
+    servers_make();
+    while (getline(&line, &cap, f) > 0 && n < 100) {
+        char *hex = strrchr(line, '\t');
+        size_t len;
+
+        if (!hex || strncmp(hex + 1, "01", 2) != 0)
+            continue; /* the header */
+        hex[1 + strcspn(hex + 1, "\r\n")] = '\0';
+        msgs[n] = hex_decode(hex + 1, &len);
+        assert_int_equal(tg_hello_parse(msgs[n], len, &hellos[n]), TG_HELLO_OK);
+        n++;
+    }
+    free(line);
+    fclose(f);
+    assert_int_equal(n, 82);
+    for (size_t k = 0; k < 2; k++) {
+        const server_t *sv = &servers[k == 0 ? 1 * 3 + 2 : 0 * 3 + 2]; /* intermediate, modern */
+
+        rejects = 0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (int r = 0; r < rounds; r++) {
+            for (size_t i = 0; i < n; i++) {
+                tg_judgement_t j;
+                tg_judge(&hellos[i], &sv->judged, &sv->jcerts, &j);
+                rejects += (unsigned)j.reject;
+            }
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        printf("judge: %.0f ns per hello (82 reference hellos x %d, %s, RSA+ECDSA; "
+               "%u refusals per round)\n",
+               ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) /
+                   ((double)n * rounds),
+               rounds, sv->profile, rejects / rounds);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(msgs[i]);
+    servers_free();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -613,6 +669,7 @@ int main(void)
         cmocka_unit_test(built_hellos_follow_the_rules),
         cmocka_unit_test(sigalgs_follow_the_security_level),
         cmocka_unit_test(default_sigalgs_are_openssl_s),
+        cmocka_unit_test(judge_cost),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
