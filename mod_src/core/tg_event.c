@@ -628,9 +628,21 @@ static size_t head_tail(const tg_event_t *ev, const tg_event_ctx_t *ctx)
            bounded_len(ctx->mode, HOST_TEXT_MAX);
 }
 
-static bool something_left_out(const tg_event_t *ev, const fp_t *fp)
+/* A request string longer than a report carries was cut. */
+static bool report_cut(const tg_event_report_t *r)
 {
-    return fp->missing || ev->obs->hello_truncated;
+    const char *texts[] = {r->user_agent, r->host, r->method};
+
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        if (bounded_len(texts[i], TG_EVENT_HTTP_TEXT_MAX + 1) > TG_EVENT_HTTP_TEXT_MAX)
+            return true;
+    }
+    return false;
+}
+
+static bool something_left_out(const tg_event_t *ev, const tg_event_ctx_t *ctx, const fp_t *fp)
+{
+    return fp->missing || ev->obs->hello_truncated || (ctx->report && report_cut(ctx->report));
 }
 
 size_t tg_event_encode(const tg_event_t *ev, const tg_event_ctx_t *ctx,
@@ -666,7 +678,7 @@ size_t tg_event_encode(const tg_event_t *ev, const tg_event_ctx_t *ctx,
     put_head(&j, ev, ctx);
     put_client(&j, ev, &fp, TRUNC_TAIL);
     tg_json_set_reserve(&j, 1); /* the newline */
-    if (tg_json_truncated(&j) || something_left_out(ev, &fp))
+    if (tg_json_truncated(&j) || something_left_out(ev, ctx, &fp))
         tg_json_field_bool(&j, "truncated", true);
     tg_json_end_object(&j);
     tg_json_end_object(&j);
