@@ -174,7 +174,8 @@ def run_client(tool, args, port):
             + ["https://localhost:%d/" % port], timeout=15)
 
 
-@pytest.mark.parametrize("profile", ["intermediate", "nist-800-52r2"])
+@pytest.mark.parametrize("profile", ["intermediate", "nist-800-52r2", "modern", "old",
+                                     "bsi-tr-02102-2"])
 def test_clients_report_what_enforcement_does(httpd, profile):
     assert len(CLIENTS) >= 40
     ports = agreement_server(httpd, profile)
@@ -244,7 +245,8 @@ def replay(port, message):
     return local
 
 
-@pytest.mark.parametrize("profile", ["intermediate", "modern"])
+@pytest.mark.parametrize("profile", ["intermediate", "modern", "old", "nist-800-52r2",
+                                     "bsi-tr-02102-2"])
 def test_reference_hellos_report_what_enforcement_does(httpd, profile):
     ports = agreement_server(httpd, profile)
     log = Log(httpd)
