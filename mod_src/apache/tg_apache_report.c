@@ -43,6 +43,12 @@ int tg_ap_report_init_server(server_rec *s, apr_pool_t *p, SSL_CTX *ctx)
     sc->report = NULL;
     if (!tg_ap_conf_report_mode(sc) && !sc->report_profile)
         return OK;
+    if (!sc->sink && !tg_ap_conf_quiet_pass())
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     "TLSGUARD-006: %s: %s without TLSGuardEventLog: nothing is reported",
+                     tg_ap_conf_vhost_label(p, s, TG_CONF_LABEL_CONTEXT),
+                     tg_ap_conf_report_mode(sc) ? "TLSGuardMode report"
+                                                : "TLSGuardReportProfile");
     rv = apr_pcalloc(p, sizeof(*rv));
     tg_ossl_judge_certs(ctx, &rv->certs);
     if (tg_ap_conf_report_mode(sc) &&

@@ -197,3 +197,11 @@ def test_guard_refusal_becomes_a_report_on_a_report_vhost(httpd, validator):  # 
     would_reject(e, "policy_unresolved")
     assert e["tlsguard"]["vhost"] == "b.test"
     assert "report_rule" not in e["tlsguard"]
+
+
+def test_report_without_an_event_log_warns(httpd):
+    httpd.simple(vhost_lines="TLSGuardMode report")
+    httpd.start()
+    assert httpd.log_lines("TLSGUARD-006"), httpd.log()
+    ok, out = s_client(httpd.port, "-tls1_2")
+    assert ok, out
