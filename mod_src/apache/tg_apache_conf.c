@@ -142,6 +142,24 @@ static const char *set_profile(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+/* TLSGuardReportProfile none: a vhost's way out of an inherited report
+ * profile (the merge keeps any non-NULL value). */
+static const tg_profile_t report_none = {.name = "none"};
+
+const tg_profile_t *tg_ap_conf_report_profile(const tg_ap_srv_conf_t *sc)
+{
+    return sc->report_profile == &report_none ? NULL : sc->report_profile;
+}
+
+static const char *set_report_profile(cmd_parms *cmd, void *dc, const char *arg)
+{
+    if (strcasecmp(arg, "none") == 0) {
+        cmd_conf(cmd)->report_profile = &report_none;
+        return NULL;
+    }
+    return set_profile(cmd, dc, arg);
+}
+
 static const char *set_mode(cmd_parms *cmd, void *dc, const char *arg)
 {
     (void)dc;
@@ -242,10 +260,10 @@ const command_rec tg_ap_conf_cmds[] = {
     AP_INIT_TAKE1("TLSGuardMode", set_mode, NULL, RSRC_CONF,
                   "enforce|report: enforce the profile, or only report the handshakes it "
                   "would refuse (default enforce)"),
-    AP_INIT_TAKE1("TLSGuardReportProfile", set_profile,
+    AP_INIT_TAKE1("TLSGuardReportProfile", set_report_profile,
                   (void *)offsetof(tg_ap_srv_conf_t, report_profile), RSRC_CONF,
                   "a profile to judge every handshake against as well, reporting those it "
-                  "would refuse (default none)"),
+                  "would refuse, or none (default none)"),
     AP_INIT_RAW_ARGS("TLSGuardProtocols", set_protocols, NULL, RSRC_CONF,
                      "protocol versions allowed, one range, e.g. TLSv1.2 TLSv1.3"),
     AP_INIT_TAKE1("TLSGuardCiphers", set_checked_list, &ciphers12_list, RSRC_CONF,

@@ -35,7 +35,8 @@ typedef struct tg_ap_srv_conf_t {
     int cert_policy;                /* TLSGuardCertPolicy: TG_CERT_POLICY_* */
     int watch_interval;             /* TLSGuardCertWatchInterval <seconds> (main server) */
     int mode;                       /* TLSGuardMode: TG_MODE_* (default enforce) */
-    const tg_profile_t *report_profile; /* TLSGuardReportProfile, NULL: none */
+    const tg_profile_t *report_profile; /* TLSGuardReportProfile: read it with
+                                           tg_ap_conf_report_profile() */
 
     /* Derived at check_config / init_server time. */
     int checked;                    /* policy and resolved are valid */
@@ -58,6 +59,8 @@ tg_ap_srv_conf_t *tg_ap_conf_srv(const server_rec *s);
 int tg_ap_conf_enabled(const tg_ap_srv_conf_t *sc);
 int tg_ap_conf_proxy(const tg_ap_srv_conf_t *sc);
 const tg_profile_t *tg_ap_conf_profile(const tg_ap_srv_conf_t *sc);
+/* TLSGuardReportProfile, NULL for none. */
+const tg_profile_t *tg_ap_conf_report_profile(const tg_ap_srv_conf_t *sc);
 /* TLSGuardMode report: the policy is judged, not enforced. */
 int tg_ap_conf_report_mode(const tg_ap_srv_conf_t *sc);
 

@@ -61,7 +61,7 @@ static int refuse_report(apr_pool_t *p, server_rec *s, tg_policy_setting_t faile
     const char *directive = setting_directive[failed];
     ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                  "TLSGUARD-010: %s: TLSGuardReportProfile %s: %s%s%s",
-                 tg_ap_conf_where(p, s), tg_ap_conf_srv(s)->report_profile->name,
+                 tg_ap_conf_where(p, s), tg_ap_conf_report_profile(tg_ap_conf_srv(s))->name,
                  directive ? directive : "", directive ? ": " : "", err);
     return HTTP_INTERNAL_SERVER_ERROR;
 }
@@ -92,8 +92,8 @@ static int check_server(apr_pool_t *p, server_rec *s)
         return refuse_server(p, s, sc->resolved.failed, TG_SETTING_NONE, err);
     if (sc->session_tickets != TG_UNSET) /* TLSGuardSessionTickets overrides the profile */
         sc->policy.no_session_tickets = !sc->session_tickets;
-    if (sc->report_profile) { /* judged with the vhost's adjustments too */
-        if (tg_policy_build(sc->report_profile, &sc->ov, &sc->report_policy, err,
+    if (tg_ap_conf_report_profile(sc)) { /* judged with the vhost's adjustments too */
+        if (tg_policy_build(tg_ap_conf_report_profile(sc), &sc->ov, &sc->report_policy, err,
                             sizeof(err)) != 0)
             return refuse_report(p, s, sc->report_policy.failed, err);
         if (tg_ossl_policy_resolve(&sc->report_policy, &sc->report_resolved, err,

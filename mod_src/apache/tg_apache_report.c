@@ -41,7 +41,7 @@ int tg_ap_report_init_server(server_rec *s, apr_pool_t *p, SSL_CTX *ctx)
     tg_ap_report_vhost_t *rv;
 
     sc->report = NULL;
-    if (!tg_ap_conf_report_mode(sc) && !sc->report_profile)
+    if (!tg_ap_conf_report_mode(sc) && !tg_ap_conf_report_profile(sc))
         return OK;
     if (!sc->sink && !tg_ap_conf_quiet_pass())
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
@@ -54,7 +54,7 @@ int tg_ap_report_init_server(server_rec *s, apr_pool_t *p, SSL_CTX *ctx)
     if (tg_ap_conf_report_mode(sc) &&
         add_policy(s, p, ctx, rv, &sc->policy, &sc->resolved, "TLSGuardProfile") != OK)
         return HTTP_INTERNAL_SERVER_ERROR;
-    if (sc->report_profile &&
+    if (tg_ap_conf_report_profile(sc) &&
         add_policy(s, p, ctx, rv, &sc->report_policy, &sc->report_resolved,
                    "TLSGuardReportProfile") != OK)
         return HTTP_INTERNAL_SERVER_ERROR;

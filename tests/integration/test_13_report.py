@@ -205,3 +205,20 @@ def test_report_without_an_event_log_warns(httpd):
     assert httpd.log_lines("TLSGUARD-006"), httpd.log()
     ok, out = s_client(httpd.port, "-tls1_2")
     assert ok, out
+
+
+def test_a_vhost_drops_an_inherited_report_profile(httpd, validator, certs):  # noqa: F811
+    httpd.write(httpd.base_conf() + "Listen 127.0.0.1:%d\n" % httpd.port
+                + "TLSGuardProfile intermediate\nTLSGuardReportProfile modern\n"
+                + "TLSGuardEventLog logs/events.json\n"
+                + httpd.ssl_vhost("TLSGuardReportProfile none", name="a.test")
+                + httpd.ssl_vhost("", name="b.test"))
+    httpd.start()
+    reports = Reports(httpd, validator)
+    for name in ("a.test", "b.test"):
+        rc, out = curl(httpd.port, "/", "--tlsv1.2", "--tls-max", "1.2", "-A", name,
+                       host=name, cacert=certs.ca)
+        assert rc == 0, out
+    e = reports.one()  # b.test's alone
+    would_reject(e, "protocol_version", policy="modern")
+    assert e["tlsguard"]["vhost"] == "b.test"
