@@ -5,6 +5,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -53,6 +54,53 @@ def show_audit(events):
             "verified" if a["chain"]["verified"] else a["chain"].get("error")))
         for d in a["deviations"]:
             print("    deviation %s: %s" % (d["rule"], d["detail"]))
+
+
+REPORT_TOOL = os.path.join(os.path.dirname(__file__), "..", "tools", "tlsguard-report")
+
+
+def report_run(root, certs):
+    """The same clients against a report-only vhost: all accepted by mod_ssl's own
+    settings, and each hello the profiles would refuse reported."""
+    h = Httpd(os.path.join(root, "report"), certs)
+    h.write(h.base_conf() + "Listen 127.0.0.1:%d\n" % h.port
+            + "TLSGuardProfile intermediate\nTLSGuardMode report\n"
+            + "TLSGuardReportProfile modern\n"
+            + "TLSGuardEventLog logs/tlsguard-events.json\n"
+            + h.ssl_vhost(VHOST))
+    print("\n== report-only mode: TLSGuardMode report (intermediate), TLSGuardReportProfile "
+          "modern, https://127.0.0.1:%d/" % h.port)
+    try:
+        h.start()
+        for line in h.log_lines("TLSGUARD-005"):
+            print("  " + line)
+        for agent, args in (("legacy-pos/2.1", ["--tlsv1.0", "--tls-max", "1.0", "--ciphers",
+                                                "DEFAULT:@SECLEVEL=0"]),
+                            ("inventory-sync/5", ["--tlsv1.2", "--tls-max", "1.2", "--ciphers",
+                                                  "AES128-SHA"]),
+                            ("mobile-app/7", ["--tlsv1.2", "--tls-max", "1.2"]),
+                            ("browser/120", ["--tlsv1.3"])):
+            rc, out = curl(h.port, "/", "-A", agent, *args, cacert=certs.ca)
+            show("curl -A %s %s" % (agent, " ".join(args[:3])), rc == 0,
+                 out.splitlines()[0] if rc == 0 else out.strip()[-60:])
+        time.sleep(0.5)
+        events = os.path.join(h.root, "logs", "tlsguard-events.json")
+        print("\n  would_reject events (%s):" % events)
+        for line in open(events).read().splitlines():
+            e = json.loads(line)
+            t = e["tlsguard"]
+            if t.get("verdict") != "would_reject":
+                continue
+            print("  %-12s %-16s rule=%s tls=%s ua=%s host=%s" % (
+                t["report_policy"], t["reason"], t.get("report_rule", "-"),
+                e["tls"].get("version", "-"), e.get("user_agent", {}).get("original", "-"),
+                e.get("url", {}).get("domain", "-")))
+        print("\n== tools/tlsguard-report %s" % events)
+        out = subprocess.run(["/usr/bin/python3", REPORT_TOOL, events], stdout=subprocess.PIPE,
+                             check=True).stdout.decode()
+        print("".join("  " + l + "\n" for l in out.splitlines()))
+    finally:
+        h.stop()
 
 
 def main():
@@ -117,6 +165,8 @@ def main():
         if lines:
             print("\n  the first full event:")
             print("  " + next(l for l in lines if '"protocol_version"' in l))
+        h.stop()
+        report_run(root, certs)
     finally:
         h.stop()
         shutil.rmtree(root, ignore_errors=True)

@@ -12,6 +12,7 @@
 #include "tg_apache_conf.h"
 #include "tg_apache_conn.h"
 #include "tg_apache_rawin.h"
+#include "tg_apache_report.h"
 #include "tg_apache_enforce.h"
 #include "tg_apache_eventrate.h"
 #include "tg_apache_events.h"
@@ -47,6 +48,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_post_config(tg_ap_certwatch_post_config, tg_ap_certwatch_pred, tg_ap_certwatch_succ,
                         APR_HOOK_MIDDLE);
     ap_hook_pre_close_connection(tg_ap_conn_pre_close, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_read_request(tg_ap_report_request, NULL, NULL, APR_HOOK_MIDDLE);
     tg_ap_rawin_filter_handle = ap_register_input_filter("TLSGUARD_RAW_IN", tg_ap_rawin_filter,
                                                       NULL, TG_RAWIN_FTYPE);
 

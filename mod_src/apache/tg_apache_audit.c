@@ -11,6 +11,7 @@
 
 #include "tg_apache_certwatch.h"
 #include "tg_apache_conf.h"
+#include "tg_apache_conn.h"
 #include "tg_apache_enforce.h"
 #include "tg_apache_hsts.h"
 #include "tg_audit_event.h"
@@ -197,7 +198,7 @@ static tg_audit_t *collect(apr_pool_t *p, server_rec *s, SSL_CTX *ctx, tg_ap_srv
 {
     const tg_profile_t *profile = sc->checked ? sc->policy.profile : tg_ap_conf_profile(sc);
     tg_audit_t *a = collect_certs(p, s, ctx, sc, profile);
-    a->mode = sc->eff.guarded ? "enforce" : "off";
+    a->mode = tg_ap_conn_mode(s); /* enforce, report or off */
     settings(p, ctx, sc, &sc->eff, a);
     a->hsts = hsts_value(p, s, profile);
     other_deviations(p, profile, a, a);

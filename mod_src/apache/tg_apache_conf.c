@@ -22,6 +22,7 @@ void *tg_ap_conf_create_srv(apr_pool_t *p, server_rec *s)
     sc->session_tickets = sc->audit_events = TG_UNSET;
     sc->cert_warn = sc->cert_policy = sc->watch_interval = TG_UNSET;
     tg_ratelimit_default(&sc->event_rate);
+    sc->mode = TG_UNSET;
     return sc;
 }
 
@@ -50,6 +51,8 @@ void *tg_ap_conf_merge_srv(apr_pool_t *p, void *basev, void *addv)
     sc->watch_interval = MERGE_INT(watch_interval);
     sc->event_rate = add->event_rate_set ? add->event_rate : base->event_rate;
     sc->event_rate_set = add->event_rate_set || base->event_rate_set;
+    sc->mode = MERGE_INT(mode);
+    sc->report_profile = MERGE_PTR(report_profile);
     return sc;
 }
 
@@ -71,6 +74,11 @@ int tg_ap_conf_proxy(const tg_ap_srv_conf_t *sc)
 const tg_profile_t *tg_ap_conf_profile(const tg_ap_srv_conf_t *sc)
 {
     return sc->profile ? sc->profile : tg_profile_find(TG_PROFILE_DEFAULT);
+}
+
+int tg_ap_conf_report_mode(const tg_ap_srv_conf_t *sc)
+{
+    return sc->mode == TG_MODE_REPORT;
 }
 
 const char *tg_ap_conf_where(apr_pool_t *p, const server_rec *s)
@@ -124,14 +132,49 @@ static const char *set_flag(cmd_parms *cmd, void *dc, int on)
     return NULL;
 }
 
+/* TLSGuardProfile and TLSGuardReportProfile: cmd->info is the offset of
+ * the profile pointer they set. */
 static const char *set_profile(cmd_parms *cmd, void *dc, const char *arg)
 {
     const tg_profile_t *profile = tg_profile_find(arg);
     (void)dc;
     if (!profile)
-        return apr_psprintf(cmd->pool, "%s: unknown profile \"%s\" (expected %s)",
-                            cmd->cmd->name, arg, tg_profile_names());
-    cmd_conf(cmd)->profile = profile;
+        return apr_psprintf(cmd->pool, "%s: unknown profile \"%s\" (expected %s) (%s)",
+                            cmd->cmd->name, arg, tg_profile_names(),
+                            tg_ap_conf_where(cmd->pool, cmd->server));
+    *(const tg_profile_t **)((char *)cmd_conf(cmd) + (size_t)cmd->info) = profile;
+    return NULL;
+}
+
+/* TLSGuardReportProfile none: a vhost's way out of an inherited report
+ * profile (the merge keeps any non-NULL value). */
+static const tg_profile_t report_none = {.name = "none"};
+
+const tg_profile_t *tg_ap_conf_report_profile(const tg_ap_srv_conf_t *sc)
+{
+    return sc->report_profile == &report_none ? NULL : sc->report_profile;
+}
+
+static const char *set_report_profile(cmd_parms *cmd, void *dc, const char *arg)
+{
+    if (strcasecmp(arg, "none") == 0) {
+        cmd_conf(cmd)->report_profile = &report_none;
+        return NULL;
+    }
+    return set_profile(cmd, dc, arg);
+}
+
+static const char *set_mode(cmd_parms *cmd, void *dc, const char *arg)
+{
+    (void)dc;
+    if (strcasecmp(arg, "enforce") == 0)
+        cmd_conf(cmd)->mode = TG_MODE_ENFORCE;
+    else if (strcasecmp(arg, "report") == 0)
+        cmd_conf(cmd)->mode = TG_MODE_REPORT;
+    else
+        return apr_psprintf(cmd->pool, "%s: unknown mode \"%s\" (expected enforce or report) "
+                                       "(%s)", cmd->cmd->name, arg,
+                            tg_ap_conf_where(cmd->pool, cmd->server));
     return NULL;
 }
 
@@ -215,8 +258,16 @@ static const char *set_events(cmd_parms *cmd, void *dc, const char *what, const 
 const command_rec tg_ap_conf_cmds[] = {
     AP_INIT_FLAG("TLSGuard", set_flag, (void *)offsetof(tg_ap_srv_conf_t, enabled), RSRC_CONF,
                  "On|Off: enforce the TLS policy on SSL virtual hosts (default On)"),
-    AP_INIT_TAKE1("TLSGuardProfile", set_profile, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("TLSGuardProfile", set_profile, (void *)offsetof(tg_ap_srv_conf_t, profile),
+                  RSRC_CONF,
                   "modern|intermediate|old|nist-800-52r2|bsi-tr-02102-2 (default intermediate)"),
+    AP_INIT_TAKE1("TLSGuardMode", set_mode, NULL, RSRC_CONF,
+                  "enforce|report: enforce the profile, or only report the handshakes it "
+                  "would refuse (default enforce)"),
+    AP_INIT_TAKE1("TLSGuardReportProfile", set_report_profile,
+                  (void *)offsetof(tg_ap_srv_conf_t, report_profile), RSRC_CONF,
+                  "a profile to judge every handshake against as well, reporting those it "
+                  "would refuse, or none (default none)"),
     AP_INIT_RAW_ARGS("TLSGuardProtocols", set_protocols, NULL, RSRC_CONF,
                      "protocol versions allowed, one range, e.g. TLSv1.2 TLSv1.3"),
     AP_INIT_TAKE1("TLSGuardCiphers", set_checked_list, &ciphers12_list, RSRC_CONF,

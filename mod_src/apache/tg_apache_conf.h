@@ -13,6 +13,11 @@
 
 #define TG_UNSET (-1)
 
+/* TLSGuardMode */
+enum { TG_MODE_ENFORCE = 1, TG_MODE_REPORT };
+
+struct tg_ap_report_vhost_t; /* tg_apache_report.c */
+
 /* TLSGuardEvents */
 enum { TG_EVENTS_FAILURES = 1, TG_EVENTS_ALL, TG_EVENTS_SAMPLE };
 
@@ -32,6 +37,9 @@ typedef struct tg_ap_srv_conf_t {
     int watch_interval;             /* TLSGuardCertWatchInterval <seconds> (main server) */
     tg_ratelimit_t event_rate;      /* TLSGuardEventRate (default 100/s burst 500) */
     int event_rate_set;
+    int mode;                       /* TLSGuardMode: TG_MODE_* (default enforce) */
+    const tg_profile_t *report_profile; /* TLSGuardReportProfile: read it with
+                                           tg_ap_conf_report_profile() */
 
     /* Derived at check_config / init_server time. */
     int checked;                    /* policy and resolved are valid */
@@ -40,6 +48,9 @@ typedef struct tg_ap_srv_conf_t {
     tg_ossl_effective_t eff;        /* inbound context of this vhost */
     tg_ossl_effective_t proxy_eff;  /* mod_proxy's context (OpenSSL keeps a pointer) */
     unsigned metrics_vhost;         /* slot in the shared counters (post_config) */
+    tg_policy_t report_policy;      /* TLSGuardReportProfile with the vhost's adjustments */
+    tg_ossl_resolved_t report_resolved;
+    struct tg_ap_report_vhost_t *report; /* what the judge needs, NULL: nothing to judge */
 } tg_ap_srv_conf_t;
 
 extern module AP_MODULE_DECLARE_DATA tlsguard_module;
@@ -52,6 +63,10 @@ tg_ap_srv_conf_t *tg_ap_conf_srv(const server_rec *s);
 int tg_ap_conf_enabled(const tg_ap_srv_conf_t *sc);
 int tg_ap_conf_proxy(const tg_ap_srv_conf_t *sc);
 const tg_profile_t *tg_ap_conf_profile(const tg_ap_srv_conf_t *sc);
+/* TLSGuardReportProfile, NULL for none. */
+const tg_profile_t *tg_ap_conf_report_profile(const tg_ap_srv_conf_t *sc);
+/* TLSGuardMode report: the policy is judged, not enforced. */
+int tg_ap_conf_report_mode(const tg_ap_srv_conf_t *sc);
 
 /* "<VirtualHost> at file:line" or "main server" for messages. */
 const char *tg_ap_conf_where(apr_pool_t *p, const server_rec *s);

@@ -6,6 +6,7 @@
 
 #include <apr_atomic.h>
 #include <apr_strings.h>
+#include <string.h>
 #include <http_config.h>
 #include <http_connection.h>
 
@@ -13,6 +14,7 @@
 #include "tg_apache_eventrate.h"
 #include "tg_apache_metrics.h"
 #include "tg_apache_rawin.h"
+#include "tg_apache_report.h"
 #include "tg_apache_sni.h"
 #include "tg_event.h"
 #include "tg_ossl_digest.h"
@@ -24,6 +26,7 @@ typedef struct tg_ap_conn_t {
     server_rec *server;   /* whose settings the connection carries (forecast) */
     tg_ossl_guard_t guard;
     int observing;        /* an event may be written */
+    int reported;         /* the report was concluded */
     tg_observation_t obs;
     tg_ossl_observer_t observer;
 } tg_ap_conn_t;
@@ -138,10 +141,38 @@ void tg_ap_conn_start(conn_rec *c, SSL *ssl)
 /* The event belongs to the vhost mod_ssl selected (its sink, its name), as
  * the guard saw it while OpenSSL negotiated; a refusal by the guard is the
  * reason the event gives. */
-static void note_guard(tg_ap_conn_t *st)
+static server_rec *selected_server(const tg_ap_conn_t *st)
 {
     if (st->guard.selected && st->guard.selected->host)
-        st->server = st->guard.selected->host;
+        return st->guard.selected->host;
+    return st->server;
+}
+
+int tg_ap_conn_view(conn_rec *c, tg_ap_conn_view_t *v)
+{
+    tg_ap_conn_t *st = ap_get_module_config(c->conn_config, &tlsguard_module);
+
+    if (!st || !st->observing)
+        return 0;
+    v->obs = &st->obs;
+    v->server = selected_server(st);
+    v->unresolved = st->guard.unresolved;
+    v->reported = &st->reported;
+    return 1;
+}
+
+const char *tg_ap_conn_mode(server_rec *s)
+{
+    const tg_ap_srv_conf_t *sc = tg_ap_conf_srv(s);
+
+    if (sc->eff.set && sc->eff.guarded)
+        return "enforce";
+    return sc->eff.set && sc->eff.report ? "report" : "off";
+}
+
+static void note_guard(tg_ap_conn_t *st)
+{
+    st->server = selected_server(st);
     if (st->guard.refused) {
         st->obs.tls_error = TG_TLSERR_POLICY_UNRESOLVED;
         apr_cpystrn(st->obs.lib_error_text,
@@ -171,20 +202,21 @@ int tg_ap_conn_pre_close(conn_rec *c)
 
     if (!st || !st->observing)
         return DECLINED;
-    st->observing = 0; /* one event per connection */
     tg_ossl_observe_finish(&st->observer, NULL);
+    tg_ap_report_close(c); /* before the handshake's own event */
+    st->observing = 0; /* one event per connection */
     note_guard(st);
     tg_ap_srv_conf_t *sc = tg_ap_conf_srv(st->server);
-    int guarded = sc->eff.set && sc->eff.guarded;
+    const char *mode = tg_ap_conn_mode(st->server);
     st->obs.end_us = now_us();
     st->obs.vhost = st->server->server_hostname;
-    st->obs.policy = guarded ? sc->policy.profile->name : NULL;
+    st->obs.policy = strcmp(mode, "off") != 0 ? sc->policy.profile->name : NULL;
     tg_event_ctx_t ctx = {
         .md5 = tg_ossl_md5,
         .sha256 = tg_ossl_sha256,
-        .mode = guarded ? "enforce" : "off",
+        .mode = mode,
         .version = TG_VERSION,
-        .policy = guarded ? &sc->policy : NULL,
+        .policy = strcmp(mode, "enforce") == 0 ? &sc->policy : NULL,
     };
     /* Classify and count every handshake; fingerprint and encode only what
      * a sink is to get. */

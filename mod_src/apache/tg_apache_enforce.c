@@ -9,6 +9,7 @@
 
 #include "tg_apache_conf.h"
 #include "tg_apache_conn.h"
+#include "tg_apache_report.h"
 #include "tg_apache_sni.h"
 #include "tg_ossl_guard.h"
 
@@ -53,6 +54,18 @@ static const char *const setting_directive[TG_SETTING_COUNT] = {
     [TG_SETTING_GROUPS] = "TLSGuardGroups",
 };
 
+/* The report profile's errors name its directive first. */
+static int refuse_report(apr_pool_t *p, server_rec *s, tg_policy_setting_t failed,
+                         const char *err)
+{
+    const char *directive = setting_directive[failed];
+    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                 "TLSGUARD-010: %s: TLSGuardReportProfile %s: %s%s%s",
+                 tg_ap_conf_where(p, s), tg_ap_conf_report_profile(tg_ap_conf_srv(s))->name,
+                 directive ? directive : "", directive ? ": " : "", err);
+    return HTTP_INTERNAL_SERVER_ERROR;
+}
+
 /* "TLSGUARD-010: <vhost>: <directive>: <why>[: set <directive>]" */
 static int refuse_server(apr_pool_t *p, server_rec *s, tg_policy_setting_t failed,
                          tg_policy_setting_t mend, const char *err)
@@ -79,6 +92,14 @@ static int check_server(apr_pool_t *p, server_rec *s)
         return refuse_server(p, s, sc->resolved.failed, TG_SETTING_NONE, err);
     if (sc->session_tickets != TG_UNSET) /* TLSGuardSessionTickets overrides the profile */
         sc->policy.no_session_tickets = !sc->session_tickets;
+    if (tg_ap_conf_report_profile(sc)) { /* judged with the vhost's adjustments too */
+        if (tg_policy_build(tg_ap_conf_report_profile(sc), &sc->ov, &sc->report_policy, err,
+                            sizeof(err)) != 0)
+            return refuse_report(p, s, sc->report_policy.failed, err);
+        if (tg_ossl_policy_resolve(&sc->report_policy, &sc->report_resolved, err,
+                                   sizeof(err)) != 0)
+            return refuse_report(p, s, sc->report_resolved.failed, err);
+    }
     sc->checked = 1;
     return OK;
 }
@@ -196,6 +217,23 @@ int tg_ap_enforce_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CT
                      "TLSGUARD-012: %s: no checked policy: refusing to start",
                      context_label(p, s, is_proxy));
         return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    /* The judge reads mod_ssl's own context, before any change. */
+    if (!is_proxy && tg_ap_report_init_server(s, p, ctx) != OK)
+        return HTTP_INTERNAL_SERVER_ERROR;
+    if (!is_proxy && tg_ap_conf_report_mode(sc)) {
+        tg_ossl_effective_record(ctx, eff);
+        eff->host = s;
+        eff->report = 1;
+        tg_ossl_guard_install(ctx, eff);
+        if (!tg_ap_conf_quiet_pass())
+            ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
+                         "TLSGUARD-005: %s: TLSGuardMode report: mod_ssl's settings are left "
+                         "unchanged; every handshake is judged against profile %s [%s] and "
+                         "those it would refuse are reported",
+                         context_label(p, s, is_proxy), sc->policy.profile->name,
+                         sc->policy.profile->source);
+        return DECLINED;
     }
     if (tg_ossl_policy_apply_ctx(ctx, &sc->policy, &sc->resolved, eff, err, sizeof(err))
         != 0) {

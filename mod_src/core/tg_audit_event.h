@@ -45,7 +45,7 @@ typedef struct tg_audit_t {
     const char *version;      /* observer.version */
     const char *vhost;        /* "<VirtualHost> at file:line (name:port)" */
     const char *policy;       /* profile name */
-    const char *mode;         /* "enforce" or "off" */
+    const char *mode;         /* "enforce", "report" or "off" */
     const char *versions;     /* "TLSv1.2-TLSv1.3" */
     const char *ciphers12;    /* the whole list, ":"-separated; NULL: TLS 1.2 off */
     const char *suites13;     /* NULL: TLS 1.3 off */

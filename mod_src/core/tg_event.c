@@ -242,7 +242,7 @@ static void u16_names(tg_json_t *j, const char *key, tg_view_t v, name_fn *fn,
 
 /* ---- header: @timestamp, ecs, event, observer, endpoints, error ---------------------- */
 
-static void put_event(tg_json_t *j, const tg_event_t *ev)
+static void put_event(tg_json_t *j, const tg_event_t *ev, const tg_event_report_t *report)
 {
     const tg_observation_t *o = ev->obs;
     tg_json_group_t g;
@@ -256,7 +256,8 @@ static void put_event(tg_json_t *j, const tg_event_t *ev)
     tg_json_key(j, "type");
     tg_json_begin_array(j);
     tg_json_plain(j, TG_JSON_LIT("connection"));
-    name_value(j, tg_event_type(ev->verdict.reason), 0);
+    /* a report refuses nothing: it informs */
+    name_value(j, report ? "info" : tg_event_type(ev->verdict.reason), 0);
     tg_json_end_array(j);
     field_plain(j, "action", "tls-handshake");
     field_plain(j, "outcome", ev->verdict.success ? "success" : "failure");
@@ -306,6 +307,35 @@ static void put_error(tg_json_t *j, const tg_observation_t *o)
     tg_json_group_end(j, &g);
 }
 
+/* A wire string of the first request under a two-level ECS key. */
+static void http_text(tg_json_t *j, const char *group, const char *key, const char *s)
+{
+    size_t n = bounded_len(s, TG_EVENT_HTTP_TEXT_MAX);
+    tg_json_group_t g;
+
+    if (n == 0)
+        return;
+    tg_json_group_begin(j, &g, group, false, true);
+    tg_json_field_string(j, key, s, n);
+    tg_json_group_end(j, &g);
+}
+
+static void put_http(tg_json_t *j, const tg_event_report_t *r)
+{
+    tg_json_group_t g, req;
+    size_t n = bounded_len(r->method, TG_EVENT_HTTP_TEXT_MAX);
+
+    http_text(j, "user_agent", "original", r->user_agent);
+    http_text(j, "url", "domain", r->host);
+    if (n == 0)
+        return;
+    tg_json_group_begin(j, &g, "http", false, true);
+    tg_json_group_begin(j, &req, "request", false, true);
+    tg_json_field_string(j, "method", r->method, n);
+    tg_json_group_end(j, &req);
+    tg_json_group_end(j, &g);
+}
+
 static void put_header(tg_json_t *j, const tg_event_t *ev,
                        const tg_event_ctx_t *ctx)
 {
@@ -318,7 +348,7 @@ static void put_header(tg_json_t *j, const tg_event_t *ev,
     tg_json_group_begin(j, &g, "ecs", false, true);
     field_plain(j, "version", TG_EVENT_ECS_VERSION);
     tg_json_group_end(j, &g);
-    put_event(j, ev);
+    put_event(j, ev, ctx->report);
     tg_json_group_begin(j, &g, "observer", false, false);
     field_plain(j, "product", "mod_tlsguard");
     field_text(j, "version", ctx->version, HOST_TEXT_MAX);
@@ -326,6 +356,8 @@ static void put_header(tg_json_t *j, const tg_event_t *ev,
     put_endpoint(j, "source", o->src_ip, o->src_port);
     put_endpoint(j, "destination", o->dst_ip, o->dst_port);
     put_error(j, o);
+    if (ctx->report)
+        put_http(j, ctx->report);
 }
 
 /* ---- tls ------------------------------------------------------------------------------ */
@@ -440,11 +472,21 @@ static void put_head(tg_json_t *j, const tg_event_t *ev,
     size_t first = o->first_len < TG_OBS_FIRST_BYTES ? o->first_len
                                                      : TG_OBS_FIRST_BYTES;
 
-    if (!ev->verdict.success)
-        field_plain(j, "reason", tg_reason_name(ev->verdict.reason));
-    field_plain(j, "stage", tg_stage_name(ev->verdict.stage));
-    if (ev->verdict.judged)
-        tg_json_field_bool(j, "judged", true);
+    const tg_event_report_t *r = ctx->report;
+
+    if (r) {
+        field_plain(j, "verdict", "would_reject");
+        field_plain(j, "reason", tg_reason_name(r->reason));
+        field_plain(j, "stage", tg_stage_name(r->stage));
+        field_text(j, "report_policy", r->policy, HOST_TEXT_MAX);
+        field_text(j, "report_rule", r->rule, 8);
+    } else {
+        if (!ev->verdict.success)
+            field_plain(j, "reason", tg_reason_name(ev->verdict.reason));
+        field_plain(j, "stage", tg_stage_name(ev->verdict.stage));
+        if (ev->verdict.judged)
+            tg_json_field_bool(j, "judged", true);
+    }
     field_text(j, "mode", ctx->mode, HOST_TEXT_MAX);
     field_text(j, "policy", o->policy, HOST_TEXT_MAX);
     field_text(j, "vhost", o->vhost, HOST_TEXT_MAX);
@@ -579,14 +621,28 @@ static void put_client(tg_json_t *j, const tg_event_t *ev, const fp_t *fp,
 /* Room kept for tlsguard's head while the header and tls are written. */
 static size_t head_tail(const tg_event_t *ev, const tg_event_ctx_t *ctx)
 {
-    return TRUNC_TAIL + HEAD_TAIL + bounded_len(ev->obs->policy, HOST_TEXT_MAX) +
+    size_t report = ctx->report ? 80 + bounded_len(ctx->report->policy, HOST_TEXT_MAX) : 0;
+
+    return TRUNC_TAIL + HEAD_TAIL + report + bounded_len(ev->obs->policy, HOST_TEXT_MAX) +
            bounded_len(ev->obs->vhost, HOST_TEXT_MAX) +
            bounded_len(ctx->mode, HOST_TEXT_MAX);
 }
 
-static bool something_left_out(const tg_event_t *ev, const fp_t *fp)
+/* A request string longer than a report carries was cut. */
+static bool report_cut(const tg_event_report_t *r)
 {
-    return fp->missing || ev->obs->hello_truncated;
+    const char *texts[] = {r->user_agent, r->host, r->method};
+
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        if (bounded_len(texts[i], TG_EVENT_HTTP_TEXT_MAX + 1) > TG_EVENT_HTTP_TEXT_MAX)
+            return true;
+    }
+    return false;
+}
+
+static bool something_left_out(const tg_event_t *ev, const tg_event_ctx_t *ctx, const fp_t *fp)
+{
+    return fp->missing || ev->obs->hello_truncated || (ctx->report && report_cut(ctx->report));
 }
 
 size_t tg_event_encode(const tg_event_t *ev, const tg_event_ctx_t *ctx,
@@ -622,7 +678,7 @@ size_t tg_event_encode(const tg_event_t *ev, const tg_event_ctx_t *ctx,
     put_head(&j, ev, ctx);
     put_client(&j, ev, &fp, TRUNC_TAIL);
     tg_json_set_reserve(&j, 1); /* the newline */
-    if (tg_json_truncated(&j) || something_left_out(ev, &fp))
+    if (tg_json_truncated(&j) || something_left_out(ev, ctx, &fp))
         tg_json_field_bool(&j, "truncated", true);
     tg_json_end_object(&j);
     tg_json_end_object(&j);

@@ -53,6 +53,24 @@
  * (at most 3.5 per byte) side by side. */
 #define TG_EVENT_WORK_MAX 131072
 
+/* A would_reject report: the judgement of the hello against a policy that
+ * is not enforced (TLSGuardMode report, TLSGuardReportProfile), and what the
+ * connection's first request said. Its reason and stage replace the
+ * handshake's own in tlsguard.*; the HTTP strings come from the wire and
+ * are escaped. */
+typedef struct tg_event_report_t {
+    const char *policy;       /* tlsguard.report_policy: the profile judged */
+    tg_reason_t reason;       /* the reason enforcement would give */
+    tg_stage_t stage;
+    const char *rule;         /* the judge's step, "J01".. */
+    const char *user_agent;   /* user_agent.original, NULL: no request (yet) */
+    const char *host;         /* url.domain (the Host header) */
+    const char *method;       /* http.request.method */
+} tg_event_report_t;
+
+/* Longest HTTP string a report carries; longer ones are cut (truncated). */
+#define TG_EVENT_HTTP_TEXT_MAX 512
+
 typedef struct tg_event_ctx_t {
     tg_digest_fn *md5;          /* JA3; either digest NULL: no fingerprints */
     tg_digest_fn *sha256;       /* JA4 */
@@ -63,6 +81,7 @@ typedef struct tg_event_ctx_t {
                                    if it has one, else TG_EVENT_STACK_WORK bytes
                                    on the stack */
     size_t work_size;
+    const tg_event_report_t *report; /* NULL: a handshake event */
 } tg_event_ctx_t;
 
 typedef struct tg_event_t {

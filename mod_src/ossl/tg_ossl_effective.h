@@ -14,6 +14,7 @@ typedef int (*SSL_CTX_security_callback_fn)(const SSL *s, const SSL_CTX *ctx, in
 typedef struct tg_ossl_effective_t {
     int set;                    /* filled by tg_ossl_effective_record */
     int guarded;                /* 0: this context was left as mod_ssl made it */
+    int report;                 /* TLSGuardMode report: the guard refuses nothing here */
     uint16_t min_version;       /* after intersecting with the vhost's own range */
     uint16_t max_version;
     uint16_t orig_min_version;  /* as mod_ssl configured the context */

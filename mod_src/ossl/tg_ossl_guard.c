@@ -36,6 +36,10 @@ static int version_allowed(const SSL *s, const tg_ossl_effective_t *eff, int ver
     if (g && g->hello_seen) {
         g->selected = eff;
         if (g->applied != eff && (eff->guarded || (g->applied && g->applied->guarded))) {
+            if (eff->report) { /* report mode: what enforcement would refuse */
+                g->unresolved = 1;
+                return 1;
+            }
             g->refused = 1; /* settings for another vhost: fail closed */
             return 0;
         }

@@ -11,7 +11,8 @@
  *   - the connection-level settings a switch does not carry over (versions,
  *     groups, cipher order, options) must have been set for that same vhost
  *     before OpenSSL negotiates; if they were set for another one, every
- *     version is refused and the handshake fails closed. */
+ *     version is refused and the handshake fails closed; a vhost in report
+ *     mode refuses nothing, the record only notes it (unresolved). */
 #ifndef TG_OSSL_GUARD_H
 #define TG_OSSL_GUARD_H
 
@@ -29,6 +30,7 @@ typedef struct tg_ossl_guard_t {
     /* Filled by the guard while OpenSSL negotiates. */
     const tg_ossl_effective_t *selected; /* the vhost of the context in use */
     int refused; /* applied != selected: every version was refused */
+    int unresolved; /* the same, on a report-mode vhost: only noted */
 } tg_ossl_guard_t;
 
 /* How the guard finds a connection's record: the host already links its

@@ -151,7 +151,7 @@ int main(int argc, char **argv)
     observe(&obs);
     tg_event_ctx_t ctx = {null ? null_md5 : tg_ossl_md5,
                           null ? null_sha256 : tg_ossl_sha256,
-                          "enforce", "0.1.0", &policy, NULL, 0};
+                          "enforce", "0.1.0", &policy, NULL, 0, NULL};
 
     /* warm-up outside tg_event_build: OpenSSL fetches its digests once */
     tg_event_t ev;

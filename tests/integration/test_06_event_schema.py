@@ -84,8 +84,8 @@ def handshake_schema():
 
 
 def example_count():
-    """One example per reason of the schema, and one success."""
-    return len(handshake_schema()["properties"]["tlsguard"]["properties"]["reason"]["enum"]) + 1
+    """One example per reason of the schema, one success and one would_reject report."""
+    return len(handshake_schema()["properties"]["tlsguard"]["properties"]["reason"]["enum"]) + 2
 
 
 def test_one_example_per_reason_and_a_success():
@@ -105,9 +105,12 @@ def test_example_validates(n):
 
 def test_examples_cover_every_reason_and_a_success():
     reasons = handshake_schema()["properties"]["tlsguard"]["properties"]["reason"]["enum"]
-    seen = [e["tlsguard"].get("reason") for e in examples()]
+    seen = [e["tlsguard"].get("reason") for e in examples()
+            if not e["tlsguard"].get("verdict")]
     assert sorted(r for r in seen if r) == sorted(reasons)
     assert seen.count(None) == 1
+    assert [e["tlsguard"]["verdict"] for e in examples()
+            if e["tlsguard"].get("verdict")] == ["would_reject"]
 
 
 def test_reason_and_stage_sets_match_the_document():
@@ -325,7 +328,7 @@ def test_every_schema_ecs_field_has_the_ecs_type_and_values():
     etype, _ = fields["event.type"]
     assert etype["items"] is False
     types = [t for i in etype["prefixItems"] for t in schema_values(i)]
-    assert sorted(types) == ["allowed", "connection", "denied", "end"]
+    assert sorted(types) == ["allowed", "connection", "denied", "end", "info"]
     assert set(types) <= set(table.expected["network"])
 
 

@@ -441,7 +441,7 @@ static void context(const char *profile)
                                      &(tg_policy_overrides_t){0}, &policy, err,
                                      sizeof err), 0);
     ctx = (tg_event_ctx_t){tg_ossl_md5, tg_ossl_sha256, "enforce", "0.1.0",
-                           &policy, NULL, 0};
+                           &policy, NULL, 0, NULL};
 }
 
 static void connection(void)
@@ -847,6 +847,64 @@ static void test_escaping_wire_strings(void **state)
     expect_raw(line, len, "error.message",
                "\"text \\\"with\\\"\\ttab\\u001b and \xef\xbf\xbd( bad\"");
     expect_str(line, len, "error.code", "00000001");
+}
+
+/* A would_reject report: the judgement's reason and stage, the report's
+ * own fields, the first request's strings escaped and bounded. */
+static void test_report_fields(void **state)
+{
+    static const char agent[] = "app \"1\"\n\x01\xff/2";
+    static char long_agent[TG_EVENT_HTTP_TEXT_MAX + 20];
+    capture_t *c = capture("curl-default.hex");
+    tg_event_report_t report = {
+        .policy = "modern",
+        .reason = TG_REASON_PROTOCOL_VERSION,
+        .stage = TG_STAGE_CLIENT_HELLO,
+        .rule = "J01",
+        .user_agent = agent,
+        .host = "www.example.org",
+        .method = "GET",
+    };
+
+    (void)state;
+    context("intermediate");
+    connection();
+    received(c->msg, c->msg_len);
+    obs.handshake_done = 1;
+    obs.version = 0x0303;
+    obs.cipher = 0xc02f;
+    ctx.mode = "report";
+    ctx.report = &report;
+    encode();
+    expect_raw(line, len, "event.type", "[\"connection\",\"info\"]");
+    expect_str(line, len, "event.outcome", "success");
+    expect_raw(line, len, "tls.established", "true");
+    expect_str(line, len, "tlsguard.verdict", "would_reject");
+    expect_str(line, len, "tlsguard.reason", "protocol_version");
+    expect_str(line, len, "tlsguard.stage", "client_hello");
+    expect_str(line, len, "tlsguard.report_policy", "modern");
+    expect_str(line, len, "tlsguard.report_rule", "J01");
+    expect_str(line, len, "tlsguard.mode", "report");
+    expect_absent(line, len, "tlsguard.judged");
+    expect_raw(line, len, "user_agent.original",
+               "\"app \\\"1\\\"\\n\\u0001\xef\xbf\xbd/2\"");
+    expect_str(line, len, "url.domain", "www.example.org");
+    expect_str(line, len, "http.request.method", "GET");
+    expect_absent(line, len, "tlsguard.truncated");
+
+    /* longer than a report carries: cut, and said so; no request: no fields */
+    memset(long_agent, 'a', sizeof long_agent - 1);
+    report.user_agent = long_agent;
+    encode();
+    expect_raw(line, len, "tlsguard.truncated", "true");
+    report.user_agent = report.host = report.method = NULL;
+    report.rule = NULL;
+    encode();
+    expect_absent(line, len, "user_agent");
+    expect_absent(line, len, "url");
+    expect_absent(line, len, "http");
+    expect_absent(line, len, "tlsguard.report_rule");
+    ctx.report = NULL;
 }
 
 static void test_host_strings_are_bounded(void **state)
@@ -1594,6 +1652,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_own_names_need_no_escaping),
+        cmocka_unit_test(test_report_fields),
         cmocka_unit_test(test_failure_fields),
         cmocka_unit_test(test_success_fields),
         cmocka_unit_test(test_later_failure_fields),

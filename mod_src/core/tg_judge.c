@@ -1,0 +1,484 @@
+/*
+ * tg_judge: OpenSSL 3.0's server decisions on one ClientHello, in its order
+ * (see tg_judge.h for the steps and their rule ids; docs/events.md lists
+ * them with their limits).
+ */
+#include "tg_judge.h"
+
+#include <string.h>
+
+/* ---- signature algorithms ------------------------------------------------- */
+
+typedef enum {
+    SIG_RSA_PKCS1,
+    SIG_RSA_PSS_RSAE,
+    SIG_RSA_PSS_PSS,
+    SIG_ECDSA,
+    SIG_EDDSA,
+    SIG_DSA,
+} sig_kind_t;
+
+typedef struct sigalg_t {
+    uint16_t code;
+    uint8_t kind;      /* sig_kind_t */
+    uint8_t weak_hash; /* SHA-1 or SHA-224: never in TLS 1.3 */
+    uint16_t bits;     /* security bits OpenSSL credits it with */
+    uint16_t curve;    /* TLS 1.3 ECDSA: the group the key must be on */
+    uint16_t hash_len; /* digest bytes, for the RSA-PSS key size check */
+} sigalg_t;
+
+/* OpenSSL 3.0's default list (ssl/t1_lib.c, the server's list when none is
+ * configured) in its order, with the security bits of sigalg_security_bits:
+ * half the digest size, 64 for SHA-1, 128 for Ed25519, 224 for Ed448. */
+static const sigalg_t sigalgs[] = {
+    {0x0403, SIG_ECDSA, 0, 128, 0x0017, 32},
+    {0x0503, SIG_ECDSA, 0, 192, 0x0018, 48},
+    {0x0603, SIG_ECDSA, 0, 256, 0x0019, 64},
+    {0x0807, SIG_EDDSA, 0, 128, 0, 0},
+    {0x0808, SIG_EDDSA, 0, 224, 0, 0},
+    {0x0809, SIG_RSA_PSS_PSS, 0, 128, 0, 32},
+    {0x080a, SIG_RSA_PSS_PSS, 0, 192, 0, 48},
+    {0x080b, SIG_RSA_PSS_PSS, 0, 256, 0, 64},
+    {0x0804, SIG_RSA_PSS_RSAE, 0, 128, 0, 32},
+    {0x0805, SIG_RSA_PSS_RSAE, 0, 192, 0, 48},
+    {0x0806, SIG_RSA_PSS_RSAE, 0, 256, 0, 64},
+    {0x0401, SIG_RSA_PKCS1, 0, 128, 0, 32},
+    {0x0501, SIG_RSA_PKCS1, 0, 192, 0, 48},
+    {0x0601, SIG_RSA_PKCS1, 0, 256, 0, 64},
+    {0x0303, SIG_ECDSA, 1, 112, 0, 28},
+    {0x0203, SIG_ECDSA, 1, 64, 0, 20},
+    {0x0301, SIG_RSA_PKCS1, 1, 112, 0, 28},
+    {0x0201, SIG_RSA_PKCS1, 1, 64, 0, 20},
+    {0x0302, SIG_DSA, 1, 112, 0, 28},
+    {0x0202, SIG_DSA, 1, 64, 0, 20},
+    {0x0402, SIG_DSA, 0, 128, 0, 32},
+    {0x0502, SIG_DSA, 0, 192, 0, 48},
+    {0x0602, SIG_DSA, 0, 256, 0, 64},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Minimum security bits per OpenSSL security level 0..5. */
+static const int level_bits[] = {0, 80, 112, 128, 192, 256};
+
+static const sigalg_t *sigalg_find(uint16_t code)
+{
+    for (size_t i = 0; i < COUNT(sigalgs); i++) {
+        if (sigalgs[i].code == code)
+            return &sigalgs[i];
+    }
+    return NULL;
+}
+
+const uint16_t *tg_judge_default_sigalgs(size_t *n)
+{
+    static uint16_t codes[COUNT(sigalgs)];
+
+    for (size_t i = 0; i < COUNT(sigalgs); i++)
+        codes[i] = sigalgs[i].code;
+    *n = COUNT(sigalgs);
+    return codes;
+}
+
+int tg_judge_sigalg_bits(uint16_t code)
+{
+    const sigalg_t *s = sigalg_find(code);
+    return s ? s->bits : 0;
+}
+
+void tg_judge_set_sigalgs(tg_judge_policy_t *p, int level)
+{
+    int min = level_bits[level < 0 ? 0 : level > 5 ? 5 : level];
+
+    p->sigalg_n = 0;
+    for (size_t i = 0; i < COUNT(sigalgs) && p->sigalg_n < TG_JUDGE_MAX_SIGALGS; i++) {
+        if (sigalgs[i].bits >= min)
+            p->sigalgs[p->sigalg_n++] = sigalgs[i].code;
+    }
+}
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static int in_u16(uint16_t v, const uint16_t *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (list[i] == v)
+            return 1;
+    }
+    return 0;
+}
+
+static int in_view(uint16_t v, tg_view_t list)
+{
+    size_t n = tg_u16_count(list);
+    for (size_t i = 0; i < n; i++) {
+        if (tg_u16_at(list, i) == v)
+            return 1;
+    }
+    return 0;
+}
+
+/* FFDHE groups are TLS 1.3 only in OpenSSL 3.0, the brainpool curves'
+ * TLS 1.2 code points TLS 1.2 only. */
+static int group_fits(uint16_t g, uint16_t version)
+{
+    int ffdhe = (g >> 8) == 0x01;
+    int brainpool12 = g >= 0x001a && g <= 0x001c;
+
+    if (version == TG_TLS1_3)
+        return !brainpool12;
+    return !ffdhe;
+}
+
+static int client_groups(const tg_hello_t *h)
+{
+    return (h->seen & TG_HELLO_SEEN_SUPPORTED_GROUPS) && h->groups.len > 0;
+}
+
+static int client_sigalgs(const tg_hello_t *h)
+{
+    return (h->seen & TG_HELLO_SEEN_SIGNATURE_ALGORITHMS) != 0;
+}
+
+static void refuse(tg_judgement_t *out, tg_reason_t reason, const char *rule)
+{
+    out->reject = 1;
+    out->reason = reason;
+    out->rule = rule;
+}
+
+/* ---- J01 version ---------------------------------------------------------- */
+
+static int known_version(uint16_t v)
+{
+    return v >= TG_TLS1_0 && v <= TG_TLS1_3;
+}
+
+static uint16_t choose_version(const tg_hello_t *h, const tg_judge_policy_t *p)
+{
+    uint16_t best = 0;
+
+    if (h->seen & TG_HELLO_SEEN_SUPPORTED_VERSIONS) {
+        size_t n = tg_u16_count(h->versions);
+        if (h->legacy_version <= 0x0300)
+            return 0; /* SSL 3.0 or older in legacy_version */
+        for (size_t i = 0; i < n; i++) {
+            uint16_t v = tg_u16_at(h->versions, i);
+            if (known_version(v) && v > best && v >= p->min_version && v <= p->max_version)
+                best = v;
+        }
+        return best;
+    }
+    /* Without the extension: legacy_version, at most TLS 1.2, and below. */
+    uint16_t cv = h->legacy_version > TG_TLS1_2 ? TG_TLS1_2 : h->legacy_version;
+    uint16_t v = cv < p->max_version ? cv : p->max_version;
+    return v >= p->min_version ? v : 0;
+}
+
+/* ---- J03 / J08 ciphers ----------------------------------------------------- */
+
+static int hello_has_cipher(const tg_hello_t *h, uint16_t code)
+{
+    return in_view(code, h->ciphers);
+}
+
+/* TLS 1.3: the first suite in the order that wins. */
+static uint16_t choose_suite(const tg_hello_t *h, const tg_judge_policy_t *p)
+{
+    if (p->server_preference) {
+        for (size_t i = 0; i < p->suite_n; i++) {
+            if (hello_has_cipher(h, p->suites[i]))
+                return p->suites[i];
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < tg_u16_count(h->ciphers); i++) {
+        uint16_t c = tg_u16_at(h->ciphers, i);
+        if (in_u16(c, p->suites, p->suite_n))
+            return c;
+    }
+    return 0;
+}
+
+/* What the certificates and the client's lists allow for TLS <= 1.2. */
+typedef struct fit_t {
+    int rsa_enc;   /* static RSA key exchange */
+    int rsa_sign;  /* ECDHE-RSA, DHE-RSA */
+    int ecdsa;
+    int ecdhe;     /* a group both sides have */
+    int dhe;
+} fit_t;
+
+/* The shared list holds a signature algorithm of that kind. */
+static int shared_kind(const tg_hello_t *h, const tg_judge_policy_t *p, int kind1, int kind2)
+{
+    for (size_t i = 0; i < p->sigalg_n; i++) {
+        const sigalg_t *s = sigalg_find(p->sigalgs[i]);
+        if (s && (s->kind == kind1 || s->kind == kind2) && in_view(s->code, h->sigalgs))
+            return 1;
+    }
+    return 0;
+}
+
+/* A certificate signs a TLS 1.2 handshake: with a shared algorithm of its
+ * kind, or, when the client sent none, with the legacy default (SHA-1) if
+ * the server's list allows it. Below TLS 1.2 every certificate signs. */
+static int can_sign12(const tg_hello_t *h, const tg_judge_policy_t *p, uint16_t version,
+                      int ecdsa)
+{
+    if (version < TG_TLS1_2)
+        return 1;
+    if (!client_sigalgs(h))
+        return in_u16(ecdsa ? 0x0203 : 0x0201, p->sigalgs, p->sigalg_n);
+    return ecdsa ? shared_kind(h, p, SIG_ECDSA, SIG_ECDSA)
+                 : shared_kind(h, p, SIG_RSA_PKCS1, SIG_RSA_PSS_RSAE);
+}
+
+/* The ECDSA key's curve is among the client's groups (any, if it listed
+ * none) and its uncompressed points among the client's point formats. */
+static int ecdsa_params_fit(const tg_hello_t *h, const tg_judge_certs_t *c)
+{
+    if (client_groups(h) && !in_view(c->ecdsa_group, h->groups))
+        return 0;
+    if ((h->seen & TG_HELLO_SEEN_EC_POINT_FORMATS) &&
+        !memchr(h->ec_point_formats.p, 0, h->ec_point_formats.len))
+        return 0;
+    return 1;
+}
+
+static int shared_group12(const tg_hello_t *h, const tg_judge_policy_t *p, uint16_t version)
+{
+    size_t n = tg_u16_count(h->groups);
+
+    if (!client_groups(h))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        uint16_t g = tg_u16_at(h->groups, i);
+        if (group_fits(g, version) && in_u16(g, p->groups, p->group_n))
+            return 1;
+    }
+    return 0;
+}
+
+static void fit_of(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
+                   uint16_t version, fit_t *f)
+{
+    f->rsa_sign = c->rsa && can_sign12(h, p, version, 0);
+    f->rsa_enc = c->rsa;
+    f->ecdsa = c->ecdsa && ecdsa_params_fit(h, c) && can_sign12(h, p, version, 1);
+    f->ecdhe = shared_group12(h, p, version);
+    f->dhe = p->dhe;
+}
+
+static int cipher_fits(const tg_judge_cipher_t *ci, const fit_t *f, uint16_t version)
+{
+    int kx, auth;
+
+    if (version < ci->min_version)
+        return 0;
+    kx = (ci->kx == TG_KX_RSA && f->rsa_enc) || (ci->kx == TG_KX_ECDHE && f->ecdhe) ||
+         (ci->kx == TG_KX_DHE && f->dhe);
+    auth = (ci->auth == TG_AUTH_RSA && (ci->kx == TG_KX_RSA ? f->rsa_enc : f->rsa_sign)) ||
+           (ci->auth == TG_AUTH_ECDSA && f->ecdsa) || ci->auth == TG_AUTH_NULL;
+    return kx && auth;
+}
+
+static const tg_judge_cipher_t *find_cipher(const tg_judge_policy_t *p, uint16_t code)
+{
+    for (size_t i = 0; i < p->cipher_n; i++) {
+        if (p->ciphers[i].code == code)
+            return &p->ciphers[i];
+    }
+    return NULL;
+}
+
+static const tg_judge_cipher_t *choose_cipher12(const tg_hello_t *h, const tg_judge_policy_t *p,
+                                                const fit_t *f, uint16_t version)
+{
+    if (p->server_preference) {
+        for (size_t i = 0; i < p->cipher_n; i++) {
+            if (cipher_fits(&p->ciphers[i], f, version) &&
+                hello_has_cipher(h, p->ciphers[i].code))
+                return &p->ciphers[i];
+        }
+        return NULL;
+    }
+    for (size_t i = 0; i < tg_u16_count(h->ciphers); i++) {
+        const tg_judge_cipher_t *ci = find_cipher(p, tg_u16_at(h->ciphers, i));
+        if (ci && cipher_fits(ci, f, version))
+            return ci;
+    }
+    return NULL;
+}
+
+/* ---- J06 key share ------------------------------------------------------------ */
+
+/* 0: a share is accepted or a retry is possible (*group set); else the
+ * reason it fails. */
+static tg_reason_t choose_group13(const tg_hello_t *h, const tg_judge_policy_t *p,
+                                  uint16_t *group, int *retry)
+{
+    if (!(h->seen & TG_HELLO_SEEN_KEY_SHARE))
+        return TG_REASON_NO_SHARED_GROUP; /* no key_share: nothing to retry */
+    if (!client_groups(h))
+        return TG_REASON_MALFORMED_HELLO; /* key_share without supported_groups */
+    for (size_t i = 0; i < h->key_share_n; i++) {
+        uint16_t g = h->key_share_groups[i];
+        if (!in_view(g, h->groups))
+            return TG_REASON_MALFORMED_HELLO; /* a share of a group it did not list */
+        if (group_fits(g, TG_TLS1_3) && in_u16(g, p->groups, p->group_n)) {
+            *group = g;
+            return TG_REASON_NONE;
+        }
+    }
+    for (size_t i = 0; i < p->group_n; i++) {
+        uint16_t g = p->groups[i];
+        if (group_fits(g, TG_TLS1_3) && in_view(g, h->groups)) {
+            *group = g;
+            *retry = 1;
+            return TG_REASON_NONE;
+        }
+    }
+    return TG_REASON_NO_SHARED_GROUP;
+}
+
+/* ---- J07 / J09 signature algorithms --------------------------------------------- */
+
+static int any_shared_sigalg(const tg_hello_t *h, const tg_judge_policy_t *p)
+{
+    for (size_t i = 0; i < p->sigalg_n; i++) {
+        if (in_view(p->sigalgs[i], h->sigalgs))
+            return 1;
+    }
+    return 0;
+}
+
+/* RSA-PSS needs a key of at least twice the digest plus two bytes. */
+static int pss_key_fits(const sigalg_t *s, const tg_judge_certs_t *c)
+{
+    return c->rsa_bits / 8 >= 2u * s->hash_len + 2u;
+}
+
+static uint16_t choose_sigalg13(const tg_hello_t *h, const tg_judge_policy_t *p,
+                                const tg_judge_certs_t *c)
+{
+    for (size_t i = 0; i < p->sigalg_n; i++) {
+        const sigalg_t *s = sigalg_find(p->sigalgs[i]);
+        if (!s || s->weak_hash || !in_view(s->code, h->sigalgs))
+            continue;
+        if (s->kind == SIG_RSA_PSS_RSAE && c->rsa && pss_key_fits(s, c))
+            return s->code;
+        if (s->kind == SIG_ECDSA && c->ecdsa && s->curve == c->ecdsa_group)
+            return s->code;
+    }
+    return 0;
+}
+
+static uint16_t choose_sigalg12(const tg_hello_t *h, const tg_judge_policy_t *p,
+                                const tg_judge_certs_t *c, int auth)
+{
+    for (size_t i = 0; i < p->sigalg_n; i++) {
+        const sigalg_t *s = sigalg_find(p->sigalgs[i]);
+        if (!s || !in_view(s->code, h->sigalgs))
+            continue;
+        if (auth == TG_AUTH_ECDSA && s->kind == SIG_ECDSA)
+            return s->code;
+        if (auth == TG_AUTH_RSA && (s->kind == SIG_RSA_PKCS1 ||
+                                    (s->kind == SIG_RSA_PSS_RSAE && pss_key_fits(s, c))))
+            return s->code;
+    }
+    return 0;
+}
+
+/* ---- the judgement ------------------------------------------------------------------ */
+
+static void judge13(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
+                    tg_judgement_t *out)
+{
+    tg_reason_t r;
+
+    out->cipher = choose_suite(h, p);
+    if (!out->cipher) {
+        refuse(out, TG_REASON_NO_SHARED_CIPHER, "J03");
+        return;
+    }
+    if (!memchr(h->compression.p, 0, h->compression.len)) {
+        refuse(out, TG_REASON_MALFORMED_HELLO, "J04");
+        return;
+    }
+    /* Extension parsing (key_share) comes before the final checks. */
+    r = choose_group13(h, p, &out->group, &out->retry);
+    if (r == TG_REASON_MALFORMED_HELLO) {
+        refuse(out, r, "J06");
+        return;
+    }
+    if (!client_sigalgs(h)) {
+        refuse(out, TG_REASON_MALFORMED_HELLO, "J05");
+        return;
+    }
+    if (r != TG_REASON_NONE) {
+        refuse(out, r, "J06");
+        return;
+    }
+    if (!any_shared_sigalg(h, p)) {
+        refuse(out, TG_REASON_NO_SHARED_SIGALG, "J07");
+        return;
+    }
+    out->sigalg = choose_sigalg13(h, p, c);
+    if (!out->sigalg) {
+        refuse(out, TG_REASON_NO_SHARED_SIGALG, "J09");
+        return;
+    }
+}
+
+static void judge12(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
+                    tg_judgement_t *out)
+{
+    fit_t f;
+    const tg_judge_cipher_t *ci;
+
+    if (!memchr(h->compression.p, 0, h->compression.len)) {
+        refuse(out, TG_REASON_MALFORMED_HELLO, "J04");
+        return;
+    }
+    if (client_sigalgs(h) && out->version >= TG_TLS1_2 && !any_shared_sigalg(h, p)) {
+        refuse(out, TG_REASON_NO_SHARED_SIGALG, "J07");
+        return;
+    }
+    fit_of(h, p, c, out->version, &f);
+    ci = choose_cipher12(h, p, &f, out->version);
+    if (!ci) {
+        refuse(out, TG_REASON_NO_SHARED_CIPHER, "J08");
+        return;
+    }
+    out->cipher = ci->code;
+    if (out->version < TG_TLS1_2 || !client_sigalgs(h) || ci->auth == TG_AUTH_NULL ||
+        ci->kx == TG_KX_RSA)
+        return;
+    out->sigalg = choose_sigalg12(h, p, c, ci->auth);
+    if (!out->sigalg) {
+        refuse(out, TG_REASON_NO_SHARED_SIGALG, "J09");
+        return;
+    }
+}
+
+void tg_judge(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
+              tg_judgement_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->stage = TG_STAGE_CLIENT_HELLO;
+    out->rule = "J00";
+    out->version = choose_version(h, p);
+    if (!out->version) {
+        refuse(out, TG_REASON_PROTOCOL_VERSION, "J01");
+        return;
+    }
+    if (hello_has_cipher(h, 0x5600) && out->version < p->max_version) {
+        refuse(out, TG_REASON_INAPPROPRIATE_FALLBACK, "J02");
+        return;
+    }
+    if (out->version == TG_TLS1_3)
+        judge13(h, p, c, out);
+    else
+        judge12(h, p, c, out);
+}

@@ -1,0 +1,144 @@
+"""tools/tlsguard-report on a log this test produces: every count is what
+the test provoked, read from the file, from standard input and gzip'ed;
+the HTML page is well-formed (parsed as XML) and shows the same numbers."""
+
+import gzip
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+
+from tg_httpd import curl, s_client
+
+TOOL = os.path.join(os.path.dirname(__file__), "..", "..", "tools", "tlsguard-report")
+LEGACY = "SSLProtocol all\nSSLCipherSuite ALL:@SECLEVEL=0\n"
+
+
+def tool(*args, stdin=None):
+    proc = subprocess.run(["/usr/bin/python3", TOOL, *args], input=stdin,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.decode("utf-8")
+
+
+def wait_lines(path, n, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with open(path) as f:
+            lines = [l for l in f.read().splitlines()
+                     if json.loads(l)["event"]["action"] == "tls-handshake"]
+        if len(lines) >= n:
+            return lines
+        time.sleep(0.05)
+    raise AssertionError("%d of %d events" % (len(lines), n))
+
+
+def produce(h, certs):
+    h.write(h.base_conf() + "Listen 127.0.0.1:%d\n" % h.port
+            + "TLSGuardProfile intermediate\nTLSGuardMode report\n"
+            + "TLSGuardEventLog logs/events.json\n" + h.ssl_vhost(LEGACY))
+    h.start()  # its connect-and-close: one empty_connection failure
+    for i in range(3):
+        rc, out = curl(h.port, "/", "--tlsv1.0", "--tls-max", "1.0", "--ciphers",
+                       "DEFAULT:@SECLEVEL=0", "-A", "old-app/1.%d" % (i % 2), cacert=certs.ca)
+        assert rc == 0, out
+    for _ in range(2):
+        ok, out = s_client(h.port, "-tls1_2", "-cipher", "AES128-SHA:@SECLEVEL=0",
+                           sni="weak.example")
+        assert ok, out
+    ok, out = s_client(h.port, "-tls1_3", "-groups", "X448", sni=None)
+    assert ok, out
+    rc, out = curl(h.port, "/", "-A", "modern", cacert=certs.ca)  # nothing to report
+    assert rc == 0, out
+    with socket.create_connection(("127.0.0.1", h.port)) as s:  # not_tls failure
+        s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        s.recv(4096)
+    return wait_lines(os.path.join(h.root, "logs", "events.json"), 8)
+
+
+EXPECTED = {
+    ("would_reject", "intermediate", "protocol_version", "client_hello"): 3,
+    ("would_reject", "intermediate", "no_shared_cipher", "client_hello"): 2,
+    ("would_reject", "intermediate", "no_shared_group", "client_hello"): 1,
+    ("failure", "intermediate", "empty_connection", "client_hello"): 1,
+    ("failure", "intermediate", "not_tls", "client_hello"): 1,
+}
+
+
+def check_json(summary):
+    rows = {(r["kind"], r["policy"], r["reason"], r["stage"]): r for r in summary["rows"]}
+    assert {k: r["count"] for k, r in rows.items()} == EXPECTED
+    t = summary["totals"]
+    assert t["would_reject"] == 6 and t["failures"] == 2
+    assert t["handshakes"] == 2  # handshake events: failures only (TLSGuardEvents failures)
+    assert t["would_reject_clients_ip"] == 1
+    assert t["would_reject_clients_ja4"] == 3  # curl TLS 1.0, s_client weak, s_client X448
+    old = rows[("would_reject", "intermediate", "protocol_version", "client_hello")]
+    assert old["clients_ja4"] == 1
+    assert sorted(old["top_user_agents"]) == [["old-app/1.0", 2], ["old-app/1.1", 1]]
+    assert old["top_server_names"] == [["localhost", 3]]
+    weak = rows[("would_reject", "intermediate", "no_shared_cipher", "client_hello")]
+    assert weak["top_user_agents"] == [["(no request)", 2]]
+    assert weak["top_server_names"] == [["weak.example", 2]]
+    group = rows[("would_reject", "intermediate", "no_shared_group", "client_hello")]
+    assert group["top_server_names"] == [["(no SNI)", 1]]
+    assert old["first_seen"] <= old["last_seen"]
+    assert t["first_seen"] <= old["first_seen"] and old["last_seen"] <= t["last_seen"]
+
+
+def test_report_tool_counts_what_was_provoked(httpd, certs, tmp_path):
+    produce(httpd, certs)
+    log = os.path.join(httpd.root, "logs", "events.json")
+    summary = json.loads(tool("--json", log))
+    check_json(summary)
+    # standard input, and a rotated gzip'ed file split in two
+    with open(log, "rb") as f:
+        data = f.read()
+    assert json.loads(tool("--json", stdin=data)) == summary
+    half = data.index(b"\n", len(data) // 2) + 1
+    gz = tmp_path / "events.json.1.gz"
+    with gzip.open(gz, "wb") as f:
+        f.write(data[:half])
+    rest = tmp_path / "events.json"
+    rest.write_bytes(data[half:])
+    assert json.loads(tool("--json", str(gz), str(rest))) == summary
+    # the terminal table
+    text = tool(log)
+    assert "6 would_reject, 2 failures" in text
+    assert "old-app/1.0 (2)" in text
+    # the HTML page: well-formed, self-contained, the same numbers
+    page = tmp_path / "report.html"
+    tool("--html", str(page), log)
+    body = page.read_text()
+    assert "<script" not in body and "http://" not in body.replace(
+        "http://www.w3.org/", "")
+    root = ET.fromstring(body.replace("<!DOCTYPE html>", "", 1))
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    cells = {td.get("data-key"): td.text for td in root.iter("{%s}td" % ns["h"])
+             if td.get("data-key")}
+    assert cells["would_reject"] == "6" and cells["failures"] == "2"
+    assert cells["handshakes"] == str(summary["totals"]["handshakes"])
+    rows = root.find(".//h:table[@id='rows']/h:tbody", ns)
+    got = {}
+    for tr in rows:
+        tds = [td.text for td in tr]
+        got[tuple(tds[:4])] = int(tds[4])
+    assert got == EXPECTED
+    bars = [int(r.get("data-count")) for r in root.iter("{http://www.w3.org/2000/svg}rect")]
+    assert sorted(bars) == sorted(EXPECTED.values())
+
+
+def test_report_tool_help_and_bad_input(tmp_path):
+    assert "usage: tlsguard-report" in tool("--help")
+    proc = subprocess.run(["/usr/bin/python3", TOOL, str(tmp_path / "missing")],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    assert proc.returncode == 2 and b"missing" in proc.stderr
+    junk = tmp_path / "junk"
+    junk.write_text("not json\n{\"event\": {\"action\": \"tls-config-audit\"}}\n")
+    summary = json.loads(tool("--json", str(junk)))
+    assert summary["totals"]["unreadable_lines"] == 1
+    assert summary["totals"]["other_events"] == 1
+    assert summary["rows"] == []
