@@ -199,15 +199,21 @@ ok "$PKG $(dpkg-query -W -f='${Version}' "$PKG") installed"
 for f in "$MODS/mod_tlsguard.so" "$AVAIL/tlsguard.load" "$AVAIL/tlsguard.conf" \
          /usr/share/doc/$PKG/README.Debian /usr/share/doc/$PKG/copyright \
          /usr/share/doc/$PKG/docs/tlsguard-event.schema.json \
-         /usr/share/doc/$PKG/examples/tlsguard-modern.conf; do
+         /usr/share/doc/$PKG/examples/tlsguard-modern.conf \
+         /usr/bin/tlsguard-report /usr/share/man/man1/tlsguard-report.1.gz; do
     [ -f "$f" ] || fail "$f missing"
 done
-ok "module, tlsguard.load/.conf, docs, schema and examples in place"
+ok "module, tlsguard.load/.conf, docs, schema, examples and tlsguard-report in place"
+summary=$(printf '%s\n' '{"event":{"action":"tls-handshake","outcome":"failure"},"tlsguard":{"reason":"protocol_version","stage":"client_hello"}}' \
+    | tlsguard-report --json -) || fail "tlsguard-report failed on standard input"
+python3 -c 'import json, sys; t = json.load(sys.stdin)["totals"]; sys.exit(t["failures"] != 1)' \
+    <<<"$summary" || fail "tlsguard-report counted wrong: $summary"
+ok "tlsguard-report (on PATH) counts one failure read from standard input"
 conffiles=$(dpkg-query -W -f='${Conffiles}' "$PKG" | awk '{print $1}' | sort | tr '\n' ' ')
 [ "$conffiles" = "$AVAIL/tlsguard.conf $AVAIL/tlsguard.load " ] || fail "conffiles: $conffiles"
 ok "conffiles: $conffiles"
 depends=$(dpkg-query -W -f='${Depends}' "$PKG")
-for d in "apache2-api-20120211" "apache2-bin (>= 2.4.47)" "libssl3"; do
+for d in "apache2-api-20120211" "apache2-bin (>= 2.4.47)" "libssl3" "python3"; do
     grep -qF "$d" <<<"$depends" || fail "Depends lacks $d: $depends"
 done
 ok "Depends: $depends"

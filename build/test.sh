@@ -4,8 +4,8 @@
 # example configurations, every fuzz target for FUZZ_SECONDS (default 60)
 # under ASan + UBSan), then, reconfigured with --enable-sanitizers, the unit
 # tests again under ASan + UBSan, and the module under ASan + UBSan in
-# Debian's httpd against hostile input and graceful restarts (ASAN_TESTS, at
-# most ASAN_SECONDS, default 300).
+# Debian's httpd against hostile input, report mode, the counters and graceful
+# restarts (ASAN_TESTS, at most ASAN_SECONDS, default 300).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -20,7 +20,8 @@ make check-unit
 # The sanitizer build of the module in httpd, the ASan runtime preloaded
 # (SAN_PRELOAD); any ASan or UBSan report fails the test that caused it.
 ASAN_TESTS="tests/integration/test_09_hostile.py"
-for t in tests/integration/test_07_sni_mutations.py; do # these join when they exist
+for t in tests/integration/test_07_sni_mutations.py tests/integration/test_13_report.py \
+         tests/integration/test_14_metrics.py; do # these join when they exist
     if [ -f "$t" ]; then ASAN_TESTS="$ASAN_TESTS $t"; fi
 done
 echo "== the module under ASan + UBSan in httpd: $ASAN_TESTS"
