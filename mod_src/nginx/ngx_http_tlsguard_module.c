@@ -1,0 +1,39 @@
+/* ngx_http_tlsguard_module: the module record and its hooks, nothing else.
+ * Directives: tg_ngx_conf.c; enforcement: tg_ngx_enforce.c; connections:
+ * tg_ngx_conn.c. */
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "tg_ngx_conf.h"
+#include "tg_ngx_enforce.h"
+
+static ngx_int_t tg_ngx_postconfiguration(ngx_conf_t *cf)
+{
+    return tg_ngx_enforce_all(cf);
+}
+
+static ngx_http_module_t tg_ngx_module_ctx = {
+    NULL,                    /* preconfiguration */
+    tg_ngx_postconfiguration,
+    NULL,                    /* create main configuration */
+    NULL,                    /* init main configuration */
+    tg_ngx_conf_create_srv,
+    tg_ngx_conf_merge_srv,
+    NULL,                    /* create location configuration */
+    NULL,                    /* merge location configuration */
+};
+
+ngx_module_t ngx_http_tlsguard_module = {
+    NGX_MODULE_V1,
+    &tg_ngx_module_ctx,
+    tg_ngx_conf_commands,
+    NGX_HTTP_MODULE,
+    NULL, /* init master */
+    NULL, /* init module */
+    NULL, /* init process */
+    NULL, /* init thread */
+    NULL, /* exit thread */
+    NULL, /* exit process */
+    NULL, /* exit master */
+    NGX_MODULE_V1_PADDING};
