@@ -98,12 +98,21 @@ static void format_resets(const tg_ossl_effective_t *eff, char *buf, size_t cap)
     }
 }
 
+/* `nginx -s reload` reads the whole configuration to find the master:
+ * start-up lines belong to the master's reading. */
+static int quiet(void)
+{
+    return ngx_process == NGX_PROCESS_SIGNALLER;
+}
+
 static void log_enforced(ngx_conf_t *cf, const tg_ngx_srv_conf_t *tsc, SSL_CTX *ctx)
 {
     char range[32], dev[64], label[512], resets[512];
     const tg_policy_t *pol = &tsc->policy;
     const tg_ossl_effective_t *eff = &tsc->eff;
 
+    if (quiet())
+        return;
     tg_policy_format_range(eff->min_version, eff->max_version, range, sizeof(range));
     tg_policy_format_deviations(pol->deviations, dev, sizeof(dev));
     format_resets(eff, resets, sizeof(resets));
@@ -133,6 +142,23 @@ static void log_enforced(ngx_conf_t *cf, const tg_ngx_srv_conf_t *tsc, SSL_CTX *
                       label, pol->profile->name);
 }
 
+/* The range left after intersecting ssl_protocols with the policy's; the
+ * reason in err when none is. */
+static int range_left(SSL_CTX *ctx, const tg_policy_t *pol, char *err, size_t errlen)
+{
+    char own[32], want[32];
+    uint16_t lo = tg_ossl_ctx_min(ctx), hi = tg_ossl_ctx_max(ctx);
+    if ((pol->min_version > lo ? pol->min_version : lo)
+        <= (pol->max_version < hi ? pol->max_version : hi))
+        return 1;
+    tg_policy_format_range(lo, hi, own, sizeof(own));
+    tg_policy_format_range(pol->min_version, pol->max_version, want, sizeof(want));
+    snprintf(err, errlen, "no protocol version left: ssl_protocols allows %s, the policy "
+             "(profile %s) allows %s", lo > TLS1_VERSION - 1 ? own : "none",
+             pol->profile->name, want);
+    return 0;
+}
+
 static ngx_int_t enforce_block(ngx_conf_t *cf, tg_ngx_srv_conf_t *tsc, SSL_CTX *ctx)
 {
     char err[512], label[512];
@@ -141,7 +167,8 @@ static ngx_int_t enforce_block(ngx_conf_t *cf, tg_ngx_srv_conf_t *tsc, SSL_CTX *
     if (!tsc->enable) {
         tg_ossl_effective_record(ctx, &tsc->eff);
         tg_ossl_guard_install(ctx, &tsc->eff); /* it checks every context */
-        ngx_log_error(NGX_LOG_NOTICE, cf->log, 0,
+        if (!quiet())
+            ngx_log_error(NGX_LOG_NOTICE, cf->log, 0,
                       "TLSGUARD-002: %s: tlsguard off: nginx's ssl_* settings are left unchanged",
                       tg_ngx_conf_label(tsc, label, sizeof(label)));
         return NGX_OK;
@@ -150,8 +177,10 @@ static ngx_int_t enforce_block(ngx_conf_t *cf, tg_ngx_srv_conf_t *tsc, SSL_CTX *
         return refuse_block(cf, tsc, tsc->policy.failed, tsc->policy.mend, err);
     if (tg_ossl_policy_resolve(&tsc->policy, &tsc->resolved, err, sizeof(err)) != 0)
         return refuse_block(cf, tsc, tsc->resolved.failed, TG_SETTING_NONE, err);
-    if (tg_ossl_policy_apply_ctx(ctx, &tsc->policy, &tsc->resolved, &tsc->eff, err, sizeof(err))
-        != 0) {
+    if (!range_left(ctx, &tsc->policy, err, sizeof(err))
+        || tg_ossl_policy_apply_ctx(ctx, &tsc->policy, &tsc->resolved, &tsc->eff, err,
+                                    sizeof(err))
+               != 0) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                       "TLSGUARD-013: %s: cannot apply tlsguard_profile %s with this block's "
                       "ssl_protocols: %s",
