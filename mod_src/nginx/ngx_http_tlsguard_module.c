@@ -1,11 +1,12 @@
 /* ngx_http_tlsguard_module: the module record and its hooks, nothing else.
- * Directives: tg_ngx_conf.c; enforcement: tg_ngx_enforce.c; connections:
- * tg_ngx_conn.c. */
+ * Directives: tg_ngx_conf.c; enforcement: tg_ngx_enforce.c; server names:
+ * tg_ngx_sni.c; connections and events: tg_ngx_conn.c, tg_ngx_sink.c. */
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include <ngx_http.h>
 
 #include "tg_ngx_conf.h"
+#include "tg_ngx_conn.h"
 #include "tg_ngx_enforce.h"
 
 static ngx_int_t tg_ngx_postconfiguration(ngx_conf_t *cf)
@@ -30,8 +31,8 @@ ngx_module_t ngx_http_tlsguard_module = {
     tg_ngx_conf_commands,
     NGX_HTTP_MODULE,
     NULL, /* init master */
-    NULL, /* init module */
-    NULL, /* init process */
+    tg_ngx_conn_init_module,
+    tg_ngx_conn_init_process,
     NULL, /* init thread */
     NULL, /* exit thread */
     NULL, /* exit process */

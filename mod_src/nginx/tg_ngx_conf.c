@@ -9,6 +9,8 @@
 static char *set_profile(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *set_protocols(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *set_list(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *set_event_log(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *set_events(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 
 /* One list directive: where it is stored and how OpenSSL checks it alone
  * (NULL: checked when the policy is resolved, e.g. groups). */
@@ -44,6 +46,10 @@ ngx_command_t tg_ngx_conf_commands[] = {
      NGX_HTTP_SRV_CONF_OFFSET, 0, &groups_list},
     {ngx_string("tlsguard_strict_sni"), TG_SRV | NGX_CONF_FLAG, ngx_conf_set_flag_slot,
      NGX_HTTP_SRV_CONF_OFFSET, offsetof(tg_ngx_srv_conf_t, strict_sni), NULL},
+    {ngx_string("tlsguard_event_log"), TG_SRV | NGX_CONF_TAKE1, set_event_log,
+     NGX_HTTP_SRV_CONF_OFFSET, 0, NULL},
+    {ngx_string("tlsguard_events"), TG_SRV | NGX_CONF_TAKE1, set_events,
+     NGX_HTTP_SRV_CONF_OFFSET, 0, NULL},
     ngx_null_command};
 
 void *tg_ngx_conf_create_srv(ngx_conf_t *cf)
@@ -53,6 +59,8 @@ void *tg_ngx_conf_create_srv(ngx_conf_t *cf)
         return NULL;
     tsc->enable = NGX_CONF_UNSET;
     tsc->strict_sni = NGX_CONF_UNSET;
+    tsc->sink = NGX_CONF_UNSET_PTR;
+    tsc->events = NGX_CONF_UNSET;
     return tsc;
 }
 
@@ -77,6 +85,11 @@ char *tg_ngx_conf_merge_srv(ngx_conf_t *cf, void *parent, void *child)
     MERGE_SETTING(ov.ciphers12, TG_NGX_SET_CIPHERS);
     MERGE_SETTING(ov.suites13, TG_NGX_SET_SUITES);
     MERGE_SETTING(ov.groups, TG_NGX_SET_GROUPS);
+    ngx_conf_merge_ptr_value(conf->sink, prev->sink, NULL);
+    if (conf->events == NGX_CONF_UNSET) {
+        conf->events = prev->events == NGX_CONF_UNSET ? TG_NGX_EVENTS_FAILURES : prev->events;
+        conf->sample = prev->sample;
+    }
     return NGX_CONF_OK;
 }
 
@@ -162,6 +175,47 @@ static char *set_list(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
     *slot = (const char *)value[1].data;
     note_where(cf, tsc, list->setting);
+    return NGX_CONF_OK;
+}
+
+static char *set_event_log(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    tg_ngx_srv_conf_t *tsc = conf;
+    ngx_str_t *value = cf->args->elts;
+    (void)cmd;
+    if (tsc->sink != NGX_CONF_UNSET_PTR)
+        return "is duplicate";
+    return tg_ngx_sink_conf(cf, &value[1], &tsc->sink);
+}
+
+/* tlsguard_events failures|all|sample=N */
+static char *set_events(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    tg_ngx_srv_conf_t *tsc = conf;
+    ngx_str_t *value = cf->args->elts;
+    (void)cmd;
+    if (tsc->events != NGX_CONF_UNSET)
+        return "is duplicate";
+    if (ngx_strcmp(value[1].data, "failures") == 0) {
+        tsc->events = TG_NGX_EVENTS_FAILURES;
+    } else if (ngx_strcmp(value[1].data, "all") == 0) {
+        tsc->events = TG_NGX_EVENTS_ALL;
+    } else if (value[1].len > 7 && ngx_strncmp(value[1].data, "sample=", 7) == 0) {
+        ngx_int_t n = ngx_atoi(value[1].data + 7, value[1].len - 7);
+        if (n < 1) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"tlsguard_events\": \"%V\": N must be a whole number >= 1",
+                               &value[1]);
+            return NGX_CONF_ERROR;
+        }
+        tsc->events = TG_NGX_EVENTS_SAMPLE;
+        tsc->sample = (ngx_uint_t)n;
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"tlsguard_events\": unknown value \"%V\" (expected failures, all "
+                           "or sample=N)", &value[1]);
+        return NGX_CONF_ERROR;
+    }
     return NGX_CONF_OK;
 }
 

@@ -7,6 +7,7 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "tg_ngx_sink.h"
 #include "tg_ossl_policy.h"
 #include "tg_policy.h"
 
@@ -20,6 +21,9 @@ typedef enum {
     TG_NGX_SET_COUNT
 } tg_ngx_setting_t;
 
+/* tlsguard_events */
+enum { TG_NGX_EVENTS_FAILURES = 1, TG_NGX_EVENTS_ALL, TG_NGX_EVENTS_SAMPLE };
+
 /* Where a directive was given. */
 typedef struct {
     u_char *file; /* NULL: not given, the default applies */
@@ -32,6 +36,9 @@ typedef struct tg_ngx_srv_conf_t {
     const tg_profile_t *profile; /* tlsguard_profile; NULL: unset */
     tg_policy_overrides_t ov;    /* tlsguard_protocols/_ciphers/_cipher_suites/_groups */
     tg_ngx_where_t where[TG_NGX_SET_COUNT];
+    tg_ngx_sink_t *sink;         /* tlsguard_event_log; NGX_CONF_UNSET_PTR, then NULL */
+    ngx_int_t events;            /* tlsguard_events: TG_NGX_EVENTS_* */
+    ngx_uint_t sample;           /* sample=N: one success in N */
 
     /* Derived at postconfiguration, for server blocks with TLS. */
     ngx_http_core_srv_conf_t *cscf; /* the server block (names, file:line) */

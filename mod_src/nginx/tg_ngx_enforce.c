@@ -197,8 +197,13 @@ ngx_int_t tg_ngx_enforce_all(ngx_conf_t *cf)
     ngx_http_core_main_conf_t *cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
     ngx_http_core_srv_conf_t **cscfp = cmcf->servers.elts;
     ngx_int_t rc = NGX_OK;
+    int events = 0;
 
-    if (tg_ngx_conn_init(cf) != NGX_OK)
+    for (ngx_uint_t s = 0; s < cmcf->servers.nelts; s++) {
+        tg_ngx_srv_conf_t *tsc = cscfp[s]->ctx->srv_conf[ngx_http_tlsguard_module.ctx_index];
+        events |= tsc->sink != NULL;
+    }
+    if (tg_ngx_conn_init(cf, events) != NGX_OK)
         return NGX_ERROR;
     for (ngx_uint_t s = 0; s < cmcf->servers.nelts && rc == NGX_OK; s++) {
         ngx_http_ssl_srv_conf_t *sscf = cscfp[s]->ctx->srv_conf[ngx_http_ssl_module.ctx_index];
@@ -209,7 +214,7 @@ ngx_int_t tg_ngx_enforce_all(ngx_conf_t *cf)
         rc = enforce_block(cf, tsc, sscf->ssl.ctx);
         if (rc == NGX_OK) {
             tsc->eff.host = tsc;
-            tg_ngx_conn_watch_ctx(sscf->ssl.ctx, tsc);
+            tg_ngx_conn_watch_ctx(sscf->ssl.ctx);
         }
     }
     tg_ossl_release_scratch();
