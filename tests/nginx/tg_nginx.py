@@ -45,16 +45,17 @@ class Nginx:
                       "ssl_certificate_key %s;" % self.certs.ec_key]
         return "\n        ".join(lines)
 
-    def server(self, body="", name="localhost", port=None, default=False, ssl=True):
+    def server(self, body="", name="localhost", port=None, default=False, ssl=True, http2=False):
         port = port or self.port
         return """
     server {
-        listen 127.0.0.1:%d%s%s;
+        listen 127.0.0.1:%d%s%s%s;
         server_name %s;
         %s
         root %s;
         %s
-    }""" % (port, " ssl" if ssl else "", " default_server" if default else "", name,
+    }""" % (port, " ssl" if ssl else "", " http2" if http2 else "",
+            " default_server" if default else "", name,
             self.cert_lines() if ssl else "", self.htdocs, body)
 
     def conf(self, http_lines="", servers=None, with_module=True, main_lines=""):
