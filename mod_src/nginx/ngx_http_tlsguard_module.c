@@ -1,6 +1,7 @@
 /* ngx_http_tlsguard_module: the module record and its hooks, nothing else.
  * Directives: tg_ngx_conf.c; enforcement: tg_ngx_enforce.c; server names:
- * tg_ngx_sni.c; connections and events: tg_ngx_conn.c, tg_ngx_sink.c. */
+ * tg_ngx_sni.c; connections and events: tg_ngx_conn.c, tg_ngx_sink.c; HSTS:
+ * tg_ngx_hsts.c. */
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include <ngx_http.h>
@@ -8,9 +9,12 @@
 #include "tg_ngx_conf.h"
 #include "tg_ngx_conn.h"
 #include "tg_ngx_enforce.h"
+#include "tg_ngx_hsts.h"
 
 static ngx_int_t tg_ngx_postconfiguration(ngx_conf_t *cf)
 {
+    if (tg_ngx_hsts_init(cf) != NGX_OK)
+        return NGX_ERROR;
     return tg_ngx_enforce_all(cf);
 }
 
@@ -21,8 +25,8 @@ static ngx_http_module_t tg_ngx_module_ctx = {
     NULL,                    /* init main configuration */
     tg_ngx_conf_create_srv,
     tg_ngx_conf_merge_srv,
-    NULL,                    /* create location configuration */
-    NULL,                    /* merge location configuration */
+    tg_ngx_hsts_create_loc,
+    tg_ngx_hsts_merge_loc,
 };
 
 ngx_module_t ngx_http_tlsguard_module = {

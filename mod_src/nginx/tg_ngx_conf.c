@@ -2,6 +2,7 @@
  * checked alone and store; the policy of each server block is built and
  * applied in tg_ngx_enforce.c, after nginx's ssl module made its SSL_CTX. */
 #include "tg_ngx_conf.h"
+#include "tg_ngx_hsts.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ static list_directive_t groups_list = {TG_NGX_SET_GROUPS,
                                        offsetof(tg_policy_overrides_t, groups), NULL};
 
 #define TG_SRV (NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF)
+#define TG_ANY (TG_SRV | NGX_HTTP_LOC_CONF)
 
 ngx_command_t tg_ngx_conf_commands[] = {
     {ngx_string("tlsguard"), TG_SRV | NGX_CONF_FLAG, ngx_conf_set_flag_slot,
@@ -50,6 +52,10 @@ ngx_command_t tg_ngx_conf_commands[] = {
      NGX_HTTP_SRV_CONF_OFFSET, 0, NULL},
     {ngx_string("tlsguard_events"), TG_SRV | NGX_CONF_TAKE1, set_events,
      NGX_HTTP_SRV_CONF_OFFSET, 0, NULL},
+    {ngx_string("tlsguard_hsts"), TG_ANY | NGX_CONF_TAKE1, tg_ngx_hsts_set,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
+    {ngx_string("tlsguard_hsts_existing"), TG_ANY | NGX_CONF_TAKE1, ngx_conf_set_enum_slot,
+     NGX_HTTP_LOC_CONF_OFFSET, offsetof(tg_ngx_hsts_conf_t, keep), tg_ngx_hsts_existing_values},
     ngx_null_command};
 
 void *tg_ngx_conf_create_srv(ngx_conf_t *cf)
