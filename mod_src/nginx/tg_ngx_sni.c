@@ -31,13 +31,29 @@ const tg_ossl_effective_t *tg_ngx_sni_eff_in_use(const SSL *ssl)
     return SSL_CTX_get0_security_ex_data(SSL_get_SSL_CTX(ssl));
 }
 
+/* Whether the server_name extension as OpenSSL will read it (the first
+ * entry, which must be a host_name) names exactly `name`: OpenSSL refuses a
+ * list whose first entry is of another type, where our parser would take
+ * the first host_name. Only the first entry's framing is looked at. */
+static int openssl_reads_name(SSL *ssl, const tg_view_t *name)
+{
+    const unsigned char *p;
+    size_t len;
+    if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &p, &len) != 1 || len < 5)
+        return 0;
+    size_t n = (size_t)p[3] << 8 | p[4];
+    return p[2] == TLSEXT_NAMETYPE_host_name && n == name->len && n <= len - 5
+           && memcmp(p + 5, name->p, n) == 0;
+}
+
 /* The ClientHello's server name as a C string, when it is one nginx could
  * select a block by; 0 otherwise (nginx then keeps the default block). */
-static int hello_name(const tg_observation_t *obs, char name[TG_MAX_SNI + 1])
+static int hello_name(SSL *ssl, const tg_observation_t *obs, char name[TG_MAX_SNI + 1])
 {
     const tg_hello_t *h = &obs->hello_view;
     if (!obs->hello_parsed || obs->hello_err != TG_HELLO_OK || !h->has_sni || h->sni.len == 0
-        || h->sni.len > TG_MAX_SNI || memchr(h->sni.p, '\0', h->sni.len))
+        || h->sni.len > TG_MAX_SNI || memchr(h->sni.p, '\0', h->sni.len)
+        || !openssl_reads_name(ssl, &h->sni))
         return 0;
     memcpy(name, h->sni.p, h->sni.len);
     name[h->sni.len] = '\0';
@@ -90,7 +106,7 @@ int tg_ngx_sni_client_hello(SSL *ssl, int *al, void *arg)
     }
     if (st->guard.hello_seen)
         return SSL_CLIENT_HELLO_SUCCESS; /* a later hello: nginx refuses it */
-    if (hello_name(&st->obs, name)) {
+    if (hello_name(ssl, &st->obs, name)) {
         /* nginx's selection reads the name OpenSSL stores; OpenSSL stores
          * its own reading over it when it parses the extension. */
         int ad = SSL_AD_INTERNAL_ERROR;

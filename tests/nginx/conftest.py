@@ -47,3 +47,17 @@ def make_nginx(certs):
 @pytest.fixture
 def nginx(make_nginx):
     return make_nginx()
+
+
+@pytest.fixture(scope="module")
+def make_module_nginx(certs):
+    """One private nginx shared by a module's tests."""
+    root = tempfile.mkdtemp(prefix="tlsguard-nginx-")
+    os.chmod(root, 0o755)
+    n = Nginx(root, certs)
+    os.makedirs(os.path.join(root, "logs"), exist_ok=True)
+    yield n
+    n.stop()
+    crashes = [l for l in n.log().splitlines() if "exited on signal" in l]
+    shutil.rmtree(root, ignore_errors=True)
+    assert not crashes, "\n".join(crashes)
