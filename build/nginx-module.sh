@@ -4,7 +4,7 @@
 # Debian's /usr/sbin/nginx) under obj/nginx/src, configured once with those
 # flags and --add-dynamic-module=mod_src/nginx, then `make modules`.
 #
-# usage: build/nginx-module.sh [NGINX_DEV_DIR]   (default /usr/share/nginx/src)
+# usage: [CC=compiler] build/nginx-module.sh [NGINX_DEV_DIR]   (default /usr/share/nginx/src)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=${1:-/usr/share/nginx/src}
@@ -17,14 +17,15 @@ if [ ! -f "$src/conf_flags" ] || [ ! -x "$src/configure" ]; then
 fi
 # Configure again when the module's build description or the flags change.
 stamp=$out/configured
-want="$(cat "$src/conf_flags" "$top/mod_src/nginx/config" | md5sum) $(ls "$top"/mod_src/{core,ossl,nginx}/*.c | md5sum)"
+cc=${CC:-cc}
+want="$(cat "$src/conf_flags" "$top/mod_src/nginx/config" | md5sum) $(ls "$top"/mod_src/{core,ossl,nginx}/*.c | md5sum) $cc"
 if [ ! -f "$tree/objs/Makefile" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     rm -rf "$tree"
     mkdir -p "$out"
     cp -a "$src" "$tree"
     # shellcheck disable=SC1091
     . "$tree/conf_flags"
-    (cd "$tree" && ./configure "${NGX_CONF_FLAGS[@]}" \
+    (cd "$tree" && ./configure "${NGX_CONF_FLAGS[@]}" --with-cc="$cc" \
         --with-cc-opt="${TG_NGX_CC_OPT:--g -O2}" \
         --add-dynamic-module="$top/mod_src/nginx" > "$out/configure.log" 2>&1) \
         || { tail -n 30 "$out/configure.log" >&2; exit 1; }
