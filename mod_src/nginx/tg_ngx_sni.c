@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "tg_ngx_conn.h"
+#include "tg_ngx_sni_name.h"
 #include "tg_observation.h"
 #include "tg_ossl_guard.h"
 #include "tg_ossl_policy.h"
@@ -31,19 +32,16 @@ const tg_ossl_effective_t *tg_ngx_sni_eff_in_use(const SSL *ssl)
     return SSL_CTX_get0_security_ex_data(SSL_get_SSL_CTX(ssl));
 }
 
-/* Whether the server_name extension as OpenSSL will read it (the first
- * entry, which must be a host_name) names exactly `name`: OpenSSL refuses a
- * list whose first entry is of another type, where our parser would take
- * the first host_name. Only the first entry's framing is looked at. */
+/* Whether OpenSSL will read exactly `name` from the server_name extension
+ * (tg_ngx_sni_name.h): it refuses a list whose first entry is of another
+ * type, where our parser would take the first host_name. */
 static int openssl_reads_name(SSL *ssl, const tg_view_t *name)
 {
-    const unsigned char *p;
-    size_t len;
-    if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &p, &len) != 1 || len < 5)
-        return 0;
-    size_t n = (size_t)p[3] << 8 | p[4];
-    return p[2] == TLSEXT_NAMETYPE_host_name && n == name->len && n <= len - 5
-           && memcmp(p + 5, name->p, n) == 0;
+    const unsigned char *ext, *first;
+    size_t len, n;
+    return SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext, &len) == 1
+           && tg_ngx_sni_first_host_name(ext, len, &first, &n) && n == name->len
+           && memcmp(first, name->p, n) == 0;
 }
 
 /* The ClientHello's server name as a C string, when it is one nginx could
