@@ -296,7 +296,9 @@ static void accept_handler(ngx_connection_t *c)
         return;
     }
     st->first = ngx_http_get_module_srv_conf(hc->conf_ctx, ngx_http_tlsguard_module);
-    if (c->read->handler && !st->attached) {
+    /* Behind the PROXY protocol the first bytes are its header, not the
+     * client's: nothing to peek at. */
+    if (c->read->handler && !st->attached && !hc->proxy_protocol) {
         st->next_read = c->read->handler;
         c->read->handler = first_read;
     }

@@ -297,3 +297,17 @@ def test_bad_event_directives(nginx, line, pattern):
     rc, out = nginx.configtest()
     assert rc != 0, out
     assert re.search(pattern + r".* in %s:\d+" % re.escape(nginx.conf_path), out), out
+
+
+def test_proxy_protocol_header_is_not_taken_for_plain_http(nginx, validator):
+    nginx.write(nginx.conf(WEAK + "\n    tlsguard_event_log events.json;",
+                           nginx.server("").replace(" ssl;", " ssl proxy_protocol;")))
+    nginx.start()
+    events = Events(nginx, validator, path="events.json")
+    events.new(1)
+    header = b"PROXY TCP4 192.0.2.7 127.0.0.1 51000 443\r\n"
+    send_and_close(nginx.port, header + records(client_hello()), wait=0.3)
+    e = events.one()
+    assert e["tlsguard"]["reason"] == "client_aborted", e
+    assert e["tlsguard"].get("tls_error") != "http_request", e
+    assert e["tls"]["client"]["server_name"] == "localhost"
