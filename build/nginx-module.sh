@@ -4,7 +4,9 @@
 # Debian's /usr/sbin/nginx) under obj/nginx/src, configured once with those
 # flags and --add-dynamic-module=mod_src/nginx, then `make modules`.
 #
-# usage: [CC=compiler] build/nginx-module.sh [NGINX_DEV_DIR]   (default /usr/share/nginx/src)
+# usage: [CC=compiler] [TG_NGX_CC_OPT=flags] [TG_NGX_LD_OPT=flags] build/nginx-module.sh [NGINX_DEV_DIR]
+#        (default /usr/share/nginx/src; flags default -g -O2: with the sanitizers'
+#        flags the module runs in Debian's nginx with their runtime preloaded)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=${1:-/usr/share/nginx/src}
@@ -18,7 +20,9 @@ fi
 # Configure again when the module's build description or the flags change.
 stamp=$out/configured
 cc=${CC:-cc}
-want="$(cat "$src/conf_flags" "$top/mod_src/nginx/config" | md5sum) $(ls "$top"/mod_src/{core,ossl,nginx}/*.c | md5sum) $cc"
+cc_opt=${TG_NGX_CC_OPT:--g -O2}
+ld_opt=${TG_NGX_LD_OPT:-}
+want="$(cat "$src/conf_flags" "$top/mod_src/nginx/config" | md5sum) $(ls "$top"/mod_src/{core,ossl,nginx}/*.c | md5sum) $cc $cc_opt $ld_opt"
 if [ ! -f "$tree/objs/Makefile" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     rm -rf "$tree"
     mkdir -p "$out"
@@ -26,7 +30,7 @@ if [ ! -f "$tree/objs/Makefile" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" 
     # shellcheck disable=SC1091
     . "$tree/conf_flags"
     (cd "$tree" && ./configure "${NGX_CONF_FLAGS[@]}" --with-cc="$cc" \
-        --with-cc-opt="${TG_NGX_CC_OPT:--g -O2}" \
+        --with-cc-opt="$cc_opt" --with-ld-opt="$ld_opt" \
         --add-dynamic-module="$top/mod_src/nginx" > "$out/configure.log" 2>&1) \
         || { tail -n 30 "$out/configure.log" >&2; exit 1; }
     echo "$want" > "$stamp"

@@ -36,12 +36,15 @@ def make_nginx(certs):
         return n
 
     yield make
-    crashes = []
+    crashes, reports = [], {}
     for n in made:
         n.stop()
         crashes += [l for l in n.log().splitlines() if "exited on signal" in l]
+        reports.update(n.sanitizer_reports())
         shutil.rmtree(n.root, ignore_errors=True)
     assert not crashes, "\n".join(crashes)
+    assert not reports, "sanitizer reports:\n" + "\n".join(
+        "== %s\n%s" % (path, text[:4000]) for path, text in reports.items())
 
 
 @pytest.fixture
@@ -59,5 +62,8 @@ def make_module_nginx(certs):
     yield n
     n.stop()
     crashes = [l for l in n.log().splitlines() if "exited on signal" in l]
+    reports = n.sanitizer_reports()
     shutil.rmtree(root, ignore_errors=True)
     assert not crashes, "\n".join(crashes)
+    assert not reports, "sanitizer reports:\n" + "\n".join(
+        "== %s\n%s" % (path, text[:4000]) for path, text in reports.items())

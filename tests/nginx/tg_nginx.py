@@ -15,6 +15,7 @@ from tg_httpd import free_port, run  # noqa: E402,F401
 
 NGINX = os.environ.get("TG_NGINX", "/usr/sbin/nginx")
 MODULE = os.environ.get("TG_NGINX_MODULE", "")
+LD_PRELOAD = os.environ.get("TG_NGINX_LD_PRELOAD", "")  # the sanitizers' runtime
 
 
 class Nginx:
@@ -92,11 +93,38 @@ http {
     def cmd(self, *args):
         return [NGINX, "-p", self.root, "-c", self.conf_path, "-e", self.error_log, *args]
 
+    def env(self):
+        """nginx's environment: with the sanitizers, their runtime preloaded and
+        one report file per process in the prefix (sanitizer/asan.<pid>)."""
+        if not LD_PRELOAD:
+            return None
+        reports = os.path.join(self.root, "sanitizer")
+        os.makedirs(reports, exist_ok=True)
+        os.chmod(reports, 0o777)  # the workers run as another user
+        env = dict(os.environ)
+        env["LD_PRELOAD"] = LD_PRELOAD
+        env["ASAN_OPTIONS"] = "%s:log_path=%s" % (os.environ.get("TG_ASAN_OPTIONS", ""),
+                                                 os.path.join(reports, "asan"))
+        return env
+
+    def sanitizer_reports(self):
+        """{path: text} of every ASan/UBSan report nginx's processes wrote."""
+        import glob
+        reports = {}
+        for path in glob.glob(os.path.join(self.root, "sanitizer", "asan.*")):
+            with open(path, errors="replace") as f:
+                reports[path] = f.read()
+        for line in self.log().splitlines():
+            if "runtime error:" in line:
+                reports.setdefault("error.log", "")
+                reports["error.log"] += line + "\n"
+        return reports
+
     def configtest(self):
-        return run(self.cmd("-t"))
+        return run(self.cmd("-t"), env=self.env())
 
     def start(self, expect_ok=True):
-        rc, out = run(self.cmd())
+        rc, out = run(self.cmd(), env=self.env())
         if expect_ok:
             assert rc == 0, "nginx did not start:\n%s\n%s" % (out, self.log())
             self.started = True
@@ -133,7 +161,7 @@ http {
     def reload(self, timeout=10):
         """nginx -s reload; waits until the old workers are gone."""
         old = self.workers()
-        rc, out = run(self.cmd("-s", "reload"))
+        rc, out = run(self.cmd("-s", "reload"), env=self.env())
         assert rc == 0, out
         deadline = time.time() + timeout
         while time.time() < deadline:
