@@ -8,7 +8,8 @@ writes bench/results.md.
 Sections: callgrind (instructions per connection, httpd -X, mpm_prefork: the
 primary figure), throughput (h2load and a TLS 1.0 flood, event MPM, ABBA
 pairs), memory (child VmRSS over many connections), core (the core's work per
-captured hello), crypto (openssl speed). Every loop is bounded in count and
+captured hello), crypto (openssl speed), nginx (instructions per connection of
+nginx with ngx_http_tlsguard_module against plain nginx). Every loop is bounded in count and
 time; every server listens on 127.0.0.1.
 """
 
@@ -31,8 +32,9 @@ from tg_httpd import APACHE, MODULE, Certs, Httpd, run  # noqa: E402
 import bench_callgrind as cg  # noqa: E402
 import bench_core  # noqa: E402
 import bench_load  # noqa: E402
+import bench_nginx  # noqa: E402
 
-SECTIONS = ("callgrind", "throughput", "memory", "core", "crypto")
+SECTIONS = ("callgrind", "throughput", "memory", "core", "crypto", "nginx")
 
 TARGET_SUCCESS = 1.01
 TARGET_REJECTED = 1.10
@@ -460,6 +462,9 @@ def main(argv=None):
             section_core(p, body, root)
         if "crypto" in p.sections:
             section_crypto(p, body, tp)
+        if "nginx" in p.sections:
+            bench_nginx.section(p, body, root, certs, deadline, fmt, TARGET_SUCCESS,
+                                TARGET_REJECTED)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     elapsed = time.monotonic() - start

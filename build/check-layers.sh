@@ -2,7 +2,9 @@
 # The layers' include boundaries, checked on the compiler's own dependency
 # lists (the .d files that -MD writes beside each object):
 #   - mod_src/core depends on mod_src/core and the C library only;
-#   - mod_src/ossl depends on no httpd or APR header.
+#   - mod_src/ossl depends on no httpd or APR header;
+#   - mod_src/nginx (built by nginx's own make, without .d files) includes
+#     headers of core/, ossl/, nginx and OpenSSL, never the httpd adapter's.
 # -I flags alone cannot forbid OpenSSL's headers to the core: they live in
 # /usr/include with the C library's. So the C library is defined here as
 # what its headers pull in when compiled with the core's own flags.
@@ -63,5 +65,15 @@ for d in "${ossl_d[@]}"; do
     done < <(deps "$d")
 done
 
-[ "$failed" -eq 0 ] && echo "check-layers: core and ossl stay within their layers"
+for f in "$top"/mod_src/nginx/*.[ch]; do
+    while read -r inc; do
+        if [ -e "$top/mod_src/apache/$inc" ] || case $inc in httpd.h|http_*.h|apr_*.h|apr.h) true ;; *) false ;; esac; then
+            echo "check-layers: ${f#"$top"/} includes $inc: the nginx adapter may use" \
+                 "core/ and ossl/ only" >&2
+            failed=1
+        fi
+    done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]\([^>"]*\)[>"].*/\1/p' "$f")
+done
+
+[ "$failed" -eq 0 ] && echo "check-layers: core, ossl and nginx stay within their layers"
 exit "$failed"

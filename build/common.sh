@@ -6,7 +6,7 @@ TG_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Everything the build, the demo and the tests use, as Debian 12 packages.
 TG_PACKAGES="gcc libc6-dev make autoconf automake pkg-config apache2 apache2-dev libssl-dev openssl
 libcmocka-dev curl gnutls-bin nghttp2-client python3 python3-pytest python3-jsonschema
-clang libclang-rt-14-dev rsyslog prometheus"
+clang libclang-rt-14-dev rsyslog prometheus nginx nginx-dev"
 
 # build/package.sh: dpkg-buildpackage, debhelper, lintian and debian/control's
 # Build-Depends (dh_apache2 comes with apache2-dev).

@@ -5,7 +5,8 @@
 # under ASan + UBSan), then, reconfigured with --enable-sanitizers, the unit
 # tests again under ASan + UBSan, and the module under ASan + UBSan in
 # Debian's httpd against hostile input, report mode, the counters and graceful
-# restarts (ASAN_TESTS, at most ASAN_SECONDS, default 300).
+# restarts (ASAN_TESTS, at most ASAN_SECONDS, default 300), and the nginx module
+# in Debian's nginx against the mutated and the reference hellos.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -26,4 +27,13 @@ for t in tests/integration/test_07_sni_mutations.py tests/integration/test_13_re
 done
 echo "== the module under ASan + UBSan in httpd: $ASAN_TESTS"
 timeout --kill-after=10 "${ASAN_SECONDS:-300}" make check-integration TESTS="$ASAN_TESTS"
+
+# The same for the nginx module (built instrumented in this configuration),
+# in Debian's nginx with the ASan runtime preloaded: the mutated hellos and
+# the reference hellos.
+if grep -q '^NGINX_DEV *= *[^ ]' Makefile; then
+    NGINX_ASAN_TESTS="tests/nginx/test_07_nginx_sni_mutations.py tests/nginx/test_06_nginx_ja4_reference.py"
+    echo "== the nginx module under ASan + UBSan in nginx: $NGINX_ASAN_TESTS"
+    timeout --kill-after=10 "${ASAN_SECONDS:-300}" make check-nginx NGINX_TESTS="$NGINX_ASAN_TESTS"
+fi
 echo "== all tests passed"

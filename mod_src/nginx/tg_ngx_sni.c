@@ -1,0 +1,160 @@
+/* Each server block's policy across nginx's SSL_CTX switch.
+ *
+ * nginx makes a connection's SSL from the context of the address's default
+ * server block and switches to the block the server name selects in its
+ * servername callback. OpenSSL calls that callback after it has chosen the
+ * protocol version and (TLS 1.3) the key-exchange group, both from the
+ * connection's own settings, which a switch leaves as they were; nginx then
+ * replaces the connection's options with the new context's, and the cipher
+ * lists and certificates follow the new context.
+ *
+ * So the module runs nginx's own selection earlier, in a client-hello
+ * callback (which OpenSSL calls before choosing the version), with the
+ * server name the ClientHello carries, and puts the selected block's range,
+ * groups and options on the connection. When OpenSSL later calls nginx's
+ * servername callback with its own reading of the name, the module checks
+ * that the block selected then is the block whose settings the connection
+ * carries; otherwise it ends the handshake (alert protocol_version). */
+#include "tg_ngx_sni.h"
+
+#include <string.h>
+
+#include "tg_ngx_conn.h"
+#include "tg_ngx_sni_name.h"
+#include "tg_observation.h"
+#include "tg_ossl_guard.h"
+#include "tg_ossl_policy.h"
+
+#define TG_MAX_SNI 255 /* RFC 6066: host_name is at most 255 bytes */
+
+const tg_ossl_effective_t *tg_ngx_sni_eff_in_use(const SSL *ssl)
+{
+    return SSL_CTX_get0_security_ex_data(SSL_get_SSL_CTX(ssl));
+}
+
+/* Whether OpenSSL will read exactly `name` from the server_name extension
+ * (tg_ngx_sni_name.h): it refuses a list whose first entry is of another
+ * type, where our parser would take the first host_name. */
+static int openssl_reads_name(SSL *ssl, const tg_view_t *name)
+{
+    const unsigned char *ext, *first;
+    size_t len, n;
+    return SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext, &len) == 1
+           && tg_ngx_sni_first_host_name(ext, len, &first, &n) && n == name->len
+           && memcmp(first, name->p, n) == 0;
+}
+
+/* The ClientHello's server name as a C string, when it is one nginx could
+ * select a block by; 0 otherwise (nginx then keeps the default block). */
+static int hello_name(SSL *ssl, const tg_observation_t *obs, char name[TG_MAX_SNI + 1])
+{
+    const tg_hello_t *h = &obs->hello_view;
+    if (!obs->hello_parsed || obs->hello_err != TG_HELLO_OK || !h->has_sni || h->sni.len == 0
+        || h->sni.len > TG_MAX_SNI || memchr(h->sni.p, '\0', h->sni.len)
+        || !openssl_reads_name(ssl, &h->sni))
+        return 0;
+    memcpy(name, h->sni.p, h->sni.len);
+    name[h->sni.len] = '\0';
+    return 1;
+}
+
+/* What the connection must carry on `target` when it was made from `base`. */
+static const tg_ossl_effective_t *settings_for(const tg_ossl_effective_t *base,
+                                               const tg_ossl_effective_t *target,
+                                               tg_ossl_effective_t *restore)
+{
+    if (target->guarded)
+        return target;
+    if (!base->guarded)
+        return NULL; /* neither side changed anything */
+    /* An unguarded block behind a guarded default block: what nginx alone
+     * would have given, the default block's own range. */
+    *restore = *base;
+    restore->guarded = 0;
+    restore->min_version = base->orig_min_version;
+    restore->max_version = base->orig_max_version;
+    restore->server_preference = (base->orig_options & SSL_OP_CIPHER_SERVER_PREFERENCE) != 0;
+    restore->groups = NULL;
+    return restore;
+}
+
+/* The connection now uses the context of the block it belongs to: give it
+ * that block's connection-level settings. */
+static void land(tg_ngx_conn_t *st, SSL *ssl)
+{
+    const tg_ossl_effective_t *base = st->guard.applied, *now = tg_ngx_sni_eff_in_use(ssl), *eff;
+    tg_ossl_effective_t restore;
+
+    if (now && base && now != base && (eff = settings_for(base, now, &restore)) != NULL)
+        tg_ossl_policy_apply_ssl(ssl, eff);
+    if (now)
+        st->guard.applied = now;
+    st->guard.hello_seen = 1;
+}
+
+int tg_ngx_sni_client_hello(SSL *ssl, int *al, void *arg)
+{
+    tg_ngx_conn_t *st = tg_ngx_conn_of(ssl);
+    char name[TG_MAX_SNI + 1];
+    (void)arg;
+
+    if (st == NULL) { /* no record: nothing could be checked, fail closed */
+        *al = SSL_AD_INTERNAL_ERROR;
+        return SSL_CLIENT_HELLO_ERROR;
+    }
+    if (st->guard.hello_seen)
+        return SSL_CLIENT_HELLO_SUCCESS; /* a later hello: nginx refuses it */
+    if (hello_name(ssl, &st->obs, name)) {
+        /* nginx's selection reads the name OpenSSL stores; OpenSSL stores
+         * its own reading over it when it parses the extension. */
+        int ad = SSL_AD_INTERNAL_ERROR;
+        if (SSL_set_tlsext_host_name(ssl, name) != 1
+            || ngx_http_ssl_servername(ssl, &ad, NULL) != SSL_TLSEXT_ERR_OK) {
+            *al = ad;
+            return SSL_CLIENT_HELLO_ERROR;
+        }
+    }
+    land(st, ssl);
+    return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+/* tlsguard_strict_sni on: a name no block on the address claims ends the
+ * handshake (RFC 6066 §3, unrecognized_name). */
+static int strict_refuses(const tg_ngx_conn_t *st, SSL *ssl, const tg_ossl_effective_t *now)
+{
+    const tg_ngx_srv_conf_t *tsc = now ? now->host : NULL;
+    ngx_http_connection_t *hc = st->c->data;
+    return tsc && tsc->enable && tsc->strict_sni
+           && SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name) && hc
+           && hc->ssl_servername == NULL;
+}
+
+/* Replaces nginx's servername callback on every watched context: nginx's
+ * selection, then the check that it selected the block whose settings the
+ * connection carries. */
+int tg_ngx_sni_servername(SSL *ssl, int *ad, void *arg)
+{
+    int rc = ngx_http_ssl_servername(ssl, ad, arg);
+    tg_ngx_conn_t *st = tg_ngx_conn_of(ssl);
+    const tg_ossl_effective_t *now = tg_ngx_sni_eff_in_use(ssl), *applied;
+
+    if (rc != SSL_TLSEXT_ERR_OK)
+        return rc;
+    if (st == NULL) {
+        *ad = SSL_AD_INTERNAL_ERROR;
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+    applied = st->guard.applied;
+    st->guard.selected = now;
+    if (now != applied && ((now && now->guarded) || (applied && applied->guarded))) {
+        st->guard.refused = 1; /* settings for another block: fail closed */
+        *ad = SSL_AD_PROTOCOL_VERSION;
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+    if (strict_refuses(st, ssl, now)) {
+        *ad = SSL_AD_UNRECOGNIZED_NAME;
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+    return rc;
+}
+

@@ -1,0 +1,323 @@
+"""Handshake events under nginx: every reason nginx can produce, provoked by a
+real client, each event checked against the JSON Schema and ECS (the checker
+of tests/integration/test_05_events.py); the syslog sink, and a receiver that
+stops reading does not stall nginx."""
+
+import json
+import os
+import socket
+import time
+
+import pytest
+
+from tg_httpd import curl, s_client
+from tg_rawtls import client_hello, records, send_and_close, send_and_linger
+from test_05_events import EventChecker, Events, common  # noqa: F401  (the shared checks)
+import tg_ecs
+
+SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "docs",
+                           "tlsguard-event.schema.json")
+WEAK = ("ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;\n"
+        "    ssl_ciphers ALL:@SECLEVEL=0;")
+
+
+@pytest.fixture(scope="module")
+def validator():
+    with open(SCHEMA_PATH) as f:
+        return EventChecker(json.load(f), tg_ecs.Table())
+
+
+def guarded(n, http_lines="", server_lines="", more_servers="", http2=False):
+    n.write(n.conf(WEAK + "\n    tlsguard_profile intermediate;\n"
+                   "    tlsguard_event_log events.json;\n    " + http_lines,
+                   n.server(server_lines, default=True, http2=http2) + more_servers))
+    n.start()
+    return n
+
+
+@pytest.fixture
+def ev(nginx, validator):
+    guarded(nginx)
+    events = Events(nginx, validator, path="events.json")
+    events.new(1)  # the harness's own connect-and-close while waiting for the port
+    return events
+
+
+def test_tls10_client_protocol_version(ev):
+    ok, _ = s_client(ev.h.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0")
+    assert not ok
+    e = ev.one()
+    common(e, "protocol_version", "client_hello")
+    assert e["tlsguard"]["alert"]["sent"] == {"level": "fatal", "code": 70,
+                                               "name": "protocol_version"}
+    assert e["tlsguard"]["client"]["versions"] == ["TLSv1"]
+    assert e["tls"]["client"]["server_name"] == "localhost"
+    assert e["tlsguard"]["vhost"] == "localhost"
+    assert e["error"]["message"] == "unsupported protocol"
+    assert len(e["tls"]["client"]["ja3"]) == 32
+    assert e["tlsguard"]["client"]["ja4"].startswith("t10d")
+
+
+def test_weak_ciphers_no_shared_cipher(ev):
+    ok, _ = s_client(ev.h.port, "-tls1_2", "-cipher", "AES128-SHA:AES256-SHA")
+    assert not ok
+    e = ev.one()
+    common(e, "no_shared_cipher", "client_hello")
+    assert e["tlsguard"]["alert"]["sent"]["name"] == "handshake_failure"
+
+
+def test_no_common_group(ev):
+    ok, _ = s_client(ev.h.port, "-tls1_3", "-groups", "P-521:ffdhe2048")
+    assert not ok
+    e = ev.one()
+    common(e, "no_shared_group", "client_hello")
+    assert e["tlsguard"]["client"]["groups"] == ["secp521r1", "ffdhe2048"]
+
+
+@pytest.mark.parametrize("version,last_sent", [("-tls1_3", "finished"),
+                                                ("-tls1_2", "server_hello_done")])
+def test_client_rejects_our_certificate(ev, certs, version, last_sent):
+    ok, out = s_client(ev.h.port, version, "-verify_return_error", "-CAfile", certs.other_ca)
+    assert not ok, out
+    e = ev.one()
+    common(e, "client_rejected_certificate", "certificate")
+    assert e["tlsguard"]["alert"]["received"]["name"] == "unknown_ca"
+    assert e["tlsguard"]["last_message"]["sent"] == last_sent
+
+
+def test_plain_http_on_tls_port(ev):
+    # nginx answers it itself, in plain text, without OpenSSL.
+    answer = send_and_close(ev.h.port, b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 400"), answer
+    assert b"plain HTTP request was sent to HTTPS port" in answer
+    e = ev.one()
+    common(e, "not_tls", "client_hello")
+    assert e["tlsguard"]["tls_error"] == "http_request"
+    assert e["tlsguard"]["first_bytes"].startswith("474554"), e  # "GET"
+
+
+def test_connect_and_close_is_empty_connection(ev):
+    socket.create_connection(("127.0.0.1", ev.h.port)).close()
+    e = ev.one()
+    common(e, "empty_connection", "client_hello")
+    assert e["tlsguard"]["bytes_in"] == 0
+
+
+def test_client_aborting_after_hello(ev):
+    send_and_close(ev.h.port, records(client_hello()), wait=0.2)
+    e = ev.one()
+    common(e, "client_aborted", "finished")  # our whole TLS 1.3 flight was sent
+    assert e["tlsguard"]["last_message"]["received"] == "client_hello"
+
+
+def test_hello_over_several_records_is_parsed(ev):
+    send_and_close(ev.h.port, records(client_hello(server_name=b"split.test"), split=40),
+                   wait=0.2)
+    e = ev.one()
+    assert e["tls"]["client"]["server_name"] == "split.test"
+    assert e["tlsguard"]["client"]["ja4"].startswith("t13d")
+
+
+def test_handshake_timeout(nginx, validator):
+    # nginx 1.22 bounds the handshake with client_header_timeout.
+    guarded(nginx, "client_header_timeout 2s;")
+    events = Events(nginx, validator, path="events.json")
+    events.new(1)
+    partial = records(client_hello())[:60]
+    took = send_and_linger(nginx.port, partial, seconds=15)
+    assert 1.5 < took < 10, took
+    e = events.one()
+    common(e, "timeout", "client_hello")
+    assert e["tlsguard"]["bytes_in"] >= 5
+    assert e["tlsguard"]["duration_us"] >= 1500000
+
+
+def test_unknown_server_name_with_strict_sni(nginx, validator):
+    guarded(nginx, "tlsguard_strict_sni on;", more_servers=nginx.server("", name="b.test"))
+    events = Events(nginx, validator, path="events.json")
+    events.new(1)
+    ok, out = s_client(nginx.port, "-tls1_3", sni="nobody.test")
+    assert not ok, out
+    e = events.one()
+    common(e, "unknown_server_name", "client_hello")
+    assert e["tls"]["client"]["server_name"] == "nobody.test"
+    assert e["tlsguard"]["alert"]["sent"]["name"] == "unrecognized_name"
+    assert s_client(nginx.port, "-tls1_3", sni="b.test")[0]
+    assert s_client(nginx.port, "-tls1_3", sni=None)[0]
+    events.new(0)
+
+
+def test_alpn_without_a_common_protocol(ev):
+    # nginx refuses an ALPN list without http/1.1 or h2 itself (alert 120).
+    ok, out = s_client(ev.h.port, "-tls1_3", "-alpn", "imap")
+    assert not ok, out
+    e = ev.one()
+    assert e["event"]["outcome"] == "failure"
+    assert e["tlsguard"]["alert"]["sent"]["code"] == 120, e
+    assert e["tlsguard"]["reason"] == "alpn_mismatch", e
+    assert e["tlsguard"]["client"]["alpn"] == ["imap"]
+
+
+def test_client_renegotiation_refused(ev):
+    import subprocess
+    proc = subprocess.run(["openssl", "s_client", "-connect", "127.0.0.1:%d" % ev.h.port,
+                           "-tls1_2", "-servername", "localhost"],
+                          input=b"R\n", stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          timeout=15)
+    out = proc.stdout.decode("utf-8", "replace")
+    assert "RENEGOTIATING" in out, out
+    e = ev.one()
+    assert e["tlsguard"]["reason"] == "renegotiation_refused", e
+    assert e["tlsguard"]["stage"] == "renegotiation", e
+
+
+def test_no_event_for_success_unless_asked(ev, certs):
+    rc, out = curl(ev.h.port, "/", "--tlsv1.3", cacert=certs.ca)
+    assert rc == 0, out
+    assert s_client(ev.h.port, "-tls1_2")[0]
+    ev.new(0)
+
+
+def test_success_events_with_all(nginx, validator, certs):
+    guarded(nginx, "tlsguard_events all;", http2=True)
+    events = Events(nginx, validator, path="events.json")
+    events.new(1)
+    rc, out = curl(nginx.port, "/", "--http2", cacert=certs.ca)
+    assert rc == 0, out
+    e = events.one()
+    assert e["event"]["outcome"] == "success"
+    assert e["tls"]["established"] is True and e["tls"]["version"] == "1.3"
+    assert e["tls"]["next_protocol"] == "h2"
+    assert e["tls"]["curve"] == "x25519"
+    assert e["tlsguard"]["stage"] == "established"
+    assert "reason" not in e["tlsguard"]
+
+
+def test_success_sampling(nginx, validator):
+    guarded(nginx, "tlsguard_events sample=3;")
+    events = Events(nginx, validator, path="events.json")
+    events.new(1)
+    for _ in range(9):
+        assert s_client(nginx.port, "-tls1_3")[0]
+    assert all(e["event"]["outcome"] == "success" for e in events.new(3))
+    s_client(nginx.port, "-tls1")
+    assert events.one()["tlsguard"]["reason"] == "protocol_version"
+
+
+def test_exactly_one_event_per_failed_connection(ev):
+    for _ in range(5):
+        s_client(ev.h.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0")
+    evs = ev.new(5)
+    assert len({e["source"]["port"] for e in evs}) == 5
+
+
+def test_event_goes_to_the_selected_blocks_log(nginx, validator):
+    other = nginx.server("tlsguard_profile modern;\n        tlsguard_event_log b.json;",
+                         name="b.test")
+    guarded(nginx, more_servers=other)
+    a = Events(nginx, validator, path="events.json")
+    b = Events(nginx, validator, path="b.json")
+    a.new(1)
+    ok, _ = s_client(nginx.port, "-tls1_2", sni="b.test")
+    assert not ok
+    e = b.one()
+    assert e["tlsguard"]["vhost"] == "b.test" and e["tlsguard"]["policy"] == "modern", e
+    assert e["tlsguard"]["reason"] == "protocol_version", e
+    a.new(0)
+
+
+@pytest.fixture
+def receiver(nginx):
+    path = os.path.join(nginx.root, "syslog.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    os.chmod(path, 0o666)  # nginx's workers run as another user
+    sock.settimeout(10)
+    yield path, sock
+    sock.close()
+
+
+def test_syslog_sink(nginx, validator, receiver):
+    path, sock = receiver
+    nginx.simple(WEAK + "\n    tlsguard_event_log syslog:local3@%s;" % path, "")
+    nginx.start()
+    ok, _ = s_client(nginx.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0")
+    assert not ok
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        msg = sock.recv(8192).decode("utf-8")
+        if '"protocol_version"' in msg:
+            break
+    pri = int(msg[1:msg.index(">")])
+    assert pri == 19 * 8 + 5, msg  # local3.notice
+    assert msg[msg.index(">") + 1:].startswith("1 "), msg  # RFC 5424 VERSION
+    e = json.loads(msg[msg.index("{"):])
+    validator.validate(e)
+    assert not msg.endswith("\n")
+
+
+def dgram_queue_length():
+    """How many datagrams a receiver's queue holds before senders block."""
+    try:
+        with open("/proc/sys/net/unix/max_dgram_qlen") as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return 512
+
+
+def test_stalled_syslog_receiver_does_not_stall_nginx(nginx, receiver):
+    path, sock = receiver  # bound, never read: its queue fills
+    nginx.simple(WEAK + "\n    tlsguard_event_log syslog:local3@%s;" % path, "")
+    nginx.start()
+    failures = min(dgram_queue_length(), 1000) + 30  # more than the queue holds
+    start = time.time()
+    for _ in range(failures):
+        send_and_close(nginx.port, b"\x16\x03\x01\x00\x05hello", wait=0)
+    ok, out = s_client(nginx.port, "-tls1_3")
+    took = time.time() - start
+    assert ok, out
+    assert took < 60, took
+    # What the receiver got are whole datagrams; the rest were dropped.
+    sock.settimeout(0.5)
+    got = 0
+    try:
+        while True:
+            msg = sock.recv(8192).decode("utf-8")
+            json.loads(msg[msg.index("{"):])
+            got += 1
+    except socket.timeout:
+        pass
+    assert 0 < got < failures, (got, failures)  # some were dropped, none torn
+
+
+BAD_EVENT_CONF = [
+    ("tlsguard_events sometimes;", r'"tlsguard_events": unknown value "sometimes"'),
+    ("tlsguard_events sample=0;", r'"tlsguard_events": "sample=0": N must be'),
+    ("tlsguard_event_log syslog:nosuch;", r'"tlsguard_event_log": unknown syslog facility'),
+    ("tlsguard_event_log syslog@relative/path;", r'"tlsguard_event_log": syslog socket path'),
+    ("tlsguard_event_log /nonexistent-dir/x/events.json;",
+     r'"tlsguard_event_log": cannot open "/nonexistent-dir/x/events.json"'),
+]
+
+
+@pytest.mark.parametrize("line,pattern", BAD_EVENT_CONF, ids=[b[0] for b in BAD_EVENT_CONF])
+def test_bad_event_directives(nginx, line, pattern):
+    import re
+    nginx.simple(line)
+    rc, out = nginx.configtest()
+    assert rc != 0, out
+    assert re.search(pattern + r".* in %s:\d+" % re.escape(nginx.conf_path), out), out
+
+
+def test_proxy_protocol_header_is_not_taken_for_plain_http(nginx, validator):
+    nginx.write(nginx.conf(WEAK + "\n    tlsguard_event_log events.json;",
+                           nginx.server("").replace(" ssl;", " ssl proxy_protocol;")))
+    nginx.start()
+    events = Events(nginx, validator, path="events.json")
+    events.new(1)
+    header = b"PROXY TCP4 192.0.2.7 127.0.0.1 51000 443\r\n"
+    send_and_close(nginx.port, header + records(client_hello()), wait=0.3)
+    e = events.one()
+    assert e["tlsguard"]["reason"] == "client_aborted", e
+    assert e["tlsguard"].get("tls_error") != "http_request", e
+    assert e["tls"]["client"]["server_name"] == "localhost"
