@@ -27,6 +27,16 @@ int tg_ossl_guard_allows_cipher(const tg_ossl_effective_t *eff, uint16_t protoco
     return 0;
 }
 
+/* As a handshake starts, OpenSSL checks the connection's placeholder version
+ * (the highest it knows) once, and fails a refusal with an internal error and
+ * no alert. That is no negotiation: the policy's range is held when versions
+ * are negotiated, so that a client offering none of them gets alert 70 even
+ * under a policy topped below the placeholder. */
+static int is_start_check(const SSL *s, int version)
+{
+    return s && SSL_get_state(s) == TLS_ST_BEFORE && version == SSL_version(s);
+}
+
 /* Called for each version OpenSSL considers: before the ClientHello (the
  * server's own range), then after mod_ssl's SNI switch, from the selected
  * context. */
@@ -44,7 +54,8 @@ static int version_allowed(const SSL *s, const tg_ossl_effective_t *eff, int ver
             return 0;
         }
     }
-    return !eff->guarded || (version >= eff->min_version && version <= eff->max_version);
+    return !eff->guarded || is_start_check(s, version) ||
+           (version >= eff->min_version && version <= eff->max_version);
 }
 
 static int security_cb(const SSL *s, const SSL_CTX *ctx, int op, int bits, int nid,

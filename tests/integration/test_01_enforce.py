@@ -120,6 +120,22 @@ def test_curl_tls11_rejected(intermediate, certs):
     assert rc != 0, out
 
 
+@pytest.mark.parametrize("version", ["-tls1", "-tls1_1", "-tls1_3"])
+def test_a_policy_topped_at_tls12_answers_other_versions_with_alert_70(httpd, version):
+    """OpenSSL's start-of-handshake check of the highest version it knows is
+    no negotiation: a refusal there would reset the connection with an
+    internal error instead of alert 70."""
+    httpd.simple("TLSGuardProfile intermediate\nTLSGuardEventLog logs/events.json",
+                 WEAK_VHOST + "\nTLSGuardProtocols TLSv1.2")
+    httpd.start()
+    ok, out = s_client(httpd.port, version, "-cipher", "ALL:@SECLEVEL=0")
+    assert not ok, out
+    assert_protocol_version_alert(out)
+    ok, out = s_client(httpd.port, "-tls1_2")
+    assert ok and s_client_protocol(out) == "TLSv1.2", out
+    assert "internal error" not in httpd.log()
+
+
 def test_modern_rejects_tls12(httpd):
     httpd.simple("TLSGuardProfile modern", WEAK_VHOST)
     httpd.start()

@@ -89,6 +89,15 @@ def test_modern_refuses_tls12(nginx):
     assert ok and s_client_protocol(out) == "TLSv1.3", out
 
 
+@pytest.mark.parametrize("version", ["-tls1", "-tls1_3"])
+def test_a_policy_topped_at_tls12_answers_other_versions_with_alert_70(nginx, version):
+    started(nginx, WEAK + "\n    tlsguard_protocols TLSv1.2;")
+    ok, out = s_client(nginx.port, version, "-cipher", "ALL:@SECLEVEL=0")
+    assert not ok and protocol_refused(out), out
+    ok, out = s_client(nginx.port, "-tls1_2")
+    assert ok and s_client_protocol(out) == "TLSv1.2", out
+
+
 def test_default_profile_is_intermediate(nginx):
     started(nginx, WEAK)
     ok, out = s_client(nginx.port, "-tls1_1", "-cipher", "ALL:@SECLEVEL=0")
