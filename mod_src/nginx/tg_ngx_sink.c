@@ -95,10 +95,15 @@ static int open_syslog(tg_ngx_sink_t *sink)
     return set_flags(sink->fd);
 }
 
-static int open_file(tg_ngx_sink_t *sink)
+/* Can the file be opened for appending (a FIFO: has it a reader)? nginx
+ * opens it for real with the cycle (ngx_conf_open_file). */
+static int try_file(const tg_ngx_sink_t *sink)
 {
-    sink->fd = open(sink->target, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0640);
-    return sink->fd < 0 ? errno : 0;
+    int fd = open(sink->target, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return errno;
+    close(fd);
+    return 0;
 }
 
 char *tg_ngx_sink_conf(ngx_conf_t *cf, ngx_str_t *arg, tg_ngx_sink_t **out)
@@ -111,6 +116,7 @@ char *tg_ngx_sink_conf(ngx_conf_t *cf, ngx_str_t *arg, tg_ngx_sink_t **out)
     if (sink == NULL || cln == NULL)
         return NGX_CONF_ERROR;
     sink->fd = -1;
+    sink->nonblock_fd = -1;
     cln->handler = close_sink;
     cln->data = sink;
     if (arg->len == 0) {
@@ -129,7 +135,9 @@ char *tg_ngx_sink_conf(ngx_conf_t *cf, ngx_str_t *arg, tg_ngx_sink_t **out)
             return NGX_CONF_ERROR;
         sink->kind = TG_NGX_SINK_FILE;
         sink->target = (const char *)path.data; /* NUL-terminated by nginx */
-        rv = open_file(sink);
+        rv = try_file(sink);
+        if (rv == 0 && (sink->file = ngx_conf_open_file(cf->cycle, &path)) == NULL)
+            return NGX_CONF_ERROR;
     }
     if (rv != 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, rv, "\"tlsguard_event_log\": cannot open \"%s\"",
@@ -168,18 +176,29 @@ static int send_syslog(tg_ngx_sink_t *sink, const char *line, size_t len)
 }
 
 /* One write(): whole, or EAGAIN and nothing (a FIFO, len <= PIPE_BUF). A
- * regular file that takes only part (a full disk) gets the line ended. */
+ * regular file that takes only part (a full disk) gets the line ended.
+ * nginx's descriptor changes when it reopens the file: each new one is made
+ * non-blocking before its first write. */
 static int write_file(tg_ngx_sink_t *sink, const char *line, size_t len)
 {
+    int fd = sink->file->fd, err;
     ssize_t n;
+
+    if (fd == NGX_INVALID_FILE)
+        return EBADF;
+    if (fd != sink->nonblock_fd) {
+        if ((err = set_flags(fd)) != 0)
+            return err;
+        sink->nonblock_fd = fd;
+    }
     do
-        n = write(sink->fd, line, len);
+        n = write(fd, line, len);
     while (n < 0 && errno == EINTR);
     if (n < 0)
         return errno;
     if ((size_t)n == len)
         return 0;
-    if (write(sink->fd, "\n", 1) != 1) {
+    if (write(fd, "\n", 1) != 1) {
         /* still full: the next lines fail whole */
     }
     return EIO;
@@ -190,10 +209,8 @@ void tg_ngx_sink_write(tg_ngx_sink_t *sink, const char *line, size_t len)
     int err;
     if (len == 0 || len > TG_EVENT_LINE_MAX || len > PIPE_BUF || line[len - 1] != '\n')
         err = EINVAL;
-    else if (sink->fd < 0)
-        err = EBADF;
     else if (sink->kind == TG_NGX_SINK_SYSLOG)
-        err = send_syslog(sink, line, len - 1); /* the datagram is the line */
+        err = sink->fd < 0 ? EBADF : send_syslog(sink, line, len - 1); /* the datagram is the line */
     else
         err = write_file(sink, line, len);
     if (err == 0) {

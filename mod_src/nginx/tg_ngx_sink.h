@@ -19,7 +19,9 @@ typedef enum { TG_NGX_SINK_FILE = 1, TG_NGX_SINK_SYSLOG } tg_ngx_sink_kind_t;
 typedef struct tg_ngx_sink_t {
     tg_ngx_sink_kind_t kind;
     const char *target;        /* file path or socket path */
-    int fd;                    /* opened with the configuration; -1: none */
+    int fd;                    /* syslog: our socket, opened with the configuration; -1: none */
+    ngx_open_file_t *file;     /* file: nginx's, reopened by it on USR1 (`nginx -s reopen`) */
+    int nonblock_fd;           /* the file descriptor last made non-blocking; -1: none */
     struct sockaddr_un addr;   /* syslog receiver */
     socklen_t addr_len;
     tg_syslog_origin_t origin; /* syslog header */
@@ -30,8 +32,10 @@ typedef struct tg_ngx_sink_t {
 
 /* Parse and open a tlsguard_event_log argument: "/path" (relative: to the
  * prefix) or "syslog[:facility][@/socket/path]". Returns NGX_CONF_OK or an
- * error logged against the directive. Opened in the configuration's pool:
- * closed with it. */
+ * error logged against the directive. A file is tried here (for that error)
+ * and then left to nginx's open files, which nginx opens with the cycle and
+ * reopens, chowned for the workers, on `nginx -s reopen` as logrotate asks;
+ * the socket belongs to the configuration's pool and closes with it. */
 char *tg_ngx_sink_conf(ngx_conf_t *cf, ngx_str_t *arg, tg_ngx_sink_t **out);
 
 /* One complete line ('\n' last): one write() or one datagram, never a wait. */

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tg_httpd import curl, s_client
+from tg_httpd import curl, run, s_client
 from tg_rawtls import client_hello, records, send_and_close, send_and_linger
 from test_05_events import EventChecker, Events, common  # noqa: F401  (the shared checks)
 import tg_ecs
@@ -321,3 +321,30 @@ def test_proxy_protocol_header_is_not_taken_for_plain_http(nginx, validator):
     assert e["tlsguard"]["reason"] == "client_aborted", e
     assert e["tlsguard"].get("tls_error") != "http_request", e
     assert e["tls"]["client"]["server_name"] == "localhost"
+
+
+def test_reopen_after_rotation_writes_to_the_new_file(ev):
+    """logrotate renames the log, then `nginx -s reopen` (USR1): the next
+    events go to a new file under the configured name (the workers run as
+    another user, so the master reopens it for them, as for nginx's own logs)."""
+    n = ev.h
+    ok, _ = s_client(n.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0")
+    assert not ok
+    common(ev.one(), "protocol_version", "client_hello")
+    path = os.path.join(n.root, "events.json")
+    rotated = path + ".1"
+    os.rename(path, rotated)
+    before = open(rotated).read()
+    rc, out = run(n.cmd("-s", "reopen"), env=n.env())
+    assert rc == 0, out
+    deadline = time.time() + 10
+    while not os.path.exists(path) and time.time() < deadline:
+        time.sleep(0.05)
+    assert os.path.exists(path), "nginx -s reopen did not make a new events.json:\n" + n.log()
+    ok, _ = s_client(n.port, "-tls1_1", "-cipher", "ALL:@SECLEVEL=0")
+    assert not ok
+    ev.seen = 0  # the new file starts empty
+    e = ev.one()
+    common(e, "protocol_version", "client_hello")
+    assert e["tlsguard"]["client"]["versions"] == ["TLSv1.1"]
+    assert open(rotated).read() == before  # nothing more went to the rotated file
