@@ -1,6 +1,7 @@
 /* ngx_http_tlsguard_module: the module record and its hooks, nothing else.
  * Directives: tg_ngx_conf.c; enforcement: tg_ngx_enforce.c; server names:
- * tg_ngx_sni.c; connections and events: tg_ngx_conn.c, tg_ngx_sink.c; HSTS:
+ * tg_ngx_sni.c; connections and events: tg_ngx_conn.c, tg_ngx_sink.c,
+ * tg_ngx_sink_report.c; HSTS:
  * tg_ngx_hsts.c. */
 #include <ngx_config.h>
 #include <ngx_core.h>
@@ -10,6 +11,7 @@
 #include "tg_ngx_conn.h"
 #include "tg_ngx_enforce.h"
 #include "tg_ngx_hsts.h"
+#include "tg_ngx_sink_report.h"
 
 static ngx_int_t tg_ngx_postconfiguration(ngx_conf_t *cf)
 {
@@ -18,10 +20,17 @@ static ngx_int_t tg_ngx_postconfiguration(ngx_conf_t *cf)
     return tg_ngx_enforce_all(cf);
 }
 
+static ngx_int_t tg_ngx_init_process(ngx_cycle_t *cycle)
+{
+    if (tg_ngx_conn_init_process(cycle) != NGX_OK)
+        return NGX_ERROR;
+    return tg_ngx_sink_report_init_process(cycle);
+}
+
 static ngx_http_module_t tg_ngx_module_ctx = {
     NULL,                    /* preconfiguration */
     tg_ngx_postconfiguration,
-    NULL,                    /* create main configuration */
+    tg_ngx_conf_create_main,
     NULL,                    /* init main configuration */
     tg_ngx_conf_create_srv,
     tg_ngx_conf_merge_srv,
@@ -36,9 +45,9 @@ ngx_module_t ngx_http_tlsguard_module = {
     NGX_HTTP_MODULE,
     NULL, /* init master */
     tg_ngx_conn_init_module,
-    tg_ngx_conn_init_process,
+    tg_ngx_init_process,
     NULL, /* init thread */
     NULL, /* exit thread */
-    NULL, /* exit process */
+    tg_ngx_sink_report_exit_process,
     NULL, /* exit master */
     NGX_MODULE_V1_PADDING};

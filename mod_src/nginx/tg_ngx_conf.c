@@ -188,10 +188,29 @@ static char *set_event_log(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     tg_ngx_srv_conf_t *tsc = conf;
     ngx_str_t *value = cf->args->elts;
+    tg_ngx_main_conf_t *mc = ngx_http_conf_get_module_main_conf(cf, ngx_http_tlsguard_module);
+    tg_ngx_sink_t **listed;
+    char *rv;
+
     (void)cmd;
     if (tsc->sink != NGX_CONF_UNSET_PTR)
         return "is duplicate";
-    return tg_ngx_sink_conf(cf, &value[1], &tsc->sink);
+    rv = tg_ngx_sink_conf(cf, &value[1], &tsc->sink);
+    if (rv != NGX_CONF_OK)
+        return rv;
+    listed = ngx_array_push(&mc->sinks); /* for the drop reports */
+    if (listed == NULL)
+        return NGX_CONF_ERROR;
+    *listed = tsc->sink;
+    return NGX_CONF_OK;
+}
+
+void *tg_ngx_conf_create_main(ngx_conf_t *cf)
+{
+    tg_ngx_main_conf_t *mc = ngx_pcalloc(cf->pool, sizeof(*mc));
+    if (mc == NULL || ngx_array_init(&mc->sinks, cf->pool, 4, sizeof(tg_ngx_sink_t *)) != NGX_OK)
+        return NULL;
+    return mc;
 }
 
 /* tlsguard_events failures|all|sample=N */

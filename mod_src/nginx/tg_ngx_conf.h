@@ -47,9 +47,15 @@ typedef struct tg_ngx_srv_conf_t {
     tg_ossl_effective_t eff;        /* its SSL_CTX after enforcement */
 } tg_ngx_srv_conf_t;
 
+/* The module's main configuration: what concerns the whole cycle. */
+typedef struct tg_ngx_main_conf_t {
+    ngx_array_t sinks; /* tg_ngx_sink_t *: each tlsguard_event_log given, once */
+} tg_ngx_main_conf_t;
+
 extern ngx_module_t ngx_http_tlsguard_module;
 extern ngx_command_t tg_ngx_conf_commands[];
 
+void *tg_ngx_conf_create_main(ngx_conf_t *cf);
 void *tg_ngx_conf_create_srv(ngx_conf_t *cf);
 char *tg_ngx_conf_merge_srv(ngx_conf_t *cf, void *parent, void *child);
 

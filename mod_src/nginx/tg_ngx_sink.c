@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "tg_event.h"
+#include "tg_ngx_sink_report.h"
 
 #define SINK_SYNTAX "a file path or syslog[:facility][@/socket/path]"
 
@@ -219,4 +220,6 @@ void tg_ngx_sink_write(tg_ngx_sink_t *sink, const char *line, size_t len)
     }
     sink->dropped++;
     sink->last_error = err;
+    if (sink->dropped == sink->reported + 1)
+        tg_ngx_sink_report_wake();
 }

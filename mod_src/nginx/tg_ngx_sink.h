@@ -27,6 +27,7 @@ typedef struct tg_ngx_sink_t {
     tg_syslog_origin_t origin; /* syslog header */
     ngx_uint_t written;        /* per worker */
     ngx_uint_t dropped;
+    ngx_uint_t reported;       /* `dropped` as of the last report (tg_ngx_sink_report.c) */
     int last_error;
 } tg_ngx_sink_t;
 

@@ -5,6 +5,7 @@ stops reading does not stall nginx."""
 
 import json
 import os
+import re
 import socket
 import time
 
@@ -288,6 +289,48 @@ def test_stalled_syslog_receiver_does_not_stall_nginx(nginx, receiver):
     except socket.timeout:
         pass
     assert 0 < got < failures, (got, failures)  # some were dropped, none torn
+
+
+LOST = re.compile(r"TLSGUARD-030: tlsguard_event_log \"(?P<sink>[^\"]+)\": (?P<n>\d+) event "
+                  r"line\(s\) lost (?P<when>[a-z ]+); this worker: (?P<written>\d+) written, "
+                  r"(?P<lost>\d+) lost")
+
+
+def test_lost_lines_are_reported_and_add_up(nginx, receiver):
+    """A receiver that stops reading: the worker reports the first loss at
+    once (TLSGUARD-030, naming the sink and the error), then once an interval,
+    and the rest as it exits; written + lost is every event, and the receiver
+    got exactly the lines written."""
+    path, sock = receiver
+    nginx.write(nginx.conf(WEAK + "\n    tlsguard_event_log syslog:local3@%s;" % path,
+                           main_lines="env TLSGUARD_REPORT_INTERVAL=1;"))
+    nginx.start()
+    failures = min(dgram_queue_length(), 1000) + 30
+    for _ in range(failures):
+        send_and_close(nginx.port, b"\x16\x03\x01\x00\x05hello", wait=0)
+    deadline = time.time() + 10
+    while not LOST.search(nginx.log()) and time.time() < deadline:
+        time.sleep(0.1)
+    first = LOST.search(nginx.log())
+    assert first, nginx.log()
+    assert first["sink"] == path and int(first["n"]) >= 1, first.group(0)
+    assert "Resource temporarily unavailable" in nginx.log(), nginx.log()
+    sock.settimeout(0.5)
+    got = 0
+    try:
+        while True:
+            msg = sock.recv(8192).decode("utf-8")
+            json.loads(msg[msg.index("{"):])
+            got += 1
+    except socket.timeout:
+        pass
+    nginx.stop()
+    reports = list(LOST.finditer(nginx.log()))
+    last = reports[-1]
+    # every event of this worker: the harness's connect-and-close, then the failures
+    assert int(last["written"]) + int(last["lost"]) == failures + 1, last.group(0)
+    assert int(last["written"]) == got, (last.group(0), got)
+    assert sum(int(r["n"]) for r in reports) == int(last["lost"]), [r.group(0) for r in reports]
 
 
 BAD_EVENT_CONF = [
