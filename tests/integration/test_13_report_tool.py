@@ -142,3 +142,30 @@ def test_report_tool_help_and_bad_input(tmp_path):
     assert summary["totals"]["unreadable_lines"] == 1
     assert summary["totals"]["other_events"] == 1
     assert summary["rows"] == []
+
+
+def test_report_tool_counts_what_the_rate_limit_left_out(httpd, monkeypatch):
+    """Under TLSGuardEventRate the rows are lower bounds: the tool adds up the
+    events-suppressed summaries, and written + suppressed is every report."""
+    monkeypatch.setenv("TLSGUARD_SUPPRESSED_INTERVAL", "1")
+    h = httpd
+    h.write(h.base_conf() + "Listen 127.0.0.1:%d\n" % h.port
+            + "TLSGuardProfile intermediate\nTLSGuardMode report\n"
+            + "TLSGuardEventLog logs/events.json\nTLSGuardEventRate 1/h burst 1\n"
+            + h.ssl_vhost(LEGACY))
+    h.start()  # its connect-and-close: one empty_connection failure, perhaps the token
+    for _ in range(4):
+        ok, out = s_client(h.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0")
+        assert ok, out
+    path = os.path.join(h.root, "logs", "events.json")
+    deadline = time.time() + 10
+    summary = None
+    while time.time() < deadline:
+        summary = json.loads(tool("--json", path))["totals"]
+        if summary["would_reject"] + summary["failures"] + summary["suppressed"] == 5:
+            break
+        time.sleep(0.2)
+    assert summary["would_reject"] + summary["failures"] + summary["suppressed"] == 5, summary
+    assert summary["suppressed"] >= 3, summary
+    assert set(summary["suppressed_by_reason"]) <= {"protocol_version", "empty_connection"}
+    assert "left out by TLSGuardEventRate" in tool(path)
