@@ -20,19 +20,17 @@ make check-unit
 
 # The sanitizer build of the module in httpd, the ASan runtime preloaded
 # (SAN_PRELOAD); any ASan or UBSan report fails the test that caused it.
-ASAN_TESTS="tests/integration/test_09_hostile.py"
-for t in tests/integration/test_07_sni_mutations.py tests/integration/test_13_report.py \
-         tests/integration/test_14_metrics.py; do # these join when they exist
-    if [ -f "$t" ]; then ASAN_TESTS="$ASAN_TESTS $t"; fi
-done
+ASAN_TESTS="tests/integration/test_09_hostile.py tests/integration/test_07_sni_mutations.py"
+ASAN_TESTS="$ASAN_TESTS tests/integration/test_13_report.py tests/integration/test_14_metrics.py"
 echo "== the module under ASan + UBSan in httpd: $ASAN_TESTS"
 timeout --kill-after=10 "${ASAN_SECONDS:-300}" make check-integration TESTS="$ASAN_TESTS"
 
 # The same for the nginx module (built instrumented in this configuration),
-# in Debian's nginx with the ASan runtime preloaded: the mutated hellos and
-# the reference hellos.
+# in Debian's nginx with the ASan runtime preloaded: the mutated hellos, the
+# reference hellos, and every event path (reasons, sinks, reopen, lost lines).
 if grep -q '^NGINX_DEV *= *[^ ]' Makefile; then
     NGINX_ASAN_TESTS="tests/nginx/test_07_nginx_sni_mutations.py tests/nginx/test_06_nginx_ja4_reference.py"
+    NGINX_ASAN_TESTS="$NGINX_ASAN_TESTS tests/nginx/test_05_nginx_events.py"
     echo "== the nginx module under ASan + UBSan in nginx: $NGINX_ASAN_TESTS"
     timeout --kill-after=10 "${ASAN_SECONDS:-300}" make check-nginx NGINX_TESTS="$NGINX_ASAN_TESTS"
 fi
