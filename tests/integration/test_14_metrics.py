@@ -201,3 +201,35 @@ def test_mod_status_section(httpd):
     status, _, page = fetch(httpd.http_port, "/server-status")
     assert status == 200 and "<h2>mod_tlsguard</h2>" in page
     assert "protocol_version</td><td>2</td>" in page, page
+
+
+def test_vhost_labels_are_bounded(httpd):
+    """More virtual hosts than the shared segment has slots for (255 named):
+    the page never grows past 255 vhost labels plus "(other)", and a failure on
+    a vhost without a slot still counts, under vhost="(other)"."""
+    h = httpd
+    names = ["v%03d.test" % i for i in range(270)]
+    vhosts = "".join(h.ssl_vhost("", name=n) for n in names)
+    h.write(h.base_conf(h.modules(["authz_host"])) + "Listen 127.0.0.1:%d\n" % h.port
+            + "TLSGuardProfile intermediate\n" + h.ssl_vhost() + vhosts + plain_vhost(h))
+    h.start()
+    base = Scrape(h.http_port)
+    labels = {l["vhost"] for l in base.series("tlsguard_handshakes_total")}
+    labels |= {l["vhost"] for l in base.series("tlsguard_handshake_failures_total")}
+    assert len(labels - {"(other)"}) <= 255, sorted(labels)
+    slotless = [n for n in names if "%s:%d" % (n, h.port) not in labels]
+    slotted = [n for n in names if "%s:%d" % (n, h.port) in labels]
+    assert len(slotless) >= 270 + 1 - 255 and slotted, (len(slotless), len(slotted))
+    ok, out = s_client(h.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0", sni=slotless[0])
+    assert not ok, out
+    s = wait_scrape(h, lambda s: failures(s) > failures(base))
+    assert s.sum("tlsguard_handshake_failures_total", vhost="(other)",
+                 reason="protocol_version") - \
+        base.sum("tlsguard_handshake_failures_total", vhost="(other)",
+                 reason="protocol_version") == 1, s.text[-3000:]
+    ok, out = s_client(h.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0", sni=slotted[0])
+    assert not ok, out
+    s2 = wait_scrape(h, lambda x: failures(x) > failures(s))
+    assert s2.sum("tlsguard_handshake_failures_total", vhost="%s:%d" % (slotted[0], h.port),
+                  reason="protocol_version") == 1
+    assert failures(s2) - failures(base) == 2  # nothing lost, nothing counted twice
