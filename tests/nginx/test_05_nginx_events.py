@@ -257,6 +257,20 @@ def test_syslog_sink(nginx, validator, receiver):
     assert not msg.endswith("\n")
 
 
+def drain(sock):
+    """How many datagrams the receiver holds, each a whole JSON event."""
+    sock.settimeout(0.5)
+    got = 0
+    try:
+        while True:
+            msg = sock.recv(8192).decode("utf-8")
+            json.loads(msg[msg.index("{"):])
+            got += 1
+    except socket.timeout:
+        pass
+    return got
+
+
 def dgram_queue_length():
     """How many datagrams a receiver's queue holds before senders block."""
     try:
@@ -278,16 +292,7 @@ def test_stalled_syslog_receiver_does_not_stall_nginx(nginx, receiver):
     took = time.time() - start
     assert ok, out
     assert took < 60, took
-    # What the receiver got are whole datagrams; the rest were dropped.
-    sock.settimeout(0.5)
-    got = 0
-    try:
-        while True:
-            msg = sock.recv(8192).decode("utf-8")
-            json.loads(msg[msg.index("{"):])
-            got += 1
-    except socket.timeout:
-        pass
+    got = drain(sock)  # whole datagrams; the rest were dropped
     assert 0 < got < failures, (got, failures)  # some were dropped, none torn
 
 
@@ -315,15 +320,7 @@ def test_lost_lines_are_reported_and_add_up(nginx, receiver):
     assert first, nginx.log()
     assert first["sink"] == path and int(first["n"]) >= 1, first.group(0)
     assert "Resource temporarily unavailable" in nginx.log(), nginx.log()
-    sock.settimeout(0.5)
-    got = 0
-    try:
-        while True:
-            msg = sock.recv(8192).decode("utf-8")
-            json.loads(msg[msg.index("{"):])
-            got += 1
-    except socket.timeout:
-        pass
+    got = drain(sock)
     nginx.stop()
     reports = list(LOST.finditer(nginx.log()))
     last = reports[-1]
