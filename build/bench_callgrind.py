@@ -69,29 +69,43 @@ def client(port, args, expect_ok, peer_sig):
 def life(h, n, deadline):
     """One httpd -X life under callgrind: every scenario, n + 1 connections
     each. Returns {scenario: [dump file per measured connection]}."""
-    outdir = os.path.join(h.root, "callgrind")
+    out = dump_path(h.root)
+    proc = subprocess.Popen(command(out) + [h.conf_path], env=h.env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return collect(h, proc, out, SCENARIOS, n, deadline, "callgrind")
+
+
+def dump_path(root):
+    """The callgrind output path under root, its directory made and emptied."""
+    outdir = os.path.join(root, "callgrind")
     os.makedirs(outdir, exist_ok=True)
     os.chmod(outdir, 0o777)  # httpd writes the dumps after dropping root
     out = os.path.join(outdir, "out")
     for old in glob.glob(out + "*"):
         os.unlink(old)
-    proc = subprocess.Popen(command(out) + [h.conf_path], env=h.env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return out
+
+
+def collect(server, proc, out, scenarios, n, deadline, label):
+    """Drive one life of `server` (running as proc under callgrind with
+    --dump-before on each connection, dumps to out.N): every scenario, n + 1
+    connections each, the first a warm-up. Returns {scenario: [dump file per
+    measured connection]}."""
     dumps = {}
     try:
-        h.wait_listening(timeout=120)  # one connection: dump 2
+        server.wait_listening(timeout=120)  # one connection: dump 2
         index = 3  # dump k + 1 is written when connection k + 1 starts
-        for key, _, args, ok, sig in SCENARIOS:
+        for key, _, args, ok, sig in scenarios:
             files = []
             for i in range(n + 1):
                 if time.monotonic() > deadline:
-                    raise RuntimeError("callgrind: time limit reached")
-                client(h.port, args, ok, sig)
+                    raise RuntimeError("%s: time limit reached" % label)
+                client(server.port, args, ok, sig)
                 if i > 0:
                     files.append("%s.%d" % (out, index))
                 index += 1
             dumps[key] = files
-        connect_once(h.port)  # starts the dump of the last connection
+        connect_once(server.port)  # starts the dump of the last connection
         last = "%s.%d" % (out, index - 1)
         limit = time.monotonic() + 60
         while not os.path.exists(last) and time.monotonic() < limit:

@@ -4,12 +4,10 @@ one process (`master_process off`), `--dump-before=ngx_event_accept` writes
 one profile per connection (its handshake, request and close, up to the next
 accept). The first connection of each scenario is a warm-up."""
 
-import glob
 import os
 import re
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "nginx"))
@@ -63,42 +61,11 @@ def instance(kind, root, certs, eff):
 def life(n, count, deadline):
     """One nginx life under callgrind, every scenario, count + 1 connections
     each: {scenario: [dump per measured connection]}."""
-    outdir = os.path.join(n.root, "callgrind")
-    os.makedirs(outdir, exist_ok=True)
-    out = os.path.join(outdir, "out")
-    for old in glob.glob(out + "*"):
-        os.unlink(old)
+    out = cg.dump_path(n.root)
     proc = subprocess.Popen(["valgrind", "--tool=callgrind", "--dump-before=" + DUMP_FN,
                              "--callgrind-out-file=" + out] + n.cmd(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    dumps = {}
-    try:
-        n.wait_listening(timeout=120)  # one connection: dump 2
-        index = 3
-        for key, _, args, ok, sig in SCENARIOS:
-            files = []
-            for i in range(count + 1):
-                if time.monotonic() > deadline:
-                    raise RuntimeError("nginx callgrind: time limit reached")
-                cg.client(n.port, args, ok, sig)
-                if i > 0:
-                    files.append("%s.%d" % (out, index))
-                index += 1
-            dumps[key] = files
-        cg.connect_once(n.port)
-        last = "%s.%d" % (out, index - 1)
-        limit = time.monotonic() + 60
-        while not os.path.exists(last) and time.monotonic() < limit:
-            time.sleep(0.1)
-        time.sleep(1.0)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=120)
-    for files in dumps.values():
-        for f in files:
-            if not os.path.exists(f):
-                raise RuntimeError("missing callgrind dump " + f)
-    return dumps
+    return cg.collect(n, proc, out, SCENARIOS, count, deadline, "nginx callgrind")
 
 
 def measure(n, count, deadline):
