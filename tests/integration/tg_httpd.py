@@ -79,7 +79,21 @@ class Certs:
         return key, crt
 
 
-class Httpd:
+class ErrorLog:
+    """Reading a server's error log (self.error_log), for httpd and nginx."""
+
+    def log(self):
+        try:
+            with open(self.error_log, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def log_lines(self, tag):
+        return [l for l in self.log().splitlines() if tag in l]
+
+
+class Httpd(ErrorLog):
     """One httpd instance. conf() builds httpd.conf from parts; start() runs it."""
 
     def __init__(self, root, certs, mpm="event"):
@@ -284,16 +298,6 @@ StartServers 1
         if self.alive():
             os.kill(pid, signal.SIGKILL)
         self.started = False
-
-    def log(self):
-        try:
-            with open(self.error_log, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
-
-    def log_lines(self, tag):
-        return [l for l in self.log().splitlines() if tag in l]
 
 
 # ---- clients --------------------------------------------------------------

@@ -11,14 +11,14 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 
-from tg_httpd import free_port, run  # noqa: E402,F401
+from tg_httpd import ErrorLog, free_port, run  # noqa: E402,F401
 
 NGINX = os.environ.get("TG_NGINX", "/usr/sbin/nginx")
 MODULE = os.environ.get("TG_NGINX_MODULE", "")
 LD_PRELOAD = os.environ.get("TG_NGINX_LD_PRELOAD", "")  # the sanitizers' runtime
 
 
-class Nginx:
+class Nginx(ErrorLog):
     """One private nginx: write(conf) then start(); stop() at the end."""
 
     def __init__(self, root, certs):
@@ -187,16 +187,6 @@ http {
                 break
             time.sleep(0.05)
         self.started = False
-
-    def log(self):
-        try:
-            with open(self.error_log, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
-
-    def log_lines(self, tag):
-        return [l for l in self.log().splitlines() if tag in l]
 
     def alerts(self):
         """[emerg]/[alert]/[crit] lines: nginx's own signs of trouble."""
