@@ -137,9 +137,16 @@ def test_report_tool_help_and_bad_input(tmp_path):
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
     assert proc.returncode == 2 and b"missing" in proc.stderr
     junk = tmp_path / "junk"
-    junk.write_text("not json\n{\"event\": {\"action\": \"tls-config-audit\"}}\n")
+    junk.write_text("not json\n{\"event\": {\"action\": \"tls-config-audit\"}}\n"
+                    # a summary with broken counts: skipped, or only its sane ones taken
+                    "{\"event\": {\"action\": \"events-suppressed\"}, \"tlsguard\": "
+                    "{\"suppressed\": {\"reasons\": \"many\"}}}\n"
+                    "{\"event\": {\"action\": \"events-suppressed\"}, \"tlsguard\": "
+                    "{\"suppressed\": {\"reasons\": {\"a\": -5, \"b\": \"7\", "
+                    "\"protocol_version\": 2}}}}\n")
     summary = json.loads(tool("--json", str(junk)))
-    assert summary["totals"]["unreadable_lines"] == 1
+    assert summary["totals"]["suppressed_by_reason"] == {"protocol_version": 2}
+    assert summary["totals"]["unreadable_lines"] == 2
     assert summary["totals"]["other_events"] == 1
     assert summary["rows"] == []
 
