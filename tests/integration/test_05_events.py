@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 import tg_ecs
-from tg_httpd import curl, s_client
+from tg_httpd import curl, s_client, whole_lines
 from tg_rawtls import client_hello, records, send_and_close, send_and_linger
 
 SCHEMA_PATH = os.environ.get("TG_EVENT_SCHEMA") or os.path.join(os.path.dirname(__file__), "..", "..", "docs",
@@ -54,12 +54,7 @@ class Events:
 
     def lines(self):
         """The handshake events (the start-up audit's lines are test_12's)."""
-        try:
-            with open(self.path, "rb") as f:
-                lines = f.read().decode("utf-8").splitlines()
-        except FileNotFoundError:
-            return []
-        return [l for l in lines if json.loads(l)["event"]["action"] == "tls-handshake"]
+        return [l for l in whole_lines(self.path) if json.loads(l)["event"]["action"] == "tls-handshake"]
 
     def new(self, count=1, timeout=10):
         """Exactly `count` new events (waits for them, then checks none more come)."""

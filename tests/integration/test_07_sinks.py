@@ -24,7 +24,7 @@ import time
 
 import pytest
 
-from tg_httpd import curl
+from tg_httpd import curl, whole_lines
 from tg_rawtls import client_hello, records
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -452,11 +452,7 @@ def test_syslog_events_reach_rsyslogd_as_json(make_httpd, rsyslogd):
         failed_handshake(h.port, BIG_HELLO if i % 4 == 0 else FAILING_HELLO)
 
     def lines():
-        try:
-            with open(out) as f:
-                return f.read().splitlines()
-        except FileNotFoundError:
-            return []
+        return whole_lines(out)
 
     wait_for(lambda: len(lines()) >= n + 1, what="%d events in rsyslogd's file" % (n + 1))
     time.sleep(0.3)

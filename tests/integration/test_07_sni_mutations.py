@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 import tg_ecs
-from tg_httpd import Httpd
+from tg_httpd import Httpd, whole_lines
 from tg_hellomut import (EXT_ALPN, EXT_GROUPS, EXT_KEY_SHARE, EXT_POINTS,
                          EXT_PSK_MODES, EXT_SIGALGS, EXT_SNI, EXT_VERSIONS,
                          default_extensions, hello, records, exchange, sni_body,
@@ -69,11 +69,7 @@ def server(certs):
 def sink_lines(h):
     out = {}
     for name in POLICIES:
-        try:
-            with open(os.path.join(h.root, "logs", name + ".json"), "rb") as f:
-                out[name] = f.read().decode("utf-8").splitlines()
-        except FileNotFoundError:
-            out[name] = []
+        out[name] = whole_lines(os.path.join(h.root, "logs", name + ".json"))
     return out
 
 

@@ -16,6 +16,7 @@ import time
 import pytest
 
 from test_05_events import validator  # noqa: F401 (fixture)
+from tg_httpd import whole_lines
 from tg_hellomut import default_extensions, exchange, hello, records
 
 EXT_TICKET = 35
@@ -124,11 +125,7 @@ def configure(h, vhosts, server_lines=""):
 
 
 def event_lines(h):
-    try:
-        with open(os.path.join(h.root, "logs", "events.json")) as f:
-            return f.read().splitlines()
-    except FileNotFoundError:
-        return []
+    return whole_lines(os.path.join(h.root, "logs", "events.json"))
 
 
 def events(h, validator, action):  # noqa: F811

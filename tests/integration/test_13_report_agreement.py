@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from tg_httpd import run
+from tg_httpd import run, whole_lines
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 REFERENCE = os.path.join(ROOT, "tests", "data", "ja4-reference", "hellos.tsv")
@@ -119,11 +119,7 @@ class Log:
         self.path = os.path.join(h.root, "logs", "events.json")
 
     def events(self):
-        try:
-            with open(self.path, encoding="utf-8") as f:
-                lines = f.read().splitlines()
-        except FileNotFoundError:
-            return [], []
+        lines = whole_lines(self.path)
         handshakes, reports = [], []
         for line in lines:
             e = json.loads(line)

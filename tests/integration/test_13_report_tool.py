@@ -11,7 +11,7 @@ import subprocess
 import time
 import xml.etree.ElementTree as ET
 
-from tg_httpd import curl, s_client
+from tg_httpd import curl, s_client, whole_lines
 
 TOOL = os.path.join(os.path.dirname(__file__), "..", "..", "tools", "tlsguard-report")
 LEGACY = "SSLProtocol all\nSSLCipherSuite ALL:@SECLEVEL=0\n"
@@ -27,9 +27,8 @@ def tool(*args, stdin=None):
 def wait_lines(path, n, timeout=10):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        with open(path) as f:
-            lines = [l for l in f.read().splitlines()
-                     if json.loads(l)["event"]["action"] == "tls-handshake"]
+        lines = [l for l in whole_lines(path)
+                 if json.loads(l)["event"]["action"] == "tls-handshake"]
         if len(lines) >= n:
             return lines
         time.sleep(0.05)

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from tg_httpd import curl, require_tool, s_client
-from tg_metrics import Scrape, fetch, plain_vhost
+from tg_metrics import Scrape, fetch, plain_vhost, scrape_after_start
 from tg_rawtls import client_hello, records, send_and_close
 
 HTTP_ON_TLS = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
@@ -116,9 +116,8 @@ def test_exact_counts_across_children_and_graceful_restart(make_httpd, certs, mp
     h = make_httpd(mpm)
     metrics_conf(h, MPM_LINES[mpm])
     h.start()
-    time.sleep(1.0)  # the harness's connect-and-close while waiting for the port
+    base = scrape_after_start(h)
     assert len(child_pids(h)) >= 2, "the counters are to be shared by several children"
-    base = Scrape(h.http_port)
     first = {"protocol_version": 3, "no_shared_cipher": 2, "no_shared_group": 1, "not_tls": 2,
              "client_rejected_certificate": 1, "client_aborted": 1, "empty_connection": 2}
     provoke(h, first)
@@ -213,7 +212,7 @@ def test_vhost_labels_are_bounded(httpd):
     h.write(h.base_conf(h.modules(["authz_host"])) + "Listen 127.0.0.1:%d\n" % h.port
             + "TLSGuardProfile intermediate\n" + h.ssl_vhost() + vhosts + plain_vhost(h))
     h.start()
-    base = Scrape(h.http_port)
+    base = scrape_after_start(h)
     labels = {l["vhost"] for l in base.series("tlsguard_handshakes_total")}
     labels |= {l["vhost"] for l in base.series("tlsguard_handshake_failures_total")}
     assert len(labels - {"(other)"}) <= 255, sorted(labels)

@@ -20,7 +20,7 @@ import time
 import pytest
 
 from tg_httpd import s_client
-from tg_metrics import Scrape, plain_vhost
+from tg_metrics import Scrape, plain_vhost, scrape_after_start
 from test_05_events import SCHEMA_PATH, EventChecker
 import tg_ecs
 
@@ -109,9 +109,9 @@ def test_rate_limit_writes_summary(httpd, validator, short_interval):
     httpd.write(open(httpd.conf_path).read().replace(
         "    SSLEngine on\n", "    SSLEngine on\n    TLSGuardEventRate 2/s burst 3\n", 1))
     httpd.start()
-    time.sleep(0.5)
     path = os.path.join(httpd.root, "logs", "events.json")
-    base = failures(Scrape(httpd.http_port))
+    base = failures(scrape_after_start(httpd))
+    time.sleep(0.6)  # the harness's connection took a token: one 2/s refill fills the burst
     base_lines = len(tally(read_lines(path))[0])
     sent = 0
     for _ in range(15):
@@ -182,7 +182,7 @@ def test_flood(httpd, certs, validator, short_interval):
     path = os.path.join(httpd.root, "logs", "events.json")
     ctx = good_context(certs)
     quiet = quiet_median(httpd.port, ctx)
-    base = Scrape(httpd.http_port)
+    base = scrape_after_start(httpd)
     base_events = read_lines(path)
     good = GoodClient(httpd.port, ctx)
     good.start()
@@ -243,7 +243,7 @@ def test_stopped_logger_costs_counted_drops(httpd, certs, short_interval):
     label = sink.strip('"')
     pid = logger_pid(out)
     ctx = good_context(certs)
-    base = Scrape(httpd.http_port)
+    base = scrape_after_start(httpd)
     good = GoodClient(httpd.port, ctx)
     good.start()
     n = FLOOD

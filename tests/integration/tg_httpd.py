@@ -33,6 +33,18 @@ def run(cmd, timeout=30, input=None, env=None):
     return proc.returncode, proc.stdout.decode("utf-8", "replace")
 
 
+def whole_lines(path):
+    """The file's complete lines, decoded. A reader can catch a write half copied in
+    (Linux grows a file's size page by page), so a tail without its newline is left
+    for the next read; a missing file has no lines."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return []
+    return data[:data.rfind(b"\n") + 1].decode("utf-8").splitlines()
+
+
 class Certs:
     """A private CA and server certificates (RSA 2048 and ECDSA P-256) naming
     localhost, a.test, b.test and c.test; plus a second CA nobody trusts."""

@@ -2,6 +2,7 @@
 scrape adds no handshake of its own) and a small parser of the text format."""
 
 import re
+import time
 import urllib.request
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
@@ -69,3 +70,16 @@ class Scrape:
 
     def series(self, name):
         return [dict(l) for (n, l) in self.samples if n == name]
+
+
+def scrape_after_start(h, timeout=10):
+    """The first scrape of a freshly started httpd, taken once the harness's own
+    connect-and-close (its wait for the port) is counted: before it, a later scrape
+    would find one empty_connection failure no test provoked."""
+    deadline = time.time() + timeout
+    while True:
+        s = Scrape(h.http_port)
+        if s.sum("tlsguard_handshake_failures_total", reason="empty_connection") >= 1:
+            return s
+        assert time.time() < deadline, "the harness's connection was never counted\n" + s.text
+        time.sleep(0.05)
