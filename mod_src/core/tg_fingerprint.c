@@ -16,6 +16,7 @@
 #define JA4_HASH_HEX 12
 #define COUNT_CAP 99
 #define SMALL_SORT 32
+#define RADIX_SORT_MAX 512 /* every real client's list; beyond, heapsort */
 
 /* --- bounded string builder -------------------------------------------- */
 
@@ -323,6 +324,49 @@ static void sift_down(keys_t *k, size_t root, size_t end)
     key_set(k, root, v);
 }
 
+/* One counting pass of an LSD radix sort: from[] by the byte at shift into to[]. */
+static void radix_pass(const uint16_t *from, uint16_t *to, size_t n, uint16_t *count,
+                       unsigned shift)
+{
+    uint16_t start = 0, m;
+
+    for (unsigned d = 0; d < 256; d++) {
+        m = count[d];
+        count[d] = start;
+        start = (uint16_t)(start + m);
+    }
+    for (size_t i = 0; i < n; i++)
+        to[count[(from[i] >> shift) & 0xff]++] = from[i];
+}
+
+/*
+ * Least-significant-digit radix sort, low byte then high byte, over stack
+ * copies: linear, where a heapsort of 80 suites costs four times as much.
+ * Both histograms come from one read; a byte every key shares needs no pass.
+ */
+static void sort_radix(keys_t *k)
+{
+    uint16_t a[RADIX_SORT_MAX], b[RADIX_SORT_MAX];
+    uint16_t lo[256] = {0}, hi[256] = {0};
+    size_t n = k->n;
+    const uint16_t *sorted = a;
+
+    memcpy(a, k->b, 2 * n);
+    for (size_t i = 0; i < n; i++) {
+        lo[a[i] & 0xff]++;
+        hi[a[i] >> 8]++;
+    }
+    if (lo[a[0] & 0xff] != n) {
+        radix_pass(a, b, n, lo, 0);
+        sorted = b;
+    }
+    if (hi[a[0] >> 8] != n) {
+        radix_pass(sorted, sorted == a ? b : a, n, hi, 8);
+        sorted = sorted == a ? b : a;
+    }
+    memcpy(k->b, sorted, 2 * n);
+}
+
 /* Heapsort keeps hostile hellos with thousands of values O(n log n). */
 static void sort_keys(keys_t *k)
 {
@@ -331,6 +375,10 @@ static void sort_keys(keys_t *k)
 
     if (k->n <= SMALL_SORT) {
         sort_small(k);
+        return;
+    }
+    if (k->n <= RADIX_SORT_MAX) {
+        sort_radix(k);
         return;
     }
     for (i = k->n / 2; i-- > 0;)

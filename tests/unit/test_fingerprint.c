@@ -365,6 +365,49 @@ static void test_ja4_counts_and_sni(void **state)
     assert_non_null(strstr(ja3_string_of(h), "-28553-0,,"));
 }
 
+static int cmp_u16(const void *a, const void *b)
+{
+    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/* Every sort the cipher list can take (binary insertion up to 32, radix up to
+ * 512, heapsort beyond) against qsort, with duplicates, runs and one byte
+ * shared by all keys (a radix pass skipped). */
+static void test_ja4_sorts_lists_of_every_size(void **state)
+{
+    static const size_t sizes[] = { 1, 2, 31, 32, 33, 80, 255, 256, 511, 512, 513, 1500 };
+    static const uint16_t spread[] = { 0xffff, 0x00ff, 0xff00, 0x013f };
+    static uint16_t c[1500], want[1500];
+    static char list[1500 * 5 + 1];
+    uint32_t seed = 12345;
+
+    (void)state;
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+        for (size_t m = 0; m < sizeof spread / sizeof *spread; m++) {
+            size_t n = sizes[s], len = 0;
+            const char *raw;
+
+            for (size_t i = 0; i < n; i++) {
+                do {
+                    seed = seed * 1103515245u + 12345u;
+                    c[i] = (uint16_t)((seed >> 8) & spread[m]);
+                } while (tg_is_grease(c[i]));
+                if (i % 7 == 3)
+                    c[i] = c[i / 2]; /* duplicates stay */
+            }
+            memcpy(want, c, n * sizeof *c);
+            qsort(want, n, sizeof *want, cmp_u16);
+            for (size_t i = 0; i < n; i++)
+                len += (size_t)sprintf(list + len, "%04x,", want[i]);
+            list[len - 1] = '_';
+            begin(0x0303, c, n);
+            ext(0x0017, "", 0);
+            raw = ja4_raw_of(end());
+            assert_memory_equal(raw + 11, list, len);
+        }
+    }
+}
+
 static void test_ja4_sni_alpn_excluded_from_hash_only(void **state)
 {
     static const uint16_t c[] = { 0x1301 };
@@ -578,6 +621,7 @@ int main(void)
         cmocka_unit_test(test_ja4_alpn_rules),
         cmocka_unit_test(test_ja4_version_rules),
         cmocka_unit_test(test_ja4_counts_and_sni),
+        cmocka_unit_test(test_ja4_sorts_lists_of_every_size),
         cmocka_unit_test(test_ja4_sni_alpn_excluded_from_hash_only),
         cmocka_unit_test(test_ja4_transport_and_grease_sigalgs),
         cmocka_unit_test(test_buffer_limits),
