@@ -50,10 +50,16 @@ def conf(h, sink="logs/events.json", rate_line="", mpm=MPM):
             + rate_line + "\n" + h.ssl_vhost() + plain_vhost(h))
 
 
-def read_lines(path):
-    """Every line of the log, each parsed (a torn line fails here)."""
-    with open(path, "rb") as f:
-        data = f.read()
+def read_lines(path, timeout=2):
+    """Every line of the log, each parsed (a torn line fails here). A last line
+    without its newline may be a write still being copied in: it gets a moment."""
+    deadline = time.time() + timeout
+    while True:
+        with open(path, "rb") as f:
+            data = f.read()
+        if data == b"" or data.endswith(b"\n") or time.time() > deadline:
+            break
+        time.sleep(0.05)
     assert data == b"" or data.endswith(b"\n"), "the log ends inside a line"
     return [json.loads(l) for l in data.decode("utf-8").splitlines()]
 
