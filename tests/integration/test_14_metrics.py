@@ -232,3 +232,47 @@ def test_vhost_labels_are_bounded(httpd):
     assert s2.sum("tlsguard_handshake_failures_total", vhost="%s:%d" % (slotted[0], h.port),
                   reason="protocol_version") == 1
     assert failures(s2) - failures(base) == 2  # nothing lost, nothing counted twice
+
+
+SUITES_13 = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+             "TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256"]
+GROUPS_13 = ["X25519", "X448", "P-256", "P-384", "P-521", "ffdhe2048", "ffdhe3072", "ffdhe4096"]
+CIPHERS_12 = ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+              "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-ECDSA-AES128-CCM", "ECDHE-ECDSA-AES256-CCM",
+              "ECDHE-ECDSA-ARIA128-GCM-SHA256", "ECDHE-ECDSA-ARIA256-GCM-SHA384",
+              "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384",
+              "ECDHE-RSA-CHACHA20-POLY1305", "ECDHE-ARIA128-GCM-SHA256", "ECDHE-ARIA256-GCM-SHA384"]
+GROUPS_12 = ["X25519", "X448", "P-256", "P-384", "P-521", "brainpoolP256r1", "brainpoolP384r1",
+             "brainpoolP512r1"]
+
+
+def test_success_combinations_are_bounded(httpd):
+    """More distinct version x cipher x group successes than the segment has
+    slots for (127 named): the page shows at most 127 combinations, each
+    counted once, the rest under "(other)", and the sum is every success."""
+    h = httpd
+    server = ("TLSGuardProtocols TLSv1.2 TLSv1.3\nTLSGuardCiphers %s\nTLSGuardCipherSuites %s\n"
+              "TLSGuardGroups %s\n" % (":".join(CIPHERS_12), ":".join(SUITES_13),
+                                       ":".join(dict.fromkeys(GROUPS_13 + GROUPS_12))))
+    metrics_conf(h, "", server_lines=server)
+    h.start()
+    base = scrape_after_start(h)
+    assert not base.series("tlsguard_handshake_successes_total"), base.text
+    clients = [("-tls1_3", "-ciphersuites", s, "-groups", g) for s in SUITES_13 for g in GROUPS_13]
+    # TLS 1.2 signs with ECDSA only on a curve the client lists (P-256); the
+    # client's first group is the one negotiated (server cipher order off)
+    clients += [("-tls1_2", "-cipher", c, "-groups", g if "ECDSA" not in c or g == "P-256"
+                 else g + ":P-256") for c in CIPHERS_12 for g in GROUPS_12]
+    for c in clients:  # each one a combination of its own
+        ok, out = s_client(h.port, *c)
+        assert ok, "%r:\n%s" % (c, out)
+    assert len(clients) > 127
+    s = wait_scrape(h, lambda x: x.sum("tlsguard_handshake_successes_total") >= len(clients))
+    series = s.series("tlsguard_handshake_successes_total")
+    named = [l for l in series if l["version"] != "(other)"]
+    assert len(named) == 127, len(named)
+    assert all(s.sum("tlsguard_handshake_successes_total", **l) == 1 for l in named), s.text
+    assert len({(l["version"], l["cipher"], l["group"]) for l in named}) == 127
+    other = s.sum("tlsguard_handshake_successes_total", version="(other)")
+    assert other == len(clients) - 127, s.text[-3000:]
+    assert s.sum("tlsguard_handshake_successes_total") == len(clients)
