@@ -330,6 +330,49 @@ def test_lost_lines_are_reported_and_add_up(nginx, receiver):
     assert sum(int(r["n"]) for r in reports) == int(last["lost"]), [r.group(0) for r in reports]
 
 
+def test_dead_syslog_receiver_costs_counted_losses(nginx, receiver):
+    """A receiver that dies (its socket file left behind: ECONNREFUSED) and comes
+    back: nginx keeps serving, the events meanwhile are lost and reported, and
+    the new receiver at the same path gets the next ones."""
+    path, sock = receiver
+    nginx.write(nginx.conf(WEAK + "\n    tlsguard_event_log syslog:local3@%s;" % path,
+                           main_lines="env TLSGUARD_REPORT_INTERVAL=1;"))
+    nginx.start()
+    refused = b"\x16\x03\x01\x00\x05hello"
+    send_and_close(nginx.port, refused, wait=0)
+    assert drain(sock) == 2  # the harness's connect-and-close, then the failure
+    sock.close()
+    dead = 5
+    for _ in range(dead):
+        send_and_close(nginx.port, refused, wait=0)
+    ok, out = s_client(nginx.port, "-tls1_3")
+    assert ok, out
+    deadline = time.time() + 10
+    while not LOST.search(nginx.log()) and time.time() < deadline:
+        time.sleep(0.1)
+    assert LOST.search(nginx.log()), nginx.log()
+    assert "Connection refused" in nginx.log(), nginx.log()
+
+    os.unlink(path)  # what a restarted daemon does: a new socket at the path
+    back = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    back.bind(path)
+    os.chmod(path, 0o666)
+    try:
+        for _ in range(2):
+            send_and_close(nginx.port, refused, wait=0)
+        time.sleep(0.5)
+        assert drain(back) == 2
+    finally:
+        back.close()
+    nginx.stop()
+    reports = list(LOST.finditer(nginx.log()))
+    # a report comes only with new losses, so the last one may come before or
+    # after the two lines to the new receiver (the good handshake writes none)
+    assert int(reports[-1]["lost"]) == dead, reports[-1].group(0)
+    assert int(reports[-1]["written"]) in (2, 2 + 2), reports[-1].group(0)
+    assert sum(int(r["n"]) for r in reports) == dead, [r.group(0) for r in reports]
+
+
 BAD_EVENT_CONF = [
     ("tlsguard_events sometimes;", r'"tlsguard_events": unknown value "sometimes"'),
     ("tlsguard_events sample=0;", r'"tlsguard_events": "sample=0": N must be'),
