@@ -74,12 +74,16 @@ class Scrape:
 
 def scrape_after_start(h, timeout=10):
     """The first scrape of a freshly started httpd, taken once the harness's own
-    connect-and-close (its wait for the port) is counted: before it, a later scrape
-    would find one empty_connection failure no test provoked."""
+    connect-and-close (its wait for the port) is counted and its event line, which
+    follows the count, written: two scrapes 0.2 s apart that agree. Before that, a
+    later scrape would find an empty_connection failure, or a line, no test provoked."""
     deadline = time.time() + timeout
+    last = None
     while True:
         s = Scrape(h.http_port)
-        if s.sum("tlsguard_handshake_failures_total", reason="empty_connection") >= 1:
+        counted = s.sum("tlsguard_handshake_failures_total", reason="empty_connection") >= 1
+        if counted and last is not None and s.samples == last.samples:
             return s
-        assert time.time() < deadline, "the harness's connection was never counted\n" + s.text
-        time.sleep(0.05)
+        assert time.time() < deadline, "the harness's connection never settled\n" + s.text
+        last = s if counted else None
+        time.sleep(0.2)
