@@ -6,8 +6,8 @@
  * interval, by a compare-and-swap on due_ns) swaps the pending counts to
  * zero and writes one events-suppressed line to the vhost's sink. Pending
  * counts live in the segment, so a restart carries them to the next
- * generation's summaries; only stopping httpd loses the last interval's
- * (the counters keep every failure). */
+ * generation's summaries; a child that exits writes what is pending then,
+ * due or not, so a stop loses none of them. */
 #include "tg_apache_eventrate.h"
 
 #include <apr_strings.h>
@@ -101,9 +101,11 @@ void tg_ap_eventrate_configure(server_rec *s, int quiet)
                      TG_EVENTRATE_SUMMARY_INTERVAL_ENV, v, TG_EVENTRATE_SUMMARY_INTERVAL);
 }
 
-/* Write v's summary if one is due and this process wins it. */
+/* Write v's summary if one is due and this process wins it, or, at exit
+ * (final), whatever is pending. Each pending count is swapped to zero by
+ * exactly one writer, so no count goes into two lines. */
 static void summarize(server_rec *vs, const tg_ap_srv_conf_t *sc, tg_ap_metrics_vhost_t *v,
-                      uint64_t now)
+                      uint64_t now, int final)
 {
     tg_suppressed_t s = {0};
     char limit[64], line[TG_EVENT_LINE_MAX];
@@ -111,12 +113,16 @@ static void summarize(server_rec *vs, const tg_ap_srv_conf_t *sc, tg_ap_metrics_
 
     for (unsigned r = 0; r < TG_REASON_COUNT; r++)
         any |= atomic_load_explicit(&v->rate.pending[r], memory_order_relaxed);
-    if (!any || now < due
-        || !atomic_compare_exchange_strong(&v->rate.due_ns, &due,
-                                           now + (uint64_t)sum.interval_s * 1000000000u))
+    if (!any)
+        return;
+    if (!final && (now < due || !atomic_compare_exchange_strong(
+                                    &v->rate.due_ns, &due,
+                                    now + (uint64_t)sum.interval_s * 1000000000u)))
         return;
     for (unsigned r = 0; r < TG_REASON_COUNT; r++)
         s.counts[r] = atomic_exchange(&v->rate.pending[r], 0);
+    if (tg_suppressed_total(&s) == 0)
+        return; /* another child wrote them first */
     s.now_us = (int64_t)apr_time_now();
     s.version = TG_VERSION;
     s.vhost = vs->server_hostname;
@@ -128,7 +134,7 @@ static void summarize(server_rec *vs, const tg_ap_srv_conf_t *sc, tg_ap_metrics_
         tg_ap_sink_write(sc->sink, vs, line, len);
 }
 
-static void summarize_all(void)
+static void summarize_all(int final)
 {
     unsigned char seen[TG_METRICS_VHOSTS] = {0};
     uint64_t now = now_ns();
@@ -139,7 +145,7 @@ static void summarize_all(void)
         if (!sc->sink || !v || seen[sc->metrics_vhost])
             continue;
         seen[sc->metrics_vhost] = 1;
-        summarize(vs, sc, v, now);
+        summarize(vs, sc, v, now, final);
     }
 }
 
@@ -155,7 +161,7 @@ static void *APR_THREAD_FUNC summary_main(apr_thread_t *thd, void *data)
         if (sum.stop)
             break;
         apr_thread_mutex_unlock(sum.mu);
-        summarize_all();
+        summarize_all(0);
         apr_thread_mutex_lock(sum.mu);
     }
     apr_thread_mutex_unlock(sum.mu);
@@ -173,6 +179,7 @@ static apr_status_t stop_thread(void *data)
         apr_thread_mutex_unlock(sum.mu);
         apr_thread_join(&rv, sum.thread);
         sum.thread = NULL;
+        summarize_all(1); /* what no interval summarized yet */
     }
     return APR_SUCCESS;
 }

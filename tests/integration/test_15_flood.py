@@ -30,6 +30,7 @@ import tls10_flood  # noqa: E402
 PIPELOGGER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tg_pipelogger.py")
 FLOOD = 20000
 MPM = "StartServers 2\nServerLimit 4\nThreadsPerChild 25\nMinSpareThreads 25\n"
+MPM_LINES = {"event": MPM, "prefork": "StartServers 3\nMinSpareServers 3\nMaxSpareServers 6\n"}
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +142,33 @@ def test_rate_limit_writes_summary(httpd, validator, short_interval):
         assert e["tlsguard"]["suppressed"]["interval_s"] == 1
     stamps = sorted(e["@timestamp"] for e in summaries)
     assert len(stamps) == len(set(s[:19] for s in stamps)), "two summaries in one second"
+
+
+@pytest.mark.parametrize("mpm", ["event", "prefork"])
+def test_stop_writes_the_last_summary(make_httpd, monkeypatch, mpm):
+    """Suppressed failures that no interval has summarized yet are written as
+    each child exits: after a stop, event lines plus summaries still account
+    for every failure counted."""
+    monkeypatch.setenv("TLSGUARD_SUPPRESSED_INTERVAL", "3600")  # no summary falls due
+    h = make_httpd(mpm)
+    conf(h, rate_line="TLSGuardEventRate 1/h burst 2\n", mpm=MPM_LINES[mpm])
+    h.start()
+    path = os.path.join(h.root, "logs", "events.json")
+    base = failures(scrape_after_start(h))
+    for _ in range(12):
+        tls10_flood.one(h.port, tls10_flood.client_hello(9), 5)
+    s = Scrape(h.http_port)
+    counted = failures(s) - base
+    assert counted == 12, s.text
+    before = tally(read_lines(path))
+    assert not before[2], before[2]  # nothing summarized while it ran
+    h.stop()
+    fails, by_reason, summaries = tally(read_lines(path))
+    assert summaries, "no events-suppressed line at the stop"
+    assert len(fails) == len(before[0])
+    written = sum(1 for e in fails if e["tlsguard"]["reason"] == "protocol_version")
+    assert written >= 1 and written + sum(by_reason.values()) == counted, (written, by_reason)
+    assert by_reason == {"protocol_version": int(s.sum("tlsguard_events_suppressed_total"))}
 
 
 def tls13_handshake(port, ctx):
