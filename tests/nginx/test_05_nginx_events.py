@@ -14,6 +14,10 @@ import pytest
 from tg_httpd import curl, run, s_client
 from tg_rawtls import client_hello, records, send_and_close, send_and_linger
 from test_05_events import EventChecker, Events, common  # noqa: F401  (the shared checks)
+# the same client and the same event on both adapters: run here with this file's `ev`
+from test_05_events import (test_client_aborting_after_hello,  # noqa: F401
+                            test_connect_and_close_is_empty_connection,
+                            test_hello_over_several_records_is_parsed)
 import tg_ecs
 
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "docs",
@@ -95,28 +99,6 @@ def test_plain_http_on_tls_port(ev):
     common(e, "not_tls", "client_hello")
     assert e["tlsguard"]["tls_error"] == "http_request"
     assert e["tlsguard"]["first_bytes"].startswith("474554"), e  # "GET"
-
-
-def test_connect_and_close_is_empty_connection(ev):
-    socket.create_connection(("127.0.0.1", ev.h.port)).close()
-    e = ev.one()
-    common(e, "empty_connection", "client_hello")
-    assert e["tlsguard"]["bytes_in"] == 0
-
-
-def test_client_aborting_after_hello(ev):
-    send_and_close(ev.h.port, records(client_hello()), wait=0.2)
-    e = ev.one()
-    common(e, "client_aborted", "finished")  # our whole TLS 1.3 flight was sent
-    assert e["tlsguard"]["last_message"]["received"] == "client_hello"
-
-
-def test_hello_over_several_records_is_parsed(ev):
-    send_and_close(ev.h.port, records(client_hello(server_name=b"split.test"), split=40),
-                   wait=0.2)
-    e = ev.one()
-    assert e["tls"]["client"]["server_name"] == "split.test"
-    assert e["tlsguard"]["client"]["ja4"].startswith("t13d")
 
 
 def test_handshake_timeout(nginx, validator):
