@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "tg_fp_memo.h"
 #include "tg_json.h"
 #include "tg_names.h"
 
@@ -157,8 +158,8 @@ static void fingerprint(const tg_event_t *ev, const tg_event_ctx_t *ctx,
     memset(fp, 0, sizeof *fp);
     if (!ev->has_hello || ev->hello_err != TG_HELLO_OK || !ctx->md5 || !ctx->sha256)
         return;
-    fp->missing = tg_fingerprint(ev->hello, ctx->md5, ctx->sha256, work, size, &fp->fp) !=
-                  TG_FP_OK;
+    fp->missing = tg_fingerprint_memo(ev->hello, ev->hello_err, ctx->md5, ctx->sha256, work,
+                                      size, &fp->fp) != TG_FP_OK;
 }
 
 /* ---- writing helpers ---------------------------------------------------------------- */
