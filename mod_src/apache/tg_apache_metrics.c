@@ -79,7 +79,7 @@ static tg_ap_metrics_t *find_or_create(server_rec *s)
 
 static unsigned claim(char *base, size_t stride, unsigned max, unsigned *n, const char *name)
 {
-    char label[TG_METRICS_LABEL_MAX];
+    char label[TG_METRICS_LABEL_MAX] = {0}; /* copied whole into the slot */
 
     tg_metric_label(name, label, sizeof(label));
     for (unsigned i = 1; i < *n; i++)
