@@ -7,15 +7,21 @@
  * zero and writes one events-suppressed line to the vhost's sink. Pending
  * counts live in the segment, so a restart carries them to the next
  * generation's summaries; a child that exits writes what is pending then,
- * due or not, so a stop loses none of them. */
+ * due or not, so a stop loses none of them. A child of a generation that a
+ * restart has replaced writes no summary at all, exiting or not: its sinks
+ * are the old configuration's (a piped logger the restart stopped would
+ * take the counts to a broken pipe), and the new generation's children
+ * summarize what it leaves. */
 #include "tg_apache_eventrate.h"
 
 #include <apr_strings.h>
 #include <apr_thread_cond.h>
 #include <apr_thread_mutex.h>
 #include <apr_thread_proc.h>
+#include <ap_mpm.h>
 #include <http_log.h>
 #include <pthread.h>
+#include <scoreboard.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <time.h>
@@ -101,6 +107,18 @@ void tg_ap_eventrate_configure(server_rec *s, int quiet)
                      TG_EVENTRATE_SUMMARY_INTERVAL_ENV, v, TG_EVENTRATE_SUMMARY_INTERVAL);
 }
 
+/* A restart since this child started: its configuration is no longer
+ * the server's. */
+static int replaced_generation(void)
+{
+    int mine;
+
+    if (!ap_scoreboard_image || !ap_scoreboard_image->global
+        || ap_mpm_query(AP_MPMQ_GENERATION, &mine) != APR_SUCCESS)
+        return 0;
+    return mine != ap_scoreboard_image->global->running_generation;
+}
+
 /* Write v's summary if one is due and this process wins it, or, at exit
  * (final), whatever is pending. Each pending count is swapped to zero by
  * exactly one writer, so no count goes into two lines. */
@@ -139,6 +157,8 @@ static void summarize_all(int final)
     unsigned char seen[TG_METRICS_VHOSTS] = {0};
     uint64_t now = now_ns();
 
+    if (replaced_generation())
+        return; /* the new generation's children write what is pending */
     for (server_rec *vs = sum.s; vs; vs = vs->next) {
         const tg_ap_srv_conf_t *sc = tg_ap_conf_srv(vs);
         tg_ap_metrics_vhost_t *v = tg_ap_metrics_vhost(sc->metrics_vhost);

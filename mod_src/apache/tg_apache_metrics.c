@@ -11,6 +11,7 @@
 
 #include "tg_apache_conf.h"
 #include "tg_apache_sink.h"
+#include "tg_metric_label.h"
 #include "tg_names.h"
 
 APLOG_USE_MODULE(tlsguard);
@@ -69,18 +70,24 @@ static tg_ap_metrics_t *find_or_create(server_rec *s)
     return m;
 }
 
-/* The slot named label among labels[0..*n), else a new one while there is
- * room, else 0. Parent only, single-threaded: children read the labels. */
-#define CLAIM(arr, max, n, label) claim((char *)(arr), sizeof((arr)[0]), (max), (n), (label))
+/* The slot of name among labels[0..*n), else a new one while there is
+ * room, else 0. Slots are found by the label of the name
+ * (tg_metric_label: UTF-8, fits the slot, distinct and the same at every
+ * restart for distinct names). Parent only, single-threaded: children read
+ * the labels. */
+#define CLAIM(arr, max, n, name) claim((char *)(arr), sizeof((arr)[0]), (max), (n), (name))
 
-static unsigned claim(char *base, size_t stride, unsigned max, unsigned *n, const char *label)
+static unsigned claim(char *base, size_t stride, unsigned max, unsigned *n, const char *name)
 {
+    char label[TG_METRICS_LABEL_MAX] = {0}; /* copied whole into the slot */
+
+    tg_metric_label(name, label, sizeof(label));
     for (unsigned i = 1; i < *n; i++)
         if (strcmp(base + i * stride, label) == 0)
             return i;
     if (*n >= max)
         return 0;
-    apr_cpystrn(base + *n * stride, label, TG_METRICS_LABEL_MAX);
+    memcpy(base + *n * stride, label, sizeof(label));
     return (*n)++;
 }
 

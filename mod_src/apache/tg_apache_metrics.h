@@ -19,6 +19,8 @@
  *                 count under version="(other)",cipher="(other)",group="(other)"
  *   report_policy the profile table's rows
  *   sink          each TLSGuardEventLog argument, at most TG_METRICS_SINKS - 1
+ * Names become labels through tg_metric_label (UTF-8, at most
+ * TG_METRICS_LABEL_MAX - 1 bytes, a long one cut and ended by a hash).
  * The exposition (tg_apache_metrics_page.c) names them; README.md lists
  * every metric. */
 #ifndef TG_APACHE_METRICS_H

@@ -20,8 +20,9 @@
 #include "tg_apache_sink.h"
 
 /* Label values are configuration (server names, TLSGuardEventLog
- * arguments) or the module's own names, never wire data; still escaped as
- * the format asks: backslash, double quote, newline. */
+ * arguments, made UTF-8 when their slot was claimed) or the module's own
+ * names, never wire data; still escaped as the format asks: backslash,
+ * double quote, newline. */
 static const char *esc(apr_pool_t *p, const char *v)
 {
     if (!strpbrk(v, "\\\"\n"))

@@ -1,8 +1,8 @@
 /* Event sinks: an O_APPEND file, an httpd piped log, or a syslog socket.
  * Each event is one line of at most TG_EVENT_LINE_MAX (4096) bytes written
  * whole or not at all, and never waited for:
- *   - file: one write() on an O_APPEND descriptor (lines from many children
- *     never interleave);
+ *   - file: one write() on an O_APPEND, O_NONBLOCK descriptor (lines from
+ *     many children never interleave; a FIFO behaves as a pipe does);
  *   - pipe: one write() on a descriptor set O_NONBLOCK here; POSIX makes a
  *     write of at most PIPE_BUF bytes to a pipe all-or-nothing, so a full
  *     pipe answers EAGAIN and the line is dropped, never cut (APR's
@@ -107,9 +107,13 @@ static apr_status_t open_fd(apr_pool_t *p, tg_ap_sink_t *sink)
     apr_status_t rv;
 
     if (sink->kind == TG_SINK_FILE) {
+        /* O_NONBLOCK: nothing for a regular file; a path that is a FIFO (or
+         * /dev/stdout on a pipe) then answers EAGAIN when full instead of
+         * holding the worker, and refuses to open without a reader (ENXIO)
+         * instead of holding the start for ever. */
         rv = apr_file_open(&f, sink->target,
                            APR_FOPEN_WRITE | APR_FOPEN_APPEND | APR_FOPEN_CREATE
-                               | APR_FOPEN_LARGEFILE,
+                               | APR_FOPEN_LARGEFILE | APR_FOPEN_NONBLOCK,
                            APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD, p);
     } else {
         piped_log *pl = ap_open_piped_log(p, sink->target);

@@ -90,7 +90,11 @@ const char *tg_ratelimit_describe(const tg_ratelimit_t *rl, char *buf, size_t le
 }
 
 /* The bucket holds `burst` tokens: an event is allowed while the arrival
- * time it would leave is at most burst intervals ahead of now. */
+ * time it would leave is at most burst intervals ahead of now. A state
+ * further ahead than this limit can leave was left by a stricter one (the
+ * shared state outlives a restart that changes TLSGuardEventRate): it
+ * counts as a bucket with one token left, or a 1/h limit replaced by
+ * 100/s would go on refusing for hours. */
 int tg_ratelimit_take(const tg_ratelimit_t *rl, uint64_t tat_ns, uint64_t now_ns,
                       uint64_t *next_ns)
 {
@@ -100,6 +104,8 @@ int tg_ratelimit_take(const tg_ratelimit_t *rl, uint64_t tat_ns, uint64_t now_ns
         *next_ns = tat_ns;
         return 1;
     }
+    if (start - now_ns > rl->burst * rl->interval_ns)
+        start = now_ns + (rl->burst - 1) * rl->interval_ns;
     if (start + rl->interval_ns - now_ns > rl->burst * rl->interval_ns) {
         *next_ns = tat_ns;
         return 0;

@@ -43,7 +43,8 @@ const char *tg_ratelimit_describe(const tg_ratelimit_t *rl, char *buf, size_t le
  * Returns 1 and the state to store in *next_ns when a token was taken,
  * 0 (and *next_ns = tat_ns) when the bucket is empty. Times are any
  * monotonic nanosecond clock shared by every caller; no limit always
- * returns 1.
+ * returns 1. A state that this limit cannot have left (more than burst
+ * intervals ahead: another limit's) holds one token.
  */
 int tg_ratelimit_take(const tg_ratelimit_t *rl, uint64_t tat_ns, uint64_t now_ns,
                       uint64_t *next_ns);

@@ -638,6 +638,68 @@ def test_old_generation_after_graceful_restart_counts_broken_pipe(make_httpd):
         "empty_connection"] + ["no_shared_cipher"] * 3
     assert [m.group(4) for m in reports(h, spec)] == ["Broken pipe"]
 
+# ---- a named pipe (FIFO) given as a file path ----------------------------------
+
+FIFO_READER = """import os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)  # its own write end: never an EOF
+with open(sys.argv[2], "ab", buffering=0) as out:
+    while True:
+        out.write(os.read(fd, 65536))
+"""
+
+
+def test_fifo_with_a_stopped_reader_holds_no_handshake(make_httpd, certs):
+    """A FIFO named as a file sink (a log shipper's named pipe): a reader that
+    stops (SIGSTOP) fills it, then every line is a counted drop; a blocking
+    write() held every worker until the handshakes timed out."""
+    h = make_httpd()
+    fifo = os.path.join(h.root, "logs", "events.fifo")
+    out = os.path.join(h.root, "logs", "fifo.json")
+    os.mkfifo(fifo)
+    reader = subprocess.Popen([PYTHON, "-c", FIFO_READER, fifo, out])
+    try:
+        wait_for(lambda: b"events.fifo" in open("/proc/%d/cmdline" % reader.pid, "rb").read()
+                 and any(os.readlink("/proc/%d/fd/%s" % (reader.pid, fd)) == fifo
+                         for fd in os.listdir("/proc/%d/fd" % reader.pid)),
+                 what="the reader to open the FIFO")
+        one_process_server(h, fifo)
+        wait_for(lambda: os.path.getsize(out) > 0, what="the reader's first line")
+        os.kill(reader.pid, signal.SIGSTOP)
+        try:
+            fill = 40  # a pipe holds 16 of these lines
+            drive(h.port, fill, hello=BIG_HELLO)
+            wait_for(lambda: reported_drops(h, fifo) > 0, what="the FIFO to fill")
+            durations = flood_while_probing(h, certs, clients=1, hello=BIG_HELLO)
+            assert_not_held(durations)
+            assert_still_serving(h, certs)
+        finally:
+            os.kill(reader.pid, signal.SIGCONT)
+        wait_quiet(out)
+        h.stop()
+        lines = whole_json_lines(out)
+        assert len(lines) + reported_drops(h, fifo) == 1 + fill + len(durations)
+        assert all(m.group(4) == "Resource temporarily unavailable" for m in reports(h, fifo))
+    finally:
+        reader.kill()
+        reader.wait()
+
+
+def test_fifo_without_a_reader_fails_the_start(make_httpd):
+    """A FIFO nobody reads: opening it for writing waited for a reader, so
+    httpd hung at start for ever; now the start fails and says why."""
+    h = make_httpd()
+    fifo = os.path.join(h.root, "logs", "events.fifo")
+    os.mkfifo(fifo)
+    h.write(h.base_conf() + "Listen 127.0.0.1:%d\n" % h.port
+            + 'TLSGuardEventLog "%s"\n' % fifo + h.ssl_vhost())
+    started = time.monotonic()
+    rc, out = h.start(expect_ok=False)
+    assert time.monotonic() - started < 10, "httpd hung opening the FIFO"
+    assert not h.alive(), out
+    assert "TLSGUARD-031: TLSGuardEventLog %s: cannot open" % fifo in out, out
+    assert "No such device or address" in out, out
+
+
 # ---- reports: every drop, at most once per interval, and at exit ----------------
 
 def full_disk_server(h):

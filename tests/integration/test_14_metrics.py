@@ -4,6 +4,7 @@ child processes, under the event, worker and prefork MPMs, and a graceful restar
 in between keeps every count. The page passes `promtool check metrics`, is
 served only where Require allows, and mod_status's page gets a section."""
 
+import os
 import socket
 import subprocess
 import time
@@ -276,3 +277,61 @@ def test_success_combinations_are_bounded(httpd):
     other = s.sum("tlsguard_handshake_successes_total", version="(other)")
     assert other == len(clients) - 127, s.text[-3000:]
     assert s.sum("tlsguard_handshake_successes_total") == len(clients)
+
+
+def test_hostile_names_make_a_valid_page_that_survives_restarts(httpd):
+    """Names from the configuration as label values: a ServerName in
+    Latin-1 (not UTF-8: a scraper refused the whole page), quotes and
+    backslashes in a sink, and names longer than a slot. Two long names that
+    share their first 127 bytes were two series with one label (and the page
+    a duplicate), and a long name found no slot again at a graceful restart:
+    a new one, its counters back at zero."""
+    require_tool("promtool")
+    h = httpd
+    long_name = "x" * 60 + "." + "x" * 60 + "." + "x" * 20  # DNS labels of at most 63
+    sinks = ["logs/" + "a" * 130 + "-1.json", "logs/" + "a" * 130 + "-2.json",
+             'logs/we"ird\\name.json']
+    vhosts = [h.ssl_vhost('TLSGuardEventLog "%s"\n' % sinks[0], name=long_name + ".one.test"),
+              h.ssl_vhost('TLSGuardEventLog "%s"\n' % sinks[1], name=long_name + ".two.test"),
+              h.ssl_vhost('TLSGuardEventLog "%s"\n' % sinks[2].replace("\\", "\\\\")
+                          .replace('"', '\\"'), name="caf\xe9.test")]
+    conf = (h.base_conf(h.modules(["authz_host"])) + "Listen 127.0.0.1:%d\n" % h.port
+            + "TLSGuardProfile intermediate\nTLSGuardEventLog logs/events.json\n"
+            + h.ssl_vhost() + "".join(vhosts) + plain_vhost(h))
+    with open(h.conf_path, "wb") as f:
+        f.write(conf.encode("latin-1"))
+    h.start()
+    assert os.path.exists(os.path.join(h.root, sinks[2])), "the sink's own path"
+    base = scrape_after_start(h)
+
+    def check(s):
+        proc = subprocess.run(["promtool", "check", "metrics"], input=s.text, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
+        assert proc.returncode == 0 and proc.stdout.strip() == "", proc.stdout
+        vh = {l["vhost"] for l in s.series("tlsguard_handshakes_total")}
+        sk = {l["sink"] for l in s.series("tlsguard_events_written_total")}
+        # as on the page: the parser keeps the format's escapes
+        assert r"caf\\xe9.test:%d" % h.port in vh, vh
+        longs = [v for v in vh if v.startswith(long_name[:100])]
+        assert len(longs) == 2 and all(len(v.encode()) == 127 and "~" in v for v in longs), vh
+        assert r'logs/we\"ird\\name.json' in sk, sk
+        assert len([k for k in sk if k.startswith("logs/aaa")]) == 2, sk
+        return {l["sink"]: s.sum("tlsguard_events_written_total", **l)
+                for l in s.series("tlsguard_events_written_total")}
+
+    written = check(base)
+    # one failure on the first long-named vhost (SNI picks it)
+    ok, out = s_client(h.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0", sni=long_name + ".one.test")
+    assert not ok, out
+    s = wait_scrape(h, lambda x: failures(x) > failures(base))
+    long1 = [v for v in {l["vhost"] for l in s.series("tlsguard_handshakes_total")}
+             if v.startswith(long_name[:100]) and s.sum("tlsguard_handshakes_total", vhost=v,
+                                                  outcome="failure") == 1]
+    assert len(long1) == 1, s.text
+    h.graceful()
+    kept = Scrape(h.http_port)
+    after = check(kept)
+    assert kept.sum("tlsguard_handshakes_total", vhost=long1[0], outcome="failure") == 1, \
+        kept.text
+    for sink, n in written.items():  # the restart's audit line, and nothing lost
+        assert after[sink] >= n + 1, (sink, n, after[sink])

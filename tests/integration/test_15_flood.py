@@ -171,6 +171,52 @@ def test_stop_writes_the_last_summary(make_httpd, monkeypatch, mpm):
     assert by_reason == {"protocol_version": int(s.sum("tlsguard_events_suppressed_total"))}
 
 
+@pytest.mark.parametrize("mpm", ["event", "prefork"])
+def test_graceful_restart_carries_the_pending_counts_to_the_new_pipe(make_httpd, monkeypatch,
+                                                                      mpm):
+    """A graceful restart stops the piped logger and opens a new pipe; the
+    old generation's processes, exiting, wrote the pending suppressed
+    counts to the old pipe nobody reads any more (a counted drop, the counts
+    in no line). They leave them to the new generation, whose summary (here:
+    a child that exits after its one connection) reaches the new logger:
+    summaries still account for every suppressed failure, each once."""
+    monkeypatch.setenv("TLSGUARD_SUPPRESSED_INTERVAL", "3600")  # no summary falls due
+    h = make_httpd(mpm)
+    out = os.path.join(h.root, "logs", "piped.json")
+    sink = '"|/usr/bin/python3 %s %s"' % (PIPELOGGER, out)
+    conf(h, sink=sink, rate_line="TLSGuardEventRate 1/h burst 1\nTLSGuardAuditEvents Off\n",
+         mpm=MPM_LINES[mpm])
+    h.start()
+    base = scrape_after_start(h)
+    for _ in range(6):
+        tls10_flood.one(h.port, tls10_flood.client_hello(9), 5)
+    deadline = time.time() + 10
+    while True:  # the last close may still be running
+        s = Scrape(h.http_port)
+        if failures(s) - failures(base) >= 6 or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    assert failures(s) - failures(base) == 6, s.text
+    suppressed = int(s.sum("tlsguard_events_suppressed_total"))
+    assert suppressed >= 6, s.text  # the harness's connection took the one token
+    # the new generation's children exit after one connection each: the
+    # first that does writes what is pending (a stop would not show it: it
+    # stops the logger as it stops the children)
+    h.write(open(h.conf_path).read() + "MaxConnectionsPerChild 1\n")
+    h.graceful()
+    time.sleep(1.0)  # the old generation's processes exit
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        Scrape(h.http_port)  # a connection: a child of the new generation exits
+        fails, by_reason, summaries = tally(read_lines(out))
+        if sum(by_reason.values()) >= suppressed:
+            break
+        time.sleep(0.3)
+    assert sum(by_reason.values()) == suppressed, (by_reason, suppressed, summaries)
+    assert by_reason.get("protocol_version") == 6, by_reason
+    assert "TLSGUARD-030" not in h.log(), h.log()  # no summary went to the old pipe
+
+
 def tls13_handshake(port, ctx):
     """Seconds one good TLS 1.3 handshake takes; raises if it fails."""
     t = time.perf_counter()

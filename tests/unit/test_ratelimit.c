@@ -156,6 +156,34 @@ static void test_pure(void **state)
     }
 }
 
+/* The state outlives a restart that loosens the limit: a bucket emptied
+ * under 1/h burst 10 (ten hours ahead) is, under 100/s burst 5, one token
+ * now and the new rate after it, not ten hours of refusals. */
+static void test_state_of_a_stricter_limit(void **state)
+{
+    tg_ratelimit_t strict = parse_ok("1/h", "burst", "10");
+    tg_ratelimit_t loose = parse_ok("100/s", "burst", "5");
+    uint64_t tat = 0, next;
+    unsigned allowed = 0;
+    (void)state;
+    for (int i = 0; i < 10; i++) {
+        assert_int_equal(tg_ratelimit_take(&strict, tat, T0, &next), 1);
+        tat = next;
+    }
+    assert_int_equal(tg_ratelimit_take(&strict, tat, T0 + S, &next), 0);
+    assert_true(tat - T0 == 10 * 3600 * S);
+    assert_int_equal(tg_ratelimit_take(&loose, tat, T0 + S, &next), 1);
+    assert_int_equal(next, T0 + S + 5 * (S / 100)); /* the new bucket, now empty */
+    tat = next;
+    assert_int_equal(tg_ratelimit_take(&loose, tat, T0 + S, &next), 0);
+    for (uint64_t t = S; t < 2 * S; t += S / 1000) { /* then 100/s */
+        if (tg_ratelimit_take(&loose, tat, T0 + t, &next))
+            allowed++;
+        tat = next;
+    }
+    assert_in_range(allowed, 99, 101);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -166,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_refill_capped),
         cmocka_unit_test(test_off_and_default),
         cmocka_unit_test(test_pure),
+        cmocka_unit_test(test_state_of_a_stricter_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
