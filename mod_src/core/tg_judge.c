@@ -220,18 +220,16 @@ static int shared_kind(const tg_hello_t *h, const tg_judge_policy_t *p, int kind
     return 0;
 }
 
-/* A certificate signs a TLS 1.2 handshake: with a shared algorithm of its
- * kind, or, when the client sent none, with the legacy default (SHA-1) if
- * the server's list allows it. Below TLS 1.2 every certificate signs. */
-static int can_sign12(const tg_hello_t *h, const tg_judge_policy_t *p, uint16_t version,
-                      int ecdsa)
+/* An ECDSA key may take an ECDSA cipher in TLS 1.2: with a shared ECDSA
+ * algorithm, or, when the client sent none, with the legacy default
+ * (ecdsa_sha1) if the level allows it. Below TLS 1.2 every key signs. */
+static int ecdsa_can_sign12(const tg_hello_t *h, const tg_judge_policy_t *p, uint16_t version)
 {
     if (version < TG_TLS1_2)
         return 1;
     if (!client_sigalgs(h))
-        return in_u16(ecdsa ? 0x0203 : 0x0201, p->sigalgs, p->sigalg_n);
-    return ecdsa ? shared_kind(h, p, SIG_ECDSA, SIG_ECDSA)
-                 : shared_kind(h, p, SIG_RSA_PKCS1, SIG_RSA_PSS_RSAE);
+        return in_u16(0x0203, p->sigalgs, p->sigalg_n);
+    return shared_kind(h, p, SIG_ECDSA, SIG_ECDSA);
 }
 
 /* The ECDSA key's curve is among the client's groups (any, if it listed
@@ -263,9 +261,11 @@ static int shared_group12(const tg_hello_t *h, const tg_judge_policy_t *p, uint1
 static void fit_of(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
                    uint16_t version, fit_t *f)
 {
-    f->rsa_sign = c->rsa && can_sign12(h, p, version, 0);
+    /* OpenSSL offers RSA authentication whenever the RSA key is valid, and
+     * finds out only after choosing the cipher that it cannot sign (J09). */
+    f->rsa_sign = c->rsa;
     f->rsa_enc = c->rsa;
-    f->ecdsa = c->ecdsa && ecdsa_params_fit(h, c) && can_sign12(h, p, version, 1);
+    f->ecdsa = c->ecdsa && ecdsa_params_fit(h, c) && ecdsa_can_sign12(h, p, version);
     f->ecdhe = shared_group12(h, p, version);
     f->dhe = p->dhe;
 }
@@ -374,6 +374,14 @@ static uint16_t choose_sigalg13(const tg_hello_t *h, const tg_judge_policy_t *p,
     return 0;
 }
 
+/* RFC 5246's default for a client without signature_algorithms. */
+static uint16_t legacy_sigalg12(const tg_judge_policy_t *p, int auth)
+{
+    uint16_t code = auth == TG_AUTH_ECDSA ? 0x0203 : auth == TG_AUTH_RSA ? 0x0201 : 0;
+
+    return code && in_u16(code, p->sigalgs, p->sigalg_n) ? code : 0;
+}
+
 static uint16_t choose_sigalg12(const tg_hello_t *h, const tg_judge_policy_t *p,
                                 const tg_judge_certs_t *c, int auth)
 {
@@ -390,6 +398,21 @@ static uint16_t choose_sigalg12(const tg_hello_t *h, const tg_judge_policy_t *p,
     return 0;
 }
 
+/* ---- J10 lists OpenSSL refuses to decode --------------------------------------- */
+
+/* signature_algorithms and supported_groups must not be empty, nor, when
+ * TLS 1.2 or below is negotiated, ec_point_formats (the only version its
+ * parser runs for). */
+static int empty_list(const tg_hello_t *h, uint16_t version)
+{
+    if ((h->seen & TG_HELLO_SEEN_SIGNATURE_ALGORITHMS) && h->sigalgs.len == 0)
+        return 1;
+    if ((h->seen & TG_HELLO_SEEN_SUPPORTED_GROUPS) && h->groups.len == 0)
+        return 1;
+    return version < TG_TLS1_3 && (h->seen & TG_HELLO_SEEN_EC_POINT_FORMATS) &&
+           h->ec_point_formats.len == 0;
+}
+
 /* ---- the judgement ------------------------------------------------------------------ */
 
 static void judge13(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
@@ -404,6 +427,10 @@ static void judge13(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
     }
     if (!memchr(h->compression.p, 0, h->compression.len)) {
         refuse(out, TG_REASON_MALFORMED_HELLO, "J04");
+        return;
+    }
+    if (empty_list(h, out->version)) {
+        refuse(out, TG_REASON_MALFORMED_HELLO, "J10");
         return;
     }
     /* Extension parsing (key_share) comes before the final checks. */
@@ -441,6 +468,10 @@ static void judge12(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
         refuse(out, TG_REASON_MALFORMED_HELLO, "J04");
         return;
     }
+    if (empty_list(h, out->version)) {
+        refuse(out, TG_REASON_MALFORMED_HELLO, "J10");
+        return;
+    }
     if (client_sigalgs(h) && out->version >= TG_TLS1_2 && !any_shared_sigalg(h, p)) {
         refuse(out, TG_REASON_NO_SHARED_SIGALG, "J07");
         return;
@@ -452,10 +483,13 @@ static void judge12(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
         return;
     }
     out->cipher = ci->code;
-    if (out->version < TG_TLS1_2 || !client_sigalgs(h) || ci->auth == TG_AUTH_NULL ||
-        ci->kx == TG_KX_RSA)
+    if (out->version < TG_TLS1_2 || ci->auth == TG_AUTH_NULL)
         return;
-    out->sigalg = choose_sigalg12(h, p, c, ci->auth);
+    /* Every certificate cipher, static RSA too, needs a signature algorithm
+     * for its key: a shared one, else the legacy SHA-1 default if the
+     * level allows it. */
+    out->sigalg = client_sigalgs(h) ? choose_sigalg12(h, p, c, ci->auth)
+                                    : legacy_sigalg12(p, ci->auth);
     if (!out->sigalg) {
         refuse(out, TG_REASON_NO_SHARED_SIGALG, "J09");
         return;

@@ -11,6 +11,8 @@
  *   J02 TLS_FALLBACK_SCSV below the highest enabled version inappropriate_fallback
  *   J03 TLS 1.3: a suite in both lists                      no_shared_cipher
  *   J04 null compression offered                            malformed_hello
+ *   J10 no empty signature_algorithms, supported_groups or
+ *       (TLS <= 1.2) ec_point_formats                     malformed_hello
  *   J05 TLS 1.3: signature_algorithms present               malformed_hello
  *   J06 TLS 1.3: a key share of an allowed group, else a
  *       HelloRetryRequest for a group of supported_groups   no_shared_group
