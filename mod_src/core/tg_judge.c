@@ -344,6 +344,54 @@ static tg_reason_t choose_group13(const tg_hello_t *h, const tg_judge_policy_t *
 
 /* ---- J07 / J09 signature algorithms --------------------------------------------- */
 
+#define EXT_SIGALGS_CERT 0x0032
+
+/* The list of a signature_algorithms_cert body, if it is one vector. */
+static int sigalgs_cert_list(tg_view_t body, tg_view_t *list)
+{
+    if (body.len < 2)
+        return 0;
+    list->p = body.p + 2;
+    list->len = ((size_t)body.p[0] << 8) | body.p[1];
+    return list->len == body.len - 2;
+}
+
+
+static int signed_matches(const sigalg_t *s, const tg_judge_signed_t *by)
+{
+    switch (s->kind) {
+    case SIG_RSA_PKCS1:
+        return by->kind == TG_CERTSIG_RSA_PKCS1 && by->hash_len == s->hash_len;
+    case SIG_RSA_PSS_RSAE:
+    case SIG_RSA_PSS_PSS:
+        return by->kind == TG_CERTSIG_RSA_PSS && by->hash_len == s->hash_len;
+    case SIG_ECDSA:
+        return by->kind == TG_CERTSIG_ECDSA && by->hash_len == s->hash_len;
+    case SIG_EDDSA:
+        return by->kind == (s->code == 0x0807 ? TG_CERTSIG_ED25519 : TG_CERTSIG_ED448);
+    default:
+        return 0;
+    }
+}
+
+/* OpenSSL signs only with a certificate whose own signature the client's
+ * signature_algorithms_cert (sac: its body, NULL if none) lists. */
+static int cert_allowed(const tg_view_t *sac, const tg_judge_signed_t *by)
+{
+    tg_view_t list;
+    size_t n;
+
+    if (!sac || !sigalgs_cert_list(*sac, &list))
+        return 1;
+    n = tg_u16_count(list);
+    for (size_t i = 0; i < n; i++) {
+        const sigalg_t *s = sigalg_find(tg_u16_at(list, i));
+        if (s && signed_matches(s, by))
+            return 1;
+    }
+    return 0;
+}
+
 static int any_shared_sigalg(const tg_hello_t *h, const tg_judge_policy_t *p)
 {
     for (size_t i = 0; i < p->sigalg_n; i++) {
@@ -360,31 +408,40 @@ static int pss_key_fits(const sigalg_t *s, const tg_judge_certs_t *c)
 }
 
 static uint16_t choose_sigalg13(const tg_hello_t *h, const tg_judge_policy_t *p,
-                                const tg_judge_certs_t *c)
+                                const tg_judge_certs_t *c, const tg_view_t *sac)
 {
+    int rsa = c->rsa && cert_allowed(sac, &c->rsa_signed);
+    int ecdsa = c->ecdsa && cert_allowed(sac, &c->ecdsa_signed);
+
     for (size_t i = 0; i < p->sigalg_n; i++) {
         const sigalg_t *s = sigalg_find(p->sigalgs[i]);
         if (!s || s->weak_hash || !in_view(s->code, h->sigalgs))
             continue;
-        if (s->kind == SIG_RSA_PSS_RSAE && c->rsa && pss_key_fits(s, c))
+        if (s->kind == SIG_RSA_PSS_RSAE && rsa && pss_key_fits(s, c))
             return s->code;
-        if (s->kind == SIG_ECDSA && c->ecdsa && s->curve == c->ecdsa_group)
+        if (s->kind == SIG_ECDSA && ecdsa && s->curve == c->ecdsa_group)
             return s->code;
     }
     return 0;
 }
 
 /* RFC 5246's default for a client without signature_algorithms. */
-static uint16_t legacy_sigalg12(const tg_judge_policy_t *p, int auth)
+static uint16_t legacy_sigalg12(const tg_judge_policy_t *p, const tg_judge_certs_t *c,
+                                const tg_view_t *sac, int auth)
 {
     uint16_t code = auth == TG_AUTH_ECDSA ? 0x0203 : auth == TG_AUTH_RSA ? 0x0201 : 0;
+    const tg_judge_signed_t *by = auth == TG_AUTH_ECDSA ? &c->ecdsa_signed : &c->rsa_signed;
 
-    return code && in_u16(code, p->sigalgs, p->sigalg_n) ? code : 0;
+    return code && in_u16(code, p->sigalgs, p->sigalg_n) && cert_allowed(sac, by) ? code : 0;
 }
 
 static uint16_t choose_sigalg12(const tg_hello_t *h, const tg_judge_policy_t *p,
-                                const tg_judge_certs_t *c, int auth)
+                                const tg_judge_certs_t *c, const tg_view_t *sac, int auth)
 {
+    const tg_judge_signed_t *by = auth == TG_AUTH_ECDSA ? &c->ecdsa_signed : &c->rsa_signed;
+
+    if (!cert_allowed(sac, by))
+        return 0;
     for (size_t i = 0; i < p->sigalg_n; i++) {
         const sigalg_t *s = sigalg_find(p->sigalgs[i]);
         if (!s || !in_view(s->code, h->sigalgs))
@@ -400,14 +457,20 @@ static uint16_t choose_sigalg12(const tg_hello_t *h, const tg_judge_policy_t *p,
 
 /* ---- J10 lists OpenSSL refuses to decode --------------------------------------- */
 
-/* signature_algorithms and supported_groups must not be empty, nor, when
+/* signature_algorithms, supported_groups and signature_algorithms_cert
+ * must be whole non-empty lists, and ec_point_formats not empty when
  * TLS 1.2 or below is negotiated, ec_point_formats (the only version its
  * parser runs for). */
-static int empty_list(const tg_hello_t *h, uint16_t version)
+static int empty_list(const tg_hello_t *h, const tg_view_t *sac, uint16_t version)
 {
+    tg_view_t list;
+
     if ((h->seen & TG_HELLO_SEEN_SIGNATURE_ALGORITHMS) && h->sigalgs.len == 0)
         return 1;
     if ((h->seen & TG_HELLO_SEEN_SUPPORTED_GROUPS) && h->groups.len == 0)
+        return 1;
+    if (sac && (!sigalgs_cert_list(*sac, &list) || list.len == 0 ||
+         (list.len % 2 && version >= TG_TLS1_2))) /* odd: read from TLS 1.2 on */
         return 1;
     return version < TG_TLS1_3 && (h->seen & TG_HELLO_SEEN_EC_POINT_FORMATS) &&
            h->ec_point_formats.len == 0;
@@ -416,7 +479,7 @@ static int empty_list(const tg_hello_t *h, uint16_t version)
 /* ---- the judgement ------------------------------------------------------------------ */
 
 static void judge13(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
-                    tg_judgement_t *out)
+                    const tg_view_t *sac, tg_judgement_t *out)
 {
     tg_reason_t r;
 
@@ -429,7 +492,7 @@ static void judge13(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
         refuse(out, TG_REASON_MALFORMED_HELLO, "J04");
         return;
     }
-    if (empty_list(h, out->version)) {
+    if (empty_list(h, sac, out->version)) {
         refuse(out, TG_REASON_MALFORMED_HELLO, "J10");
         return;
     }
@@ -451,7 +514,7 @@ static void judge13(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
         refuse(out, TG_REASON_NO_SHARED_SIGALG, "J07");
         return;
     }
-    out->sigalg = choose_sigalg13(h, p, c);
+    out->sigalg = choose_sigalg13(h, p, c, sac);
     if (!out->sigalg) {
         refuse(out, TG_REASON_NO_SHARED_SIGALG, "J09");
         return;
@@ -459,7 +522,7 @@ static void judge13(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
 }
 
 static void judge12(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
-                    tg_judgement_t *out)
+                    const tg_view_t *sac, tg_judgement_t *out)
 {
     fit_t f;
     const tg_judge_cipher_t *ci;
@@ -468,7 +531,7 @@ static void judge12(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
         refuse(out, TG_REASON_MALFORMED_HELLO, "J04");
         return;
     }
-    if (empty_list(h, out->version)) {
+    if (empty_list(h, sac, out->version)) {
         refuse(out, TG_REASON_MALFORMED_HELLO, "J10");
         return;
     }
@@ -488,8 +551,8 @@ static void judge12(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
     /* Every certificate cipher, static RSA too, needs a signature algorithm
      * for its key: a shared one, else the legacy SHA-1 default if the
      * level allows it. */
-    out->sigalg = client_sigalgs(h) ? choose_sigalg12(h, p, c, ci->auth)
-                                    : legacy_sigalg12(p, ci->auth);
+    out->sigalg = client_sigalgs(h) ? choose_sigalg12(h, p, c, sac, ci->auth)
+                                    : legacy_sigalg12(p, c, sac, ci->auth);
     if (!out->sigalg) {
         refuse(out, TG_REASON_NO_SHARED_SIGALG, "J09");
         return;
@@ -499,6 +562,9 @@ static void judge12(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
 void tg_judge(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
               tg_judgement_t *out)
 {
+    tg_view_t sac_body;
+    const tg_view_t *sac;
+
     memset(out, 0, sizeof(*out));
     out->stage = TG_STAGE_CLIENT_HELLO;
     out->rule = "J00";
@@ -511,8 +577,10 @@ void tg_judge(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_ce
         refuse(out, TG_REASON_INAPPROPRIATE_FALLBACK, "J02");
         return;
     }
+    /* signature_algorithms_cert, looked up once (NULL: not sent) */
+    sac = tg_hello_find_ext(h, EXT_SIGALGS_CERT, &sac_body) ? &sac_body : NULL;
     if (out->version == TG_TLS1_3)
-        judge13(h, p, c, out);
+        judge13(h, p, c, sac, out);
     else
-        judge12(h, p, c, out);
+        judge12(h, p, c, sac, out);
 }

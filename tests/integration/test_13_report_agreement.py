@@ -327,6 +327,14 @@ def built_hellos():
         ("tls1.3 empty key_share", hello(replace(tls13, EXT_KEY_SHARE, u16(b"")))),
         ("supported_versions of unknown versions only",
          hello(replace(tls13, EXT_VERSIONS, u8(u16s((0x0305, 0x7f1c)))))),
+        # signature_algorithms_cert: the test CA signs with ECDSA-SHA256
+        ("tls1.3 signature_algorithms_cert rsa only",
+         hello(tls13 + [(50, u16(u16s((0x0401, 0x0804))))])),
+        ("tls1.3 signature_algorithms_cert of the CA",
+         hello(tls13 + [(50, u16(u16s((0x0403,))))])),
+        ("tls1.2 signature_algorithms_cert rsa only",
+         hello(tls12 + [(50, u16(u16s((0x0401,))))])),
+        ("tls1.2 empty signature_algorithms_cert", hello(tls12 + [(50, u16(b""))])),
         ("supported_versions tls1.2 only, fallback scsv",
          hello(replace(tls13, EXT_VERSIONS, u8(u16s((0x0303,)))), ciphers=CIPHERS + (0x5600,))),
     ]

@@ -574,6 +574,7 @@ static const uint16_t sig_ed25519[] = {0x0807};
 static const uint16_t sig_ecdsa[] = {0x0403};
 static const uint16_t krsa_suites[] = {0x009c, 0x002f};
 static const uint16_t v12[] = {0x0303};
+static const uint16_t sig_p256_pkcs1[] = {0x0403, 0x0401};
 
 static void tls12_hello(const uint16_t *suites, size_t n, const uint16_t *sig, size_t sig_n,
                         int groups)
@@ -671,6 +672,41 @@ static void edge_hellos_agree(void **state)
     hb_ext_u16(m, 0x000a, 2, x25519_p256, 2);
     hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
     judge_built("supported_versions tls1.2 only", hb_end(m));
+
+    {
+        static const uint16_t sac[] = {0x0807};
+        m = hb_begin(0x0303, tls13_suites, 2, 32);
+        hb_ext_u16(m, 0x002b, 1, v13, 1);
+        hb_ext_u16(m, 0x000a, 2, x25519, 1);
+        hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+        hb_ext_u16(m, 0x0032, 2, sac, 1);
+        x25519_share(m);
+        j = judge_built("tls1.3 signature_algorithms_cert ed25519 only", hb_end(m));
+        assert_int_equal(j.reason, TG_REASON_NO_SHARED_SIGALG);
+        m = hb_begin(0x0303, tls12_suites, 2, 0);
+        hb_ext_u16(m, 0x000a, 2, x25519_p256, 2);
+        hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+        hb_ext_u16(m, 0x0032, 2, sac, 1);
+        judge_built("tls1.2 signature_algorithms_cert ed25519 only", hb_end(m));
+        /* the certificates' own signatures (SHA-256) listed: usable */
+        m = hb_begin(0x0303, tls13_suites, 2, 32);
+        hb_ext_u16(m, 0x002b, 1, v13, 1);
+        hb_ext_u16(m, 0x000a, 2, x25519, 1);
+        hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+        hb_ext_u16(m, 0x0032, 2, sig_p256_pkcs1, 2);
+        x25519_share(m);
+        j = judge_built("tls1.3 signature_algorithms_cert of the certificates", hb_end(m));
+        assert_false(j.reject);
+        /* an empty one cannot be decoded */
+        m = hb_begin(0x0303, tls13_suites, 2, 32);
+        hb_ext_u16(m, 0x002b, 1, v13, 1);
+        hb_ext_u16(m, 0x000a, 2, x25519, 1);
+        hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+        hb_ext_u16(m, 0x0032, 2, sac, 0);
+        x25519_share(m);
+        j = judge_built("tls1.3 empty signature_algorithms_cert", hb_end(m));
+        assert_int_equal(j.reason, TG_REASON_MALFORMED_HELLO);
+    }
 
     servers_free();
     assert_int_equal(disagreed, 0);
