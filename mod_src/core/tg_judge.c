@@ -478,9 +478,40 @@ static int empty_list(const tg_hello_t *h, const tg_view_t *sac, uint16_t versio
 
 /* ---- the judgement ------------------------------------------------------------------ */
 
-static void judge13(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
-                    const tg_view_t *sac, tg_judgement_t *out)
+/* What one walk over the extensions tells the later steps. */
+typedef struct ext_scan_t {
+    tg_view_t sac;        /* signature_algorithms_cert body */
+    int has_sac;
+    int psk;              /* pre_shared_key present */
+    int psk_not_last;     /* ... and followed by another extension */
+} ext_scan_t;
+
+#define EXT_PRE_SHARED_KEY 0x0029
+
+static void scan_exts(const tg_hello_t *h, ext_scan_t *x)
 {
+    tg_ext_iter_t it;
+    tg_view_t body;
+    uint16_t type;
+
+    memset(x, 0, sizeof(*x));
+    tg_hello_ext_first(h, &it);
+    while (tg_hello_ext_next(&it, &type, &body)) {
+        if (x->psk)
+            x->psk_not_last = 1;
+        if (type == EXT_PRE_SHARED_KEY)
+            x->psk = 1;
+        else if (type == EXT_SIGALGS_CERT && !x->has_sac) {
+            x->sac = body;
+            x->has_sac = 1;
+        }
+    }
+}
+
+static void judge13(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
+                    const ext_scan_t *x, tg_judgement_t *out)
+{
+    const tg_view_t *sac = x->has_sac ? &x->sac : NULL;
     tg_reason_t r;
 
     out->cipher = choose_suite(h, p);
@@ -508,6 +539,11 @@ static void judge13(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
     }
     if (r != TG_REASON_NONE) {
         refuse(out, r, "J06");
+        return;
+    }
+    /* the last extension's final check: a PSK needs its key exchange modes */
+    if (x->psk && !(h->seen & TG_HELLO_SEEN_PSK_KEY_EXCHANGE_MODES)) {
+        refuse(out, TG_REASON_MALFORMED_HELLO, "J12");
         return;
     }
     if (!any_shared_sigalg(h, p)) {
@@ -562,12 +598,17 @@ static void judge12(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
 void tg_judge(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
               tg_judgement_t *out)
 {
-    tg_view_t sac_body;
-    const tg_view_t *sac;
+    ext_scan_t x;
 
     memset(out, 0, sizeof(*out));
     out->stage = TG_STAGE_CLIENT_HELLO;
     out->rule = "J00";
+    scan_exts(h, &x);
+    /* OpenSSL checks this while collecting the extensions, before the version */
+    if (x.psk_not_last) {
+        refuse(out, TG_REASON_MALFORMED_HELLO, "J11");
+        return;
+    }
     out->version = choose_version(h, p);
     if (!out->version) {
         refuse(out, TG_REASON_PROTOCOL_VERSION, "J01");
@@ -577,10 +618,8 @@ void tg_judge(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_ce
         refuse(out, TG_REASON_INAPPROPRIATE_FALLBACK, "J02");
         return;
     }
-    /* signature_algorithms_cert, looked up once (NULL: not sent) */
-    sac = tg_hello_find_ext(h, EXT_SIGALGS_CERT, &sac_body) ? &sac_body : NULL;
     if (out->version == TG_TLS1_3)
-        judge13(h, p, c, sac, out);
+        judge13(h, p, c, &x, out);
     else
-        judge12(h, p, c, sac, out);
+        judge12(h, p, c, x.has_sac ? &x.sac : NULL, out);
 }

@@ -7,6 +7,7 @@
  * server's decisions in the order OpenSSL 3.0 takes them
  * (tls_early_post_process_client_hello, then tls_post_process_client_hello):
  *
+ *   J11 pre_shared_key, if sent, is the last extension     malformed_hello
  *   J01 version: supported_versions, else legacy_version   protocol_version
  *   J02 TLS_FALLBACK_SCSV below the highest enabled version inappropriate_fallback
  *   J03 TLS 1.3: a suite in both lists                      no_shared_cipher
@@ -17,6 +18,7 @@
  *   J05 TLS 1.3: signature_algorithms present               malformed_hello
  *   J06 TLS 1.3: a key share of an allowed group, else a
  *       HelloRetryRequest for a group of supported_groups   no_shared_group
+ *   J12 TLS 1.3: pre_shared_key with psk_key_exchange_modes malformed_hello
  *   J07 the signature algorithms share one with ours        no_shared_sigalg
  *   J08 TLS <= 1.2: a cipher of the version whose key
  *       exchange (ECDHE: a shared group) and authentication

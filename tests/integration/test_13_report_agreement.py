@@ -335,6 +335,11 @@ def built_hellos():
         ("tls1.2 signature_algorithms_cert rsa only",
          hello(tls12 + [(50, u16(u16s((0x0401,))))])),
         ("tls1.2 empty signature_algorithms_cert", hello(tls12 + [(50, u16(b""))])),
+        # pre_shared_key must come last, and with psk_key_exchange_modes
+        ("pre_shared_key not last", hello([(41, u16(u16(b"A") + b"\0\0\0\0") + u16(u8(bytes(32))))] + tls13)),
+        ("pre_shared_key not last, tls1.2", hello([(41, u16(u16(b"A") + b"\0\0\0\0") + u16(u8(bytes(32))))] + tls12)),
+        ("pre_shared_key without psk_key_exchange_modes",
+         hello([(t, b) for t, b in tls13 if t != 45] + [(41, u16(u16(b"A") + b"\0\0\0\0") + u16(u8(bytes(32))))])),
         ("supported_versions tls1.2 only, fallback scsv",
          hello(replace(tls13, EXT_VERSIONS, u8(u16s((0x0303,)))), ciphers=CIPHERS + (0x5600,))),
     ]

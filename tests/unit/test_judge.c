@@ -708,6 +708,36 @@ static void edge_hellos_agree(void **state)
         assert_int_equal(j.reason, TG_REASON_MALFORMED_HELLO);
     }
 
+    {
+        static const uint16_t scsv[] = {0x00ff};
+        m = hb_begin(0x0303, tls13_suites, 2, 32);
+        hb_ext_u16(m, 0x002b, 1, v13, 1);
+        hb_ext_u16(m, 0x000a, 2, x25519, 1);
+        hb_ext(m, 0x0029, "\x00\x07\x00\x01\x41\x00\x00\x00\x00\x00\x21\x20" "0123456789abcdef0123456789abcdef", 44);
+        hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+        x25519_share(m);
+        j = judge_built("pre_shared_key not last", hb_end(m));
+        assert_string_equal(j.rule, "J11");
+        m = hb_begin(0x0303, tls13_suites, 2, 32);
+        hb_ext_u16(m, 0x002b, 1, v13, 1);
+        hb_ext_u16(m, 0x000a, 2, x25519, 1);
+        hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+        x25519_share(m);
+        hb_ext(m, 0x0029, "\x00\x07\x00\x01\x41\x00\x00\x00\x00\x00\x21\x20" "0123456789abcdef0123456789abcdef", 44);
+        j = judge_built("pre_shared_key without psk_key_exchange_modes", hb_end(m));
+        assert_int_equal(j.reason, TG_REASON_MALFORMED_HELLO);
+        m = hb_begin(0x0301, tls12_suites, 2, 0);
+        hb_ext(m, 0x0029, "\x00\x07\x00\x01\x41\x00\x00\x00\x00\x00\x21\x20" "0123456789abcdef0123456789abcdef", 44);
+        hb_ext_u16(m, 0x000a, 2, x25519_p256, 2);
+        j = judge_built("pre_shared_key not last, tls1.0", hb_end(m));
+        assert_int_equal(j.reason, TG_REASON_MALFORMED_HELLO);
+        tls12_hello(scsv, 1, sig_p256, 2, 1);
+        judge_built("renegotiation scsv only", hb_end(&hb_store));
+        m = hb_begin(0x0301, tls12_suites, 2, 0);
+        hb_ext_u16(m, 0x000a, 2, x25519_p256, 2);
+        judge_built("tls1.0 legacy_version, tls1.2 suites", hb_end(m));
+    }
+
     servers_free();
     assert_int_equal(disagreed, 0);
 }
