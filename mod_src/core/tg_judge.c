@@ -220,18 +220,16 @@ static int shared_kind(const tg_hello_t *h, const tg_judge_policy_t *p, int kind
     return 0;
 }
 
-/* A certificate signs a TLS 1.2 handshake: with a shared algorithm of its
- * kind, or, when the client sent none, with the legacy default (SHA-1) if
- * the server's list allows it. Below TLS 1.2 every certificate signs. */
-static int can_sign12(const tg_hello_t *h, const tg_judge_policy_t *p, uint16_t version,
-                      int ecdsa)
+/* An ECDSA key may take an ECDSA cipher in TLS 1.2: with a shared ECDSA
+ * algorithm, or, when the client sent none, with the legacy default
+ * (ecdsa_sha1) if the level allows it. Below TLS 1.2 every key signs. */
+static int ecdsa_can_sign12(const tg_hello_t *h, const tg_judge_policy_t *p, uint16_t version)
 {
     if (version < TG_TLS1_2)
         return 1;
     if (!client_sigalgs(h))
-        return in_u16(ecdsa ? 0x0203 : 0x0201, p->sigalgs, p->sigalg_n);
-    return ecdsa ? shared_kind(h, p, SIG_ECDSA, SIG_ECDSA)
-                 : shared_kind(h, p, SIG_RSA_PKCS1, SIG_RSA_PSS_RSAE);
+        return in_u16(0x0203, p->sigalgs, p->sigalg_n);
+    return shared_kind(h, p, SIG_ECDSA, SIG_ECDSA);
 }
 
 /* The ECDSA key's curve is among the client's groups (any, if it listed
@@ -263,9 +261,11 @@ static int shared_group12(const tg_hello_t *h, const tg_judge_policy_t *p, uint1
 static void fit_of(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
                    uint16_t version, fit_t *f)
 {
-    f->rsa_sign = c->rsa && can_sign12(h, p, version, 0);
+    /* OpenSSL offers RSA authentication whenever the RSA key is valid, and
+     * finds out only after choosing the cipher that it cannot sign (J09). */
+    f->rsa_sign = c->rsa;
     f->rsa_enc = c->rsa;
-    f->ecdsa = c->ecdsa && ecdsa_params_fit(h, c) && can_sign12(h, p, version, 1);
+    f->ecdsa = c->ecdsa && ecdsa_params_fit(h, c) && ecdsa_can_sign12(h, p, version);
     f->ecdhe = shared_group12(h, p, version);
     f->dhe = p->dhe;
 }
@@ -344,6 +344,54 @@ static tg_reason_t choose_group13(const tg_hello_t *h, const tg_judge_policy_t *
 
 /* ---- J07 / J09 signature algorithms --------------------------------------------- */
 
+#define EXT_SIGALGS_CERT 0x0032
+
+/* The list of a signature_algorithms_cert body, if it is one vector. */
+static int sigalgs_cert_list(tg_view_t body, tg_view_t *list)
+{
+    if (body.len < 2)
+        return 0;
+    list->p = body.p + 2;
+    list->len = ((size_t)body.p[0] << 8) | body.p[1];
+    return list->len == body.len - 2;
+}
+
+
+static int signed_matches(const sigalg_t *s, const tg_judge_signed_t *by)
+{
+    switch (s->kind) {
+    case SIG_RSA_PKCS1:
+        return by->kind == TG_CERTSIG_RSA_PKCS1 && by->hash_len == s->hash_len;
+    case SIG_RSA_PSS_RSAE:
+    case SIG_RSA_PSS_PSS:
+        return by->kind == TG_CERTSIG_RSA_PSS && by->hash_len == s->hash_len;
+    case SIG_ECDSA:
+        return by->kind == TG_CERTSIG_ECDSA && by->hash_len == s->hash_len;
+    case SIG_EDDSA:
+        return by->kind == (s->code == 0x0807 ? TG_CERTSIG_ED25519 : TG_CERTSIG_ED448);
+    default:
+        return 0;
+    }
+}
+
+/* OpenSSL signs only with a certificate whose own signature the client's
+ * signature_algorithms_cert (sac: its body, NULL if none) lists. */
+static int cert_allowed(const tg_view_t *sac, const tg_judge_signed_t *by)
+{
+    tg_view_t list;
+    size_t n;
+
+    if (!sac || !sigalgs_cert_list(*sac, &list))
+        return 1;
+    n = tg_u16_count(list);
+    for (size_t i = 0; i < n; i++) {
+        const sigalg_t *s = sigalg_find(tg_u16_at(list, i));
+        if (s && signed_matches(s, by))
+            return 1;
+    }
+    return 0;
+}
+
 static int any_shared_sigalg(const tg_hello_t *h, const tg_judge_policy_t *p)
 {
     for (size_t i = 0; i < p->sigalg_n; i++) {
@@ -360,23 +408,40 @@ static int pss_key_fits(const sigalg_t *s, const tg_judge_certs_t *c)
 }
 
 static uint16_t choose_sigalg13(const tg_hello_t *h, const tg_judge_policy_t *p,
-                                const tg_judge_certs_t *c)
+                                const tg_judge_certs_t *c, const tg_view_t *sac)
 {
+    int rsa = c->rsa && cert_allowed(sac, &c->rsa_signed);
+    int ecdsa = c->ecdsa && cert_allowed(sac, &c->ecdsa_signed);
+
     for (size_t i = 0; i < p->sigalg_n; i++) {
         const sigalg_t *s = sigalg_find(p->sigalgs[i]);
         if (!s || s->weak_hash || !in_view(s->code, h->sigalgs))
             continue;
-        if (s->kind == SIG_RSA_PSS_RSAE && c->rsa && pss_key_fits(s, c))
+        if (s->kind == SIG_RSA_PSS_RSAE && rsa && pss_key_fits(s, c))
             return s->code;
-        if (s->kind == SIG_ECDSA && c->ecdsa && s->curve == c->ecdsa_group)
+        if (s->kind == SIG_ECDSA && ecdsa && s->curve == c->ecdsa_group)
             return s->code;
     }
     return 0;
 }
 
-static uint16_t choose_sigalg12(const tg_hello_t *h, const tg_judge_policy_t *p,
-                                const tg_judge_certs_t *c, int auth)
+/* RFC 5246's default for a client without signature_algorithms. */
+static uint16_t legacy_sigalg12(const tg_judge_policy_t *p, const tg_judge_certs_t *c,
+                                const tg_view_t *sac, int auth)
 {
+    uint16_t code = auth == TG_AUTH_ECDSA ? 0x0203 : auth == TG_AUTH_RSA ? 0x0201 : 0;
+    const tg_judge_signed_t *by = auth == TG_AUTH_ECDSA ? &c->ecdsa_signed : &c->rsa_signed;
+
+    return code && in_u16(code, p->sigalgs, p->sigalg_n) && cert_allowed(sac, by) ? code : 0;
+}
+
+static uint16_t choose_sigalg12(const tg_hello_t *h, const tg_judge_policy_t *p,
+                                const tg_judge_certs_t *c, const tg_view_t *sac, int auth)
+{
+    const tg_judge_signed_t *by = auth == TG_AUTH_ECDSA ? &c->ecdsa_signed : &c->rsa_signed;
+
+    if (!cert_allowed(sac, by))
+        return 0;
     for (size_t i = 0; i < p->sigalg_n; i++) {
         const sigalg_t *s = sigalg_find(p->sigalgs[i]);
         if (!s || !in_view(s->code, h->sigalgs))
@@ -390,11 +455,63 @@ static uint16_t choose_sigalg12(const tg_hello_t *h, const tg_judge_policy_t *p,
     return 0;
 }
 
+/* ---- J10 lists OpenSSL refuses to decode --------------------------------------- */
+
+/* signature_algorithms, supported_groups and signature_algorithms_cert
+ * must be whole non-empty lists, and ec_point_formats not empty when
+ * TLS 1.2 or below is negotiated, ec_point_formats (the only version its
+ * parser runs for). */
+static int empty_list(const tg_hello_t *h, const tg_view_t *sac, uint16_t version)
+{
+    tg_view_t list;
+
+    if ((h->seen & TG_HELLO_SEEN_SIGNATURE_ALGORITHMS) && h->sigalgs.len == 0)
+        return 1;
+    if ((h->seen & TG_HELLO_SEEN_SUPPORTED_GROUPS) && h->groups.len == 0)
+        return 1;
+    if (sac && (!sigalgs_cert_list(*sac, &list) || list.len == 0 ||
+         (list.len % 2 && version >= TG_TLS1_2))) /* odd: read from TLS 1.2 on */
+        return 1;
+    return version < TG_TLS1_3 && (h->seen & TG_HELLO_SEEN_EC_POINT_FORMATS) &&
+           h->ec_point_formats.len == 0;
+}
+
 /* ---- the judgement ------------------------------------------------------------------ */
 
-static void judge13(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
-                    tg_judgement_t *out)
+/* What one walk over the extensions tells the later steps. */
+typedef struct ext_scan_t {
+    tg_view_t sac;        /* signature_algorithms_cert body */
+    int has_sac;
+    int psk;              /* pre_shared_key present */
+    int psk_not_last;     /* ... and followed by another extension */
+} ext_scan_t;
+
+#define EXT_PRE_SHARED_KEY 0x0029
+
+static void scan_exts(const tg_hello_t *h, ext_scan_t *x)
 {
+    tg_ext_iter_t it;
+    tg_view_t body;
+    uint16_t type;
+
+    memset(x, 0, sizeof(*x));
+    tg_hello_ext_first(h, &it);
+    while (tg_hello_ext_next(&it, &type, &body)) {
+        if (x->psk)
+            x->psk_not_last = 1;
+        if (type == EXT_PRE_SHARED_KEY)
+            x->psk = 1;
+        else if (type == EXT_SIGALGS_CERT && !x->has_sac) {
+            x->sac = body;
+            x->has_sac = 1;
+        }
+    }
+}
+
+static void judge13(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
+                    const ext_scan_t *x, tg_judgement_t *out)
+{
+    const tg_view_t *sac = x->has_sac ? &x->sac : NULL;
     tg_reason_t r;
 
     out->cipher = choose_suite(h, p);
@@ -404,6 +521,10 @@ static void judge13(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
     }
     if (!memchr(h->compression.p, 0, h->compression.len)) {
         refuse(out, TG_REASON_MALFORMED_HELLO, "J04");
+        return;
+    }
+    if (empty_list(h, sac, out->version)) {
+        refuse(out, TG_REASON_MALFORMED_HELLO, "J10");
         return;
     }
     /* Extension parsing (key_share) comes before the final checks. */
@@ -420,11 +541,16 @@ static void judge13(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
         refuse(out, r, "J06");
         return;
     }
+    /* the last extension's final check: a PSK needs its key exchange modes */
+    if (x->psk && !(h->seen & TG_HELLO_SEEN_PSK_KEY_EXCHANGE_MODES)) {
+        refuse(out, TG_REASON_MALFORMED_HELLO, "J12");
+        return;
+    }
     if (!any_shared_sigalg(h, p)) {
         refuse(out, TG_REASON_NO_SHARED_SIGALG, "J07");
         return;
     }
-    out->sigalg = choose_sigalg13(h, p, c);
+    out->sigalg = choose_sigalg13(h, p, c, sac);
     if (!out->sigalg) {
         refuse(out, TG_REASON_NO_SHARED_SIGALG, "J09");
         return;
@@ -432,13 +558,17 @@ static void judge13(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
 }
 
 static void judge12(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
-                    tg_judgement_t *out)
+                    const tg_view_t *sac, tg_judgement_t *out)
 {
     fit_t f;
     const tg_judge_cipher_t *ci;
 
     if (!memchr(h->compression.p, 0, h->compression.len)) {
         refuse(out, TG_REASON_MALFORMED_HELLO, "J04");
+        return;
+    }
+    if (empty_list(h, sac, out->version)) {
+        refuse(out, TG_REASON_MALFORMED_HELLO, "J10");
         return;
     }
     if (client_sigalgs(h) && out->version >= TG_TLS1_2 && !any_shared_sigalg(h, p)) {
@@ -452,10 +582,13 @@ static void judge12(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
         return;
     }
     out->cipher = ci->code;
-    if (out->version < TG_TLS1_2 || !client_sigalgs(h) || ci->auth == TG_AUTH_NULL ||
-        ci->kx == TG_KX_RSA)
+    if (out->version < TG_TLS1_2 || ci->auth == TG_AUTH_NULL)
         return;
-    out->sigalg = choose_sigalg12(h, p, c, ci->auth);
+    /* Every certificate cipher, static RSA too, needs a signature algorithm
+     * for its key: a shared one, else the legacy SHA-1 default if the
+     * level allows it. */
+    out->sigalg = client_sigalgs(h) ? choose_sigalg12(h, p, c, sac, ci->auth)
+                                    : legacy_sigalg12(p, c, sac, ci->auth);
     if (!out->sigalg) {
         refuse(out, TG_REASON_NO_SHARED_SIGALG, "J09");
         return;
@@ -465,9 +598,17 @@ static void judge12(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_ju
 void tg_judge(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_certs_t *c,
               tg_judgement_t *out)
 {
+    ext_scan_t x;
+
     memset(out, 0, sizeof(*out));
     out->stage = TG_STAGE_CLIENT_HELLO;
     out->rule = "J00";
+    scan_exts(h, &x);
+    /* OpenSSL checks this while collecting the extensions, before the version */
+    if (x.psk_not_last) {
+        refuse(out, TG_REASON_MALFORMED_HELLO, "J11");
+        return;
+    }
     out->version = choose_version(h, p);
     if (!out->version) {
         refuse(out, TG_REASON_PROTOCOL_VERSION, "J01");
@@ -478,7 +619,7 @@ void tg_judge(const tg_hello_t *h, const tg_judge_policy_t *p, const tg_judge_ce
         return;
     }
     if (out->version == TG_TLS1_3)
-        judge13(h, p, c, out);
+        judge13(h, p, c, &x, out);
     else
-        judge12(h, p, c, out);
+        judge12(h, p, c, x.has_sac ? &x.sac : NULL, out);
 }

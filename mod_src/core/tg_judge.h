@@ -7,18 +7,24 @@
  * server's decisions in the order OpenSSL 3.0 takes them
  * (tls_early_post_process_client_hello, then tls_post_process_client_hello):
  *
+ *   J11 pre_shared_key, if sent, is the last extension     malformed_hello
  *   J01 version: supported_versions, else legacy_version   protocol_version
  *   J02 TLS_FALLBACK_SCSV below the highest enabled version inappropriate_fallback
  *   J03 TLS 1.3: a suite in both lists                      no_shared_cipher
  *   J04 null compression offered                            malformed_hello
+ *   J10 no empty signature_algorithms, supported_groups,
+ *       signature_algorithms_cert or (TLS <= 1.2)
+ *       ec_point_formats                                  malformed_hello
  *   J05 TLS 1.3: signature_algorithms present               malformed_hello
  *   J06 TLS 1.3: a key share of an allowed group, else a
  *       HelloRetryRequest for a group of supported_groups   no_shared_group
+ *   J12 TLS 1.3: pre_shared_key with psk_key_exchange_modes malformed_hello
  *   J07 the signature algorithms share one with ours        no_shared_sigalg
  *   J08 TLS <= 1.2: a cipher of the version whose key
  *       exchange (ECDHE: a shared group) and authentication
  *       (a certificate that can sign for it) fit            no_shared_cipher
- *   J09 a signature algorithm the certificate can produce   no_shared_sigalg
+ *   J09 a signature algorithm the certificate can produce,
+ *       of a certificate signature_algorithms_cert allows  no_shared_sigalg
  *
  * The policy comes in resolved against the TLS library (its cipher list
  * with each cipher's key exchange, authentication and versions, its groups,
@@ -83,12 +89,30 @@ typedef struct tg_judge_policy_t {
     int dhe;                   /* DHE parameters are available (automatic) */
 } tg_judge_policy_t;
 
+/* How a certificate is signed by its issuer, for the client's
+ * signature_algorithms_cert: the signature's key type and digest size. */
+typedef enum tg_judge_certsig_t {
+    TG_CERTSIG_UNKNOWN = 0, /* matches nothing the client may list */
+    TG_CERTSIG_RSA_PKCS1,
+    TG_CERTSIG_RSA_PSS,
+    TG_CERTSIG_ECDSA,
+    TG_CERTSIG_ED25519,
+    TG_CERTSIG_ED448,
+} tg_judge_certsig_t;
+
+typedef struct tg_judge_signed_t {
+    uint8_t kind;      /* tg_judge_certsig_t */
+    uint8_t hash_len;  /* digest bytes (0 for EdDSA) */
+} tg_judge_signed_t;
+
 /* The vhost's certificates, as far as the judgement needs them. */
 typedef struct tg_judge_certs_t {
     int rsa;              /* an RSA (rsaEncryption) key */
     unsigned rsa_bits;
+    tg_judge_signed_t rsa_signed;
     int ecdsa;            /* an ECDSA key */
     uint16_t ecdsa_group; /* its curve as a TLS group code (0x0017 P-256) */
+    tg_judge_signed_t ecdsa_signed;
 } tg_judge_certs_t;
 
 typedef struct tg_judgement_t {

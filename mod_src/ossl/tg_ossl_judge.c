@@ -3,6 +3,8 @@
 
 #include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -145,6 +147,28 @@ static uint16_t curve_of(EVP_PKEY *pk)
     return code > 0 ? (uint16_t)code : 0;
 }
 
+/* How the issuer signed x, as signature_algorithms_cert names it. */
+static tg_judge_signed_t signed_by(X509 *x)
+{
+    tg_judge_signed_t by = {TG_CERTSIG_UNKNOWN, 0};
+    int md = NID_undef, pk = NID_undef;
+    const EVP_MD *d;
+
+    if (X509_get_signature_info(x, &md, &pk, NULL, NULL) != 1)
+        return by;
+    switch (pk) {
+    case NID_rsaEncryption: by.kind = TG_CERTSIG_RSA_PKCS1; break;
+    case NID_rsassaPss: by.kind = TG_CERTSIG_RSA_PSS; break;
+    case NID_X9_62_id_ecPublicKey: by.kind = TG_CERTSIG_ECDSA; break;
+    case NID_ED25519: by.kind = TG_CERTSIG_ED25519; break;
+    case NID_ED448: by.kind = TG_CERTSIG_ED448; break;
+    default: return by;
+    }
+    d = md != NID_undef ? EVP_get_digestbynid(md) : NULL;
+    by.hash_len = d ? (uint8_t)EVP_MD_get_size(d) : 0;
+    return by;
+}
+
 void tg_ossl_judge_certs(SSL_CTX *ctx, tg_judge_certs_t *out)
 {
     memset(out, 0, sizeof(*out));
@@ -158,9 +182,11 @@ void tg_ossl_judge_certs(SSL_CTX *ctx, tg_judge_certs_t *out)
         if (EVP_PKEY_get_base_id(pk) == EVP_PKEY_RSA) {
             out->rsa = 1;
             out->rsa_bits = (unsigned)EVP_PKEY_get_bits(pk);
+            out->rsa_signed = signed_by(x);
         } else if (EVP_PKEY_get_base_id(pk) == EVP_PKEY_EC) {
             out->ecdsa = 1;
             out->ecdsa_group = curve_of(pk);
+            out->ecdsa_signed = signed_by(x);
         }
     }
     SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_FIRST);

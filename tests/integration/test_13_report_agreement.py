@@ -281,8 +281,8 @@ def test_reference_hellos_report_what_enforcement_does(httpd, profile):
 def built_hellos():
     """Hellos no client library writes, for the judge's malformed and edge
     rows: (name, handshake message)."""
-    from tg_hellomut import (EXT_GROUPS, EXT_KEY_SHARE, EXT_SIGALGS, EXT_VERSIONS,
-                             CIPHERS, default_extensions, hello, u16, u16s)
+    from tg_hellomut import (EXT_GROUPS, EXT_KEY_SHARE, EXT_POINTS, EXT_SIGALGS,
+                             EXT_VERSIONS, CIPHERS, default_extensions, hello, u8, u16, u16s)
 
     def without(exts, kind):
         return [(t, b) for t, b in exts if t != kind]
@@ -312,6 +312,36 @@ def built_hellos():
         ("tls1.2 without supported_groups", hello(without(tls12, EXT_GROUPS))),
         ("tls1.2 no versions extension, tls1.3 suites only",
          hello(without(tls13, EXT_VERSIONS), ciphers=(0x1301, 0x1302))),
+        # an RSA key takes the RSA cipher whatever the signature algorithms,
+        # then has none to sign with: no_shared_sigalg, not no_shared_cipher
+        ("tls1.2 without signature_algorithms", hello(without(tls12, EXT_SIGALGS))),
+        ("tls1.2 rsa_pss_pss signature algorithm only",
+         hello(replace(tls12, EXT_SIGALGS, u16(u16s((0x0809,)))))),
+        ("tls1.2 ed25519 signature algorithm only",
+         hello(replace(tls12, EXT_SIGALGS, u16(u16s((0x0807,)))))),
+        # empty lists OpenSSL refuses to decode
+        ("tls1.2 empty signature_algorithms", hello(replace(tls12, EXT_SIGALGS, u16(b"")))),
+        ("tls1.2 empty supported_groups", hello(replace(tls12, EXT_GROUPS, u16(b"")))),
+        ("tls1.2 empty ec_point_formats", hello(replace(tls12, EXT_POINTS, u8(b"")))),
+        ("tls1.3 empty signature_algorithms", hello(replace(tls13, EXT_SIGALGS, u16(b"")))),
+        ("tls1.3 empty key_share", hello(replace(tls13, EXT_KEY_SHARE, u16(b"")))),
+        ("supported_versions of unknown versions only",
+         hello(replace(tls13, EXT_VERSIONS, u8(u16s((0x0305, 0x7f1c)))))),
+        # signature_algorithms_cert: the test CA signs with ECDSA-SHA256
+        ("tls1.3 signature_algorithms_cert rsa only",
+         hello(tls13 + [(50, u16(u16s((0x0401, 0x0804))))])),
+        ("tls1.3 signature_algorithms_cert of the CA",
+         hello(tls13 + [(50, u16(u16s((0x0403,))))])),
+        ("tls1.2 signature_algorithms_cert rsa only",
+         hello(tls12 + [(50, u16(u16s((0x0401,))))])),
+        ("tls1.2 empty signature_algorithms_cert", hello(tls12 + [(50, u16(b""))])),
+        # pre_shared_key must come last, and with psk_key_exchange_modes
+        ("pre_shared_key not last", hello([(41, u16(u16(b"A") + b"\0\0\0\0") + u16(u8(bytes(32))))] + tls13)),
+        ("pre_shared_key not last, tls1.2", hello([(41, u16(u16(b"A") + b"\0\0\0\0") + u16(u8(bytes(32))))] + tls12)),
+        ("pre_shared_key without psk_key_exchange_modes",
+         hello([(t, b) for t, b in tls13 if t != 45] + [(41, u16(u16(b"A") + b"\0\0\0\0") + u16(u8(bytes(32))))])),
+        ("supported_versions tls1.2 only, fallback scsv",
+         hello(replace(tls13, EXT_VERSIONS, u8(u16s((0x0303,)))), ciphers=CIPHERS + (0x5600,))),
     ]
 
 

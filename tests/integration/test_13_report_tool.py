@@ -175,3 +175,60 @@ def test_report_tool_counts_what_the_rate_limit_left_out(httpd, monkeypatch):
     assert summary["suppressed"] >= 3, summary
     assert set(summary["suppressed_by_reason"]) <= {"protocol_version", "empty_connection"}
     assert "left out by TLSGuardEventRate" in tool(path)
+
+
+def test_report_tool_survives_hostile_lines(tmp_path):
+    """Lines of the wrong shape are skipped or read for what is sane, one at a
+    time: wrong types, lone surrogates, a nesting too deep to decode, a line
+    longer than any event; none stops the report, and wire text reaches the
+    terminal and the page escaped."""
+    good = {"@timestamp": "2026-12-01T10:00:00Z",
+            "event": {"action": "tls-handshake", "outcome": "failure"},
+            "source": {"ip": "192.0.2.9"},
+            "user_agent": {"original": "<script>alert(1)</script>\x1b[31m"},
+            "tls": {"client": {"server_name": "a.test"}},
+            "tlsguard": {"reason": "protocol_version", "stage": "client_hello",
+                         "policy": "intermediate", "client": {"ja4": "t10d"}}}
+
+    def shaped(**over):
+        e = json.loads(json.dumps(good))
+        for path, value in over.items():
+            d = e
+            keys = path.split("__")
+            for k in keys[:-1]:
+                d = d[k]
+            d[keys[-1]] = value
+        return json.dumps(e)
+
+    hostile = [
+        shaped(tlsguard="x"),
+        shaped(tlsguard__reason=["a"]),
+        shaped(tlsguard__client={"ja4": ["a"]}),
+        shaped(tlsguard__client="x"),
+        shaped(user_agent={"original": 5}),
+        shaped(user_agent={"original": ["x"]}),
+        shaped(source=[1]),
+        shaped(tls={"client": 7}),
+        shaped(**{"@timestamp": 5}),
+        shaped(user_agent={"original": "\ud800<b>"}),
+        shaped(tlsguard__policy="\ud800\x1b[2J"),
+        '{"a":' + "[" * 200000,
+        '{"event": {"action": "tls-handshake"}, "pad": "' + "x" * (3 << 20) + '"}',
+        "not json at all",
+    ]
+    log = tmp_path / "hostile.json"
+    log.write_text("\n".join(hostile + [json.dumps(good)]) + "\n", encoding="utf-8",
+                   errors="surrogatepass")
+    summary = json.loads(tool("--json", str(log)))
+    t = summary["totals"]
+    # every shaped line is a failure event; the last four lines are not events
+    assert t["failures"] == 12, t
+    assert t["unreadable_lines"] == 3, t
+    text = tool(str(log))
+    assert "\x1b" not in text and "\\x1b" in text
+    page = tmp_path / "hostile.html"
+    tool("--html", str(page), str(log))
+    body = page.read_text(encoding="utf-8")
+    assert "<script>" not in body and "&lt;script&gt;" in body
+    assert "\x1b" not in body
+    ET.fromstring(body)

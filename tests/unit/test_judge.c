@@ -567,6 +567,181 @@ static void built_hellos_follow_the_rules(void **state)
     assert_int_equal(disagreed, 0);
 }
 
+/* Hellos at the edges of the TLS 1.2 certificate and list rules: every
+ * server must agree with OpenSSL on each. */
+static const uint16_t sig_pss_pss[] = {0x0809};
+static const uint16_t sig_ed25519[] = {0x0807};
+static const uint16_t sig_ecdsa[] = {0x0403};
+static const uint16_t krsa_suites[] = {0x009c, 0x002f};
+static const uint16_t v12[] = {0x0303};
+static const uint16_t sig_p256_pkcs1[] = {0x0403, 0x0401};
+
+static void tls12_hello(const uint16_t *suites, size_t n, const uint16_t *sig, size_t sig_n,
+                        int groups)
+{
+    hb_t *m = hb_begin(0x0303, suites, n, 0);
+
+    if (groups)
+        hb_ext_u16(m, 0x000a, 2, x25519_p256, 2);
+    if (sig)
+        hb_ext_u16(m, 0x000d, 2, sig, sig_n);
+}
+
+/* key_share with one X25519 share of the right size (hb_key_share's one
+ * byte is refused by OpenSSL as a bad point, which the judge cannot see). */
+static void x25519_share(hb_t *m)
+{
+    uint8_t body[2 + 4 + 32];
+
+    set16(body, 4 + 32);
+    set16(body + 2, 0x001d);
+    set16(body + 4, 32);
+    memset(body + 6, 0x42, 32);
+    hb_ext(m, 0x0033, body, sizeof body);
+}
+
+static void edge_hellos_agree(void **state)
+{
+    hb_t *m;
+    tg_judgement_t j;
+
+    (void)state;
+    servers_make();
+    disagreed = 0;
+
+    /* TLS 1.2 without signature_algorithms: the RSA key still takes an RSA
+     * cipher, then has no SHA-1 signature above level 0 */
+    tls12_hello(tls12_suites, 2, NULL, 0, 1);
+    j = judge_built("tls1.2 without signature_algorithms", hb_end(&hb_store));
+    assert_int_equal(j.reason, TG_REASON_NO_SHARED_SIGALG);
+    /* only RSA-PSS with a PSS key, or only Ed25519: shared, none for RSA */
+    tls12_hello(tls12_suites, 2, sig_pss_pss, 1, 1);
+    j = judge_built("tls1.2 rsa_pss_pss only", hb_end(&hb_store));
+    assert_int_equal(j.reason, TG_REASON_NO_SHARED_SIGALG);
+    tls12_hello(tls12_suites, 2, sig_ed25519, 1, 1);
+    judge_built("tls1.2 ed25519 only", hb_end(&hb_store));
+    /* static RSA key exchange needs a signature algorithm too (old) */
+    tls12_hello(krsa_suites, 2, sig_ecdsa, 1, 1);
+    judge_built("tls1.2 static rsa, ecdsa sigalgs", hb_end(&hb_store));
+    tls12_hello(krsa_suites, 2, NULL, 0, 0);
+    judge_built("tls1.2 static rsa, no extensions", hb_end(&hb_store));
+    /* the ECDHE-RSA cipher first, ECDHE-ECDSA second, ECDSA signatures only */
+    {
+        static const uint16_t rsa_first[] = {0xc02f, 0xc02b};
+        tls12_hello(rsa_first, 2, sig_ecdsa, 1, 1);
+        judge_built("tls1.2 ecdhe-rsa first, ecdsa sigalgs", hb_end(&hb_store));
+    }
+    /* empty lists OpenSSL refuses to decode */
+    tls12_hello(tls12_suites, 2, sig_p256, 0, 1);
+    j = judge_built("tls1.2 empty signature_algorithms", hb_end(&hb_store));
+    assert_int_equal(j.reason, TG_REASON_MALFORMED_HELLO);
+    m = hb_begin(0x0303, tls12_suites, 2, 0);
+    hb_ext_u16(m, 0x000a, 2, x25519, 0);
+    hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+    j = judge_built("tls1.2 empty supported_groups", hb_end(m));
+    assert_int_equal(j.reason, TG_REASON_MALFORMED_HELLO);
+    m = hb_begin(0x0303, tls12_suites, 2, 0);
+    hb_ext_u16(m, 0x000a, 2, x25519_p256, 2);
+    hb_ext(m, 0x000b, "\x00", 1);
+    hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+    j = judge_built("tls1.2 empty ec_point_formats", hb_end(m));
+    assert_int_equal(j.reason, TG_REASON_MALFORMED_HELLO);
+    m = hb_begin(0x0303, tls13_suites, 2, 32);
+    hb_ext_u16(m, 0x002b, 1, v13, 1);
+    hb_ext_u16(m, 0x000a, 2, x25519, 1);
+    hb_ext(m, 0x000b, "\x00", 1);
+    hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+    x25519_share(m);
+    judge_built("tls1.3 empty ec_point_formats", hb_end(m));
+    m = hb_begin(0x0303, tls13_suites, 2, 32);
+    hb_ext_u16(m, 0x002b, 1, v13, 1);
+    hb_ext_u16(m, 0x000a, 2, x25519, 1);
+    hb_ext_u16(m, 0x000d, 2, sig_p256, 0);
+    x25519_share(m);
+    j = judge_built("tls1.3 empty signature_algorithms", hb_end(m));
+    assert_int_equal(j.reason, TG_REASON_MALFORMED_HELLO);
+    m = hb_begin(0x0303, tls13_suites, 2, 32);
+    hb_ext_u16(m, 0x002b, 1, v13, 1);
+    hb_ext_u16(m, 0x000a, 2, x25519, 0);
+    hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+    j = judge_built("tls1.3 empty supported_groups, no key_share", hb_end(m));
+    assert_int_equal(j.reason, TG_REASON_MALFORMED_HELLO);
+    /* supported_versions naming TLS 1.2 only, and then the fallback SCSV */
+    m = hb_begin(0x0303, tls12_suites, 2, 0);
+    hb_ext_u16(m, 0x002b, 1, v12, 1);
+    hb_ext_u16(m, 0x000a, 2, x25519_p256, 2);
+    hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+    judge_built("supported_versions tls1.2 only", hb_end(m));
+
+    {
+        static const uint16_t sac[] = {0x0807};
+        m = hb_begin(0x0303, tls13_suites, 2, 32);
+        hb_ext_u16(m, 0x002b, 1, v13, 1);
+        hb_ext_u16(m, 0x000a, 2, x25519, 1);
+        hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+        hb_ext_u16(m, 0x0032, 2, sac, 1);
+        x25519_share(m);
+        j = judge_built("tls1.3 signature_algorithms_cert ed25519 only", hb_end(m));
+        assert_int_equal(j.reason, TG_REASON_NO_SHARED_SIGALG);
+        m = hb_begin(0x0303, tls12_suites, 2, 0);
+        hb_ext_u16(m, 0x000a, 2, x25519_p256, 2);
+        hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+        hb_ext_u16(m, 0x0032, 2, sac, 1);
+        judge_built("tls1.2 signature_algorithms_cert ed25519 only", hb_end(m));
+        /* the certificates' own signatures (SHA-256) listed: usable */
+        m = hb_begin(0x0303, tls13_suites, 2, 32);
+        hb_ext_u16(m, 0x002b, 1, v13, 1);
+        hb_ext_u16(m, 0x000a, 2, x25519, 1);
+        hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+        hb_ext_u16(m, 0x0032, 2, sig_p256_pkcs1, 2);
+        x25519_share(m);
+        j = judge_built("tls1.3 signature_algorithms_cert of the certificates", hb_end(m));
+        assert_false(j.reject);
+        /* an empty one cannot be decoded */
+        m = hb_begin(0x0303, tls13_suites, 2, 32);
+        hb_ext_u16(m, 0x002b, 1, v13, 1);
+        hb_ext_u16(m, 0x000a, 2, x25519, 1);
+        hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+        hb_ext_u16(m, 0x0032, 2, sac, 0);
+        x25519_share(m);
+        j = judge_built("tls1.3 empty signature_algorithms_cert", hb_end(m));
+        assert_int_equal(j.reason, TG_REASON_MALFORMED_HELLO);
+    }
+
+    {
+        static const uint16_t scsv[] = {0x00ff};
+        m = hb_begin(0x0303, tls13_suites, 2, 32);
+        hb_ext_u16(m, 0x002b, 1, v13, 1);
+        hb_ext_u16(m, 0x000a, 2, x25519, 1);
+        hb_ext(m, 0x0029, "\x00\x07\x00\x01\x41\x00\x00\x00\x00\x00\x21\x20" "0123456789abcdef0123456789abcdef", 44);
+        hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+        x25519_share(m);
+        j = judge_built("pre_shared_key not last", hb_end(m));
+        assert_string_equal(j.rule, "J11");
+        m = hb_begin(0x0303, tls13_suites, 2, 32);
+        hb_ext_u16(m, 0x002b, 1, v13, 1);
+        hb_ext_u16(m, 0x000a, 2, x25519, 1);
+        hb_ext_u16(m, 0x000d, 2, sig_p256, 2);
+        x25519_share(m);
+        hb_ext(m, 0x0029, "\x00\x07\x00\x01\x41\x00\x00\x00\x00\x00\x21\x20" "0123456789abcdef0123456789abcdef", 44);
+        j = judge_built("pre_shared_key without psk_key_exchange_modes", hb_end(m));
+        assert_int_equal(j.reason, TG_REASON_MALFORMED_HELLO);
+        m = hb_begin(0x0301, tls12_suites, 2, 0);
+        hb_ext(m, 0x0029, "\x00\x07\x00\x01\x41\x00\x00\x00\x00\x00\x21\x20" "0123456789abcdef0123456789abcdef", 44);
+        hb_ext_u16(m, 0x000a, 2, x25519_p256, 2);
+        j = judge_built("pre_shared_key not last, tls1.0", hb_end(m));
+        assert_int_equal(j.reason, TG_REASON_MALFORMED_HELLO);
+        tls12_hello(scsv, 1, sig_p256, 2, 1);
+        judge_built("renegotiation scsv only", hb_end(&hb_store));
+        m = hb_begin(0x0301, tls12_suites, 2, 0);
+        hb_ext_u16(m, 0x000a, 2, x25519_p256, 2);
+        judge_built("tls1.0 legacy_version, tls1.2 suites", hb_end(m));
+    }
+
+    servers_free();
+    assert_int_equal(disagreed, 0);
+}
+
 static void sigalgs_follow_the_security_level(void **state)
 {
     tg_judge_policy_t p;
@@ -667,6 +842,7 @@ int main(void)
         cmocka_unit_test(reference_hellos_agree),
         cmocka_unit_test(client_hellos_agree),
         cmocka_unit_test(built_hellos_follow_the_rules),
+        cmocka_unit_test(edge_hellos_agree),
         cmocka_unit_test(sigalgs_follow_the_security_level),
         cmocka_unit_test(default_sigalgs_are_openssl_s),
         cmocka_unit_test(judge_cost),
