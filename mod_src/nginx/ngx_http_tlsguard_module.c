@@ -12,10 +12,11 @@
 #include "tg_ngx_enforce.h"
 #include "tg_ngx_hsts.h"
 #include "tg_ngx_sink_report.h"
+#include "tg_ngx_sni.h"
 
 static ngx_int_t tg_ngx_postconfiguration(ngx_conf_t *cf)
 {
-    if (tg_ngx_hsts_init(cf) != NGX_OK)
+    if (tg_ngx_hsts_init(cf) != NGX_OK || tg_ngx_sni_init(cf) != NGX_OK)
         return NGX_ERROR;
     return tg_ngx_enforce_all(cf);
 }
