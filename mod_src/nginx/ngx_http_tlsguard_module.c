@@ -28,6 +28,12 @@ static ngx_int_t tg_ngx_init_process(ngx_cycle_t *cycle)
     return tg_ngx_sink_report_init_process(cycle);
 }
 
+static void tg_ngx_exit_process(ngx_cycle_t *cycle)
+{
+    tg_ngx_conn_exit_process(cycle); /* first: its lines count in the reports */
+    tg_ngx_sink_report_exit_process(cycle);
+}
+
 static ngx_http_module_t tg_ngx_module_ctx = {
     NULL,                    /* preconfiguration */
     tg_ngx_postconfiguration,
@@ -49,6 +55,6 @@ ngx_module_t ngx_http_tlsguard_module = {
     tg_ngx_init_process,
     NULL, /* init thread */
     NULL, /* exit thread */
-    tg_ngx_sink_report_exit_process,
+    tg_ngx_exit_process,
     NULL, /* exit master */
     NGX_MODULE_V1_PADDING};

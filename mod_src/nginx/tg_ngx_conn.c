@@ -348,3 +348,12 @@ ngx_int_t tg_ngx_conn_init_process(ngx_cycle_t *cycle)
     by_slot = ngx_pcalloc(cycle->pool, n_slots * sizeof(*by_slot));
     return by_slot ? NGX_OK : NGX_ERROR;
 }
+
+void tg_ngx_conn_exit_process(ngx_cycle_t *cycle)
+{
+    (void)cycle;
+    for (ngx_uint_t i = 0; by_slot && i < n_slots; i++) {
+        if (by_slot[i])
+            conn_end(by_slot[i]); /* clears its slot; one event per connection */
+    }
+}
