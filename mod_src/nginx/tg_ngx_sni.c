@@ -197,16 +197,41 @@ static int same_policy(const tg_ossl_effective_t *a, const tg_ossl_effective_t *
            && same_ciphers(a->ctx, b->ctx);
 }
 
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* A block without a certificate has no context of its own: nginx
+ * negotiates its connections under another block's. They are its own when
+ * it says what that block says. */
+static int same_settings(const tg_ngx_srv_conf_t *a, const tg_ngx_srv_conf_t *b)
+{
+    if (a->enable != b->enable)
+        return 0;
+    return !a->enable
+           || (tg_ngx_conf_profile(a) == tg_ngx_conf_profile(b)
+               && same_text(a->ov.protocols, b->ov.protocols)
+               && same_text(a->ov.ciphers12, b->ov.ciphers12)
+               && same_text(a->ov.suites13, b->ov.suites13)
+               && same_text(a->ov.groups, b->ov.groups));
+}
+
 static ngx_int_t request_block_check(ngx_http_request_t *r)
 {
     tg_ngx_srv_conf_t *tsc = ngx_http_get_module_srv_conf(r, ngx_http_tlsguard_module);
     const tg_ossl_effective_t *conn;
     char label[512];
+    int same;
 
-    if (r->connection->ssl == NULL || tsc == NULL || !tsc->eff.set)
-        return NGX_DECLINED; /* plain HTTP, or a block without TLS of its own */
+    if (r->connection->ssl == NULL || tsc == NULL)
+        return NGX_DECLINED; /* plain HTTP */
     conn = tg_ngx_sni_eff_in_use(r->connection->ssl->connection);
-    if (conn && same_policy(conn, &tsc->eff))
+    if (tsc->eff.set)
+        same = conn && same_policy(conn, &tsc->eff);
+    else
+        same = conn && conn->host && same_settings(conn->host, tsc);
+    if (same)
         return NGX_DECLINED;
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "TLSGUARD-015: request for %s on a connection negotiated under another "

@@ -65,3 +65,25 @@ def test_blocks_with_the_same_policy_share_connections(blocks, http):
 def test_own_block_served(blocks):
     for name, body in (("localhost", "default"), ("b.test", "modern"), ("d.test", "off")):
         assert curl(blocks.port, name, "--http2", sni=name) == ("200", body)
+
+
+def certless(n, lines, name):
+    """A server block on the TLS address without a certificate of its own:
+    nginx negotiates its connections with the default block's context."""
+    return n.server(lines, name=name).replace(n.cert_lines(), "")
+
+
+@pytest.mark.parametrize("sni", ["b.test", "c.test", None])
+def test_block_without_its_own_context_and_another_policy(nginx, sni):
+    servers = nginx.server("tlsguard_profile intermediate;\n        return 200 \"default\";",
+                           name="localhost", default=True)
+    servers += certless(nginx, "tlsguard_profile modern;\n        return 200 \"modern\";",
+                        "b.test")
+    servers += certless(nginx, "return 200 \"alike\";", "c.test")
+    nginx.write(nginx.conf("ssl_protocols TLSv1.2 TLSv1.3;\n    tlsguard_profile intermediate;",
+                           servers))
+    nginx.start()
+    status, body = curl(nginx.port, "b.test", "--tls-max", "1.2", sni=sni)
+    assert status == "421" and "modern" not in body, (status, body)
+    # the same policy as the default block's (inherited): served
+    assert curl(nginx.port, "c.test", "--tls-max", "1.2", sni=sni) == ("200", "alike")
