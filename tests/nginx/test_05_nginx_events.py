@@ -6,6 +6,7 @@ stops reading does not stall nginx."""
 import json
 import os
 import re
+import signal
 import socket
 import time
 
@@ -440,3 +441,33 @@ def test_handshake_under_way_at_stop_has_its_event(nginx, validator, signal_name
     assert e["tlsguard"]["bytes_in"] >= 5, e
     # cut by the stop: no reason of the client's; waited for: the timeout
     assert e["tlsguard"]["reason"] == {"stop": "other", "quit": "timeout"}[signal_name], e
+
+
+def test_failed_reload_keeps_events_for_respawned_workers(nginx, validator):
+    """A reload whose configuration is refused (here a block whose policy
+    cannot be applied, and no event log) leaves the running configuration:
+    a worker the master forks afterwards (after a crash) still writes events."""
+    guarded(nginx)
+    events = Events(nginx, validator, path="events.json")
+    events.new(1)
+    good = open(nginx.conf_path).read()
+    nginx.write(nginx.conf("ssl_protocols TLSv1;\n    tlsguard_profile modern;"))
+    os.kill(nginx.pid(), signal.SIGHUP)  # `nginx -s reload` would refuse it itself
+    deadline = time.time() + 10
+    while "TLSGUARD-013" not in nginx.log() and time.time() < deadline:
+        time.sleep(0.05)
+    assert "TLSGUARD-013" in nginx.log(), nginx.log()
+    nginx.write(good)
+    old = nginx.workers()
+    os.kill(old[0], 9)
+    deadline = time.time() + 10
+    while time.time() < deadline and (not nginx.workers() or nginx.workers() == old):
+        time.sleep(0.05)
+    assert nginx.workers() and nginx.workers() != old, nginx.log()
+    with open(nginx.error_log) as f:  # the crash was ours: not one for the fixture
+        kept = [l for l in f if "exited on signal 9" not in l]
+    with open(nginx.error_log, "w") as f:
+        f.writelines(kept)
+    ok, _ = s_client(nginx.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0")
+    assert not ok
+    common(events.one(), "protocol_version", "client_hello")
