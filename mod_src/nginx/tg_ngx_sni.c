@@ -239,12 +239,22 @@ static ngx_int_t request_block_check(ngx_http_request_t *r)
     return NGX_HTTP_MISDIRECTED_REQUEST;
 }
 
+/* Post-read: every request, before anything of its block runs. Server
+ * rewrite too: an internal redirect (error_page of a request nginx refused
+ * while reading it, e.g. a second Host) starts there. Handlers of a phase
+ * run last registered first, so this one runs before the rewrite module's
+ * (an earlier module in the list): before a server-level `return`. */
 ngx_int_t tg_ngx_sni_init(ngx_conf_t *cf)
 {
+    static const ngx_http_phases phases[] = {NGX_HTTP_POST_READ_PHASE,
+                                             NGX_HTTP_SERVER_REWRITE_PHASE};
     ngx_http_core_main_conf_t *cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
-    ngx_http_handler_pt *h = ngx_array_push(&cmcf->phases[NGX_HTTP_POST_READ_PHASE].handlers);
-    if (h == NULL)
-        return NGX_ERROR;
-    *h = request_block_check;
+
+    for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
+        ngx_http_handler_pt *h = ngx_array_push(&cmcf->phases[phases[i]].handlers);
+        if (h == NULL)
+            return NGX_ERROR;
+        *h = request_block_check;
+    }
     return NGX_OK;
 }

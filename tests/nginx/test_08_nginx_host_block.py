@@ -87,3 +87,22 @@ def test_block_without_its_own_context_and_another_policy(nginx, sni):
     assert status == "421" and "modern" not in body, (status, body)
     # the same policy as the default block's (inherited): served
     assert curl(nginx.port, "c.test", "--tls-max", "1.2", sni=sni) == ("200", "alike")
+
+
+def test_error_page_of_another_block_not_served(nginx):
+    """nginx refuses a request with a second Host while reading it, in the
+    block the first one selected, and its error_page is an internal redirect
+    there: it is not served over another block's connection either."""
+    servers = nginx.server("tlsguard_profile intermediate;\n        return 200 \"default\";",
+                           name="localhost", default=True)
+    servers += nginx.server("tlsguard_profile modern;\n        error_page 400 /err.html;\n"
+                            "        location = /err.html { return 200 \"modern-page\"; }",
+                            name="b.test")
+    nginx.write(nginx.conf("ssl_protocols TLSv1.2 TLSv1.3;", servers))
+    nginx.start()
+    req = b"GET / HTTP/1.1\r\nHost: b.test\r\nHost: b.test\r\nConnection: close\r\n\r\n"
+    out = subprocess.run(["openssl", "s_client", "-quiet", "-tls1_2", "-servername", "localhost",
+                          "-connect", "127.0.0.1:%d" % nginx.port], input=req,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=20).stdout
+    assert out.startswith(b"HTTP/1.1 421 "), out
+    assert b"modern-page" not in out, out
