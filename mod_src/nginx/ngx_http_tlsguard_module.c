@@ -12,10 +12,11 @@
 #include "tg_ngx_enforce.h"
 #include "tg_ngx_hsts.h"
 #include "tg_ngx_sink_report.h"
+#include "tg_ngx_sni.h"
 
 static ngx_int_t tg_ngx_postconfiguration(ngx_conf_t *cf)
 {
-    if (tg_ngx_hsts_init(cf) != NGX_OK)
+    if (tg_ngx_hsts_init(cf) != NGX_OK || tg_ngx_sni_init(cf) != NGX_OK)
         return NGX_ERROR;
     return tg_ngx_enforce_all(cf);
 }
@@ -25,6 +26,12 @@ static ngx_int_t tg_ngx_init_process(ngx_cycle_t *cycle)
     if (tg_ngx_conn_init_process(cycle) != NGX_OK)
         return NGX_ERROR;
     return tg_ngx_sink_report_init_process(cycle);
+}
+
+static void tg_ngx_exit_process(ngx_cycle_t *cycle)
+{
+    tg_ngx_conn_exit_process(cycle); /* first: its lines count in the reports */
+    tg_ngx_sink_report_exit_process(cycle);
 }
 
 static ngx_http_module_t tg_ngx_module_ctx = {
@@ -48,6 +55,6 @@ ngx_module_t ngx_http_tlsguard_module = {
     tg_ngx_init_process,
     NULL, /* init thread */
     NULL, /* exit thread */
-    tg_ngx_sink_report_exit_process,
+    tg_ngx_exit_process,
     NULL, /* exit master */
     NGX_MODULE_V1_PADDING};

@@ -25,7 +25,8 @@
 #include "tg_version.h"
 
 static int conn_index = -1;       /* SSL ex_data: SSL -> tg_ngx_conn_t */
-static int events_wanted;         /* some block has tlsguard_event_log */
+static int events_wanted;         /* some block of the running cycle has tlsguard_event_log */
+static int events_next;           /* the same, of the configuration being read */
 static tg_ngx_conn_t **by_slot;   /* per worker: the record of each connection slot */
 static ngx_uint_t n_slots;
 static ngx_uint_t successes;      /* per worker, for sample=N */
@@ -314,7 +315,7 @@ ngx_int_t tg_ngx_conn_init(ngx_conf_t *cf, int events)
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "TLSGUARD-014: no OpenSSL ex_data slot");
         return NGX_ERROR;
     }
-    events_wanted = events;
+    events_next = events; /* the cycle's once it runs (init_module) */
     return NGX_OK;
 }
 
@@ -332,9 +333,13 @@ void tg_ngx_conn_watch_ctx(SSL_CTX *ctx)
     SSL_CTX_set_tlsext_servername_callback(ctx, tg_ngx_sni_servername);
 }
 
+/* Only a configuration that became the cycle sets what accept does: one
+ * that failed a reload after its postconfiguration leaves the running one's
+ * (which the workers the master forks later inherit). */
 ngx_int_t tg_ngx_conn_init_module(ngx_cycle_t *cycle)
 {
     ngx_listening_t *ls = cycle->listening.elts;
+    events_wanted = events_next;
     for (ngx_uint_t i = 0; i < cycle->listening.nelts; i++) {
         if (ls[i].handler == ngx_http_init_connection)
             ls[i].handler = accept_handler;
@@ -347,4 +352,13 @@ ngx_int_t tg_ngx_conn_init_process(ngx_cycle_t *cycle)
     n_slots = cycle->connection_n;
     by_slot = ngx_pcalloc(cycle->pool, n_slots * sizeof(*by_slot));
     return by_slot ? NGX_OK : NGX_ERROR;
+}
+
+void tg_ngx_conn_exit_process(ngx_cycle_t *cycle)
+{
+    (void)cycle;
+    for (ngx_uint_t i = 0; by_slot && i < n_slots; i++) {
+        if (by_slot[i])
+            conn_end(by_slot[i]); /* clears its slot; one event per connection */
+    }
 }

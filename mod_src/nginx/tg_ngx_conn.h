@@ -45,4 +45,8 @@ ngx_int_t tg_ngx_conn_init_module(ngx_cycle_t *cycle);
 /* init_process: the table that finds a connection's record. */
 ngx_int_t tg_ngx_conn_init_process(ngx_cycle_t *cycle);
 
+/* exit_process: the events of connections still open (a fast stop exits
+ * without closing them, so their pools' cleanups never run). */
+void tg_ngx_conn_exit_process(ngx_cycle_t *cycle);
+
 #endif

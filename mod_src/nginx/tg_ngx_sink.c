@@ -1,7 +1,9 @@
 /* Event sinks: see tg_ngx_sink.h.
  *   - file: one write() on an O_APPEND | O_NONBLOCK descriptor: lines from
  *     several workers never interleave, and a FIFO whose reader stalls
- *     answers EAGAIN (a write of at most PIPE_BUF is all-or-nothing);
+ *     answers EAGAIN (a write of at most PIPE_BUF is all-or-nothing); a FIFO
+ *     is the module's own descriptor, opened non-blocking: nginx's open and
+ *     reopen of its files would wait for a reader;
  *   - syslog: a datagram socket of our own, non-blocking, each line one
  *     sendmsg() with MSG_DONTWAIT (glibc's syslog() blocks when the receiver
  *     stops reading); RFC 5424 framing from core/tg_syslog.c. */
@@ -13,6 +15,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -96,15 +99,32 @@ static int open_syslog(tg_ngx_sink_t *sink)
     return set_flags(sink->fd);
 }
 
-/* Can the file be opened for appending (a FIFO: has it a reader)? nginx
- * opens it for real with the cycle (ngx_conf_open_file). */
-static int try_file(const tg_ngx_sink_t *sink)
+static int try_open(const char *path)
 {
-    int fd = open(sink->target, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0640);
+    return open(path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0640);
+}
+
+/* A regular file: can it be opened for appending? nginx opens it for real
+ * with the cycle (ngx_conf_open_file). A FIFO: kept open, ours (has it a
+ * reader? ENXIO otherwise). */
+static int open_file(ngx_conf_t *cf, tg_ngx_sink_t *sink, ngx_str_t *path)
+{
+    struct stat st;
+    int fd;
+
+    if (ngx_process == NGX_PROCESS_SIGNALLER)
+        return 0; /* `nginx -s` only finds the master */
+    if (stat(sink->target, &st) == 0 && S_ISFIFO(st.st_mode)) {
+        sink->kind = TG_NGX_SINK_FIFO;
+        sink->fd = try_open(sink->target);
+        return sink->fd < 0 ? errno : 0;
+    }
+    fd = try_open(sink->target);
     if (fd < 0)
         return errno;
     close(fd);
-    return 0;
+    sink->file = ngx_conf_open_file(cf->cycle, path);
+    return sink->file ? 0 : ENOMEM;
 }
 
 char *tg_ngx_sink_conf(ngx_conf_t *cf, ngx_str_t *arg, tg_ngx_sink_t **out)
@@ -136,9 +156,7 @@ char *tg_ngx_sink_conf(ngx_conf_t *cf, ngx_str_t *arg, tg_ngx_sink_t **out)
             return NGX_CONF_ERROR;
         sink->kind = TG_NGX_SINK_FILE;
         sink->target = (const char *)path.data; /* NUL-terminated by nginx */
-        rv = try_file(sink);
-        if (rv == 0 && (sink->file = ngx_conf_open_file(cf->cycle, &path)) == NULL)
-            return NGX_CONF_ERROR;
+        rv = open_file(cf, sink, &path);
     }
     if (rv != 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, rv, "\"tlsguard_event_log\": cannot open \"%s\"",
@@ -182,7 +200,9 @@ static int send_syslog(tg_ngx_sink_t *sink, const char *line, size_t len)
  * non-blocking before its first write. */
 static int write_file(tg_ngx_sink_t *sink, const char *line, size_t len)
 {
-    int fd = sink->file->fd, err;
+    int fd = sink->kind == TG_NGX_SINK_FIFO ? sink->fd
+             : sink->file ? sink->file->fd : NGX_INVALID_FILE;
+    int err;
     ssize_t n;
 
     if (fd == NGX_INVALID_FILE)

@@ -14,12 +14,13 @@
 
 #define TG_NGX_SYSLOG_DEFAULT_PATH "/dev/log"
 
-typedef enum { TG_NGX_SINK_FILE = 1, TG_NGX_SINK_SYSLOG } tg_ngx_sink_kind_t;
+typedef enum { TG_NGX_SINK_FILE = 1, TG_NGX_SINK_FIFO, TG_NGX_SINK_SYSLOG } tg_ngx_sink_kind_t;
 
 typedef struct tg_ngx_sink_t {
     tg_ngx_sink_kind_t kind;
     const char *target;        /* file path or socket path */
-    int fd;                    /* syslog: our socket, opened with the configuration; -1: none */
+    int fd;                    /* syslog: our socket; FIFO: our write end; opened with the
+                                * configuration, -1: none */
     ngx_open_file_t *file;     /* file: nginx's, reopened by it on USR1 (`nginx -s reopen`) */
     int nonblock_fd;           /* the file descriptor last made non-blocking; -1: none */
     struct sockaddr_un addr;   /* syslog receiver */
@@ -35,8 +36,11 @@ typedef struct tg_ngx_sink_t {
  * prefix) or "syslog[:facility][@/socket/path]". Returns NGX_CONF_OK or an
  * error logged against the directive. A file is tried here (for that error)
  * and then left to nginx's open files, which nginx opens with the cycle and
- * reopens, chowned for the workers, on `nginx -s reopen` as logrotate asks;
- * the socket belongs to the configuration's pool and closes with it. */
+ * reopens, chowned for the workers, on `nginx -s reopen` as logrotate asks.
+ * A FIFO is opened here, non-blocking, and never reopened: nginx opens its
+ * files blocking, which for a FIFO without a reader waits for one. The
+ * socket and the FIFO belong to the configuration's pool and close with it.
+ * `nginx -s` opens nothing. */
 char *tg_ngx_sink_conf(ngx_conf_t *cf, ngx_str_t *arg, tg_ngx_sink_t **out);
 
 /* One complete line ('\n' last): one write() or one datagram, never a wait. */

@@ -14,11 +14,18 @@
  * groups and options on the connection. When OpenSSL later calls nginx's
  * servername callback with its own reading of the name, the module checks
  * that the block selected then is the block whose settings the connection
- * carries; otherwise it ends the handshake (alert protocol_version). */
+ * carries; otherwise it ends the handshake (alert protocol_version).
+ *
+ * A request names its block again (Host, HTTP/2's :authority, which lets a
+ * client reuse one connection for several names), and nginx serves it from
+ * that block without looking at the handshake. A request for a block whose
+ * policy differs from the one the connection was negotiated under gets 421
+ * (RFC 9110 §15.5.20), as mod_ssl answers for incompatible virtual hosts. */
 #include "tg_ngx_sni.h"
 
 #include <string.h>
 
+#include "tg_ngx_conf.h"
 #include "tg_ngx_conn.h"
 #include "tg_ngx_sni_name.h"
 #include "tg_observation.h"
@@ -158,3 +165,96 @@ int tg_ngx_sni_servername(SSL *ssl, int *ad, void *arg)
     return rc;
 }
 
+
+static int same_ciphers(SSL_CTX *a, SSL_CTX *b)
+{
+    STACK_OF(SSL_CIPHER) *x = SSL_CTX_get_ciphers(a), *y = SSL_CTX_get_ciphers(b);
+    int n = sk_SSL_CIPHER_num(x);
+    if (n != sk_SSL_CIPHER_num(y))
+        return 0;
+    for (int i = 0; i < n; i++)
+        if (SSL_CIPHER_get_id(sk_SSL_CIPHER_value(x, i))
+            != SSL_CIPHER_get_id(sk_SSL_CIPHER_value(y, i)))
+            return 0;
+    return 1;
+}
+
+/* Whether a connection negotiated under `a` is one `b` would have made:
+ * the same range, options, groups, level and cipher lists. Two unguarded
+ * blocks are nginx's own affair. */
+static int same_policy(const tg_ossl_effective_t *a, const tg_ossl_effective_t *b)
+{
+    if (a == b || (!a->guarded && !b->guarded))
+        return 1;
+    return a->guarded == b->guarded && a->min_version == b->min_version
+           && a->max_version == b->max_version && a->options_set == b->options_set
+           && a->options_cleared == b->options_cleared
+           && a->server_preference == b->server_preference
+           && (a->groups == b->groups
+               || (a->groups && b->groups && strcmp(a->groups, b->groups) == 0))
+           && a->ctx && b->ctx
+           && SSL_CTX_get_security_level(a->ctx) == SSL_CTX_get_security_level(b->ctx)
+           && same_ciphers(a->ctx, b->ctx);
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* A block without a certificate has no context of its own: nginx
+ * negotiates its connections under another block's. They are its own when
+ * it says what that block says. */
+static int same_settings(const tg_ngx_srv_conf_t *a, const tg_ngx_srv_conf_t *b)
+{
+    if (a->enable != b->enable)
+        return 0;
+    return !a->enable
+           || (tg_ngx_conf_profile(a) == tg_ngx_conf_profile(b)
+               && same_text(a->ov.protocols, b->ov.protocols)
+               && same_text(a->ov.ciphers12, b->ov.ciphers12)
+               && same_text(a->ov.suites13, b->ov.suites13)
+               && same_text(a->ov.groups, b->ov.groups));
+}
+
+static ngx_int_t request_block_check(ngx_http_request_t *r)
+{
+    tg_ngx_srv_conf_t *tsc = ngx_http_get_module_srv_conf(r, ngx_http_tlsguard_module);
+    const tg_ossl_effective_t *conn;
+    char label[512];
+    int same;
+
+    if (r->connection->ssl == NULL || tsc == NULL)
+        return NGX_DECLINED; /* plain HTTP */
+    conn = tg_ngx_sni_eff_in_use(r->connection->ssl->connection);
+    if (tsc->eff.set)
+        same = conn && same_policy(conn, &tsc->eff);
+    else
+        same = conn && conn->host && same_settings(conn->host, tsc);
+    if (same)
+        return NGX_DECLINED;
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "TLSGUARD-015: request for %s on a connection negotiated under another "
+                  "policy: 421", tg_ngx_conf_label(tsc, label, sizeof(label)));
+    return NGX_HTTP_MISDIRECTED_REQUEST;
+}
+
+/* Post-read: every request, before anything of its block runs. Server
+ * rewrite too: an internal redirect (error_page of a request nginx refused
+ * while reading it, e.g. a second Host) starts there. Handlers of a phase
+ * run last registered first, so this one runs before the rewrite module's
+ * (an earlier module in the list): before a server-level `return`. */
+ngx_int_t tg_ngx_sni_init(ngx_conf_t *cf)
+{
+    static const ngx_http_phases phases[] = {NGX_HTTP_POST_READ_PHASE,
+                                             NGX_HTTP_SERVER_REWRITE_PHASE};
+    ngx_http_core_main_conf_t *cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
+        ngx_http_handler_pt *h = ngx_array_push(&cmcf->phases[phases[i]].handlers);
+        if (h == NULL)
+            return NGX_ERROR;
+        *h = request_block_check;
+    }
+    return NGX_OK;
+}

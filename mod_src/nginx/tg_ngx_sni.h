@@ -15,6 +15,11 @@ int tg_ngx_sni_client_hello(SSL *ssl, int *al, void *arg);
 /* Replaces nginx's servername callback on every watched context. */
 int tg_ngx_sni_servername(SSL *ssl, int *ad, void *arg);
 
+/* The request's server block (Host, :authority) against the block the
+ * handshake was made for: 421 when their policies differ. Registered in
+ * the post-read phase by tg_ngx_sni_init. */
+ngx_int_t tg_ngx_sni_init(ngx_conf_t *cf);
+
 /* The enforcement record of the context a connection uses now. */
 const tg_ossl_effective_t *tg_ngx_sni_eff_in_use(const SSL *ssl);
 

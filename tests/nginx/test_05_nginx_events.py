@@ -6,6 +6,7 @@ stops reading does not stall nginx."""
 import json
 import os
 import re
+import signal
 import socket
 import time
 
@@ -413,3 +414,60 @@ def test_reopen_after_rotation_writes_to_the_new_file(ev):
     common(e, "protocol_version", "client_hello")
     assert e["tlsguard"]["client"]["versions"] == ["TLSv1.1"]
     assert open(rotated).read() == before  # nothing more went to the rotated file
+
+
+@pytest.mark.parametrize("signal_name", ["stop", "quit"])
+def test_handshake_under_way_at_stop_has_its_event(nginx, validator, signal_name):
+    """`nginx -s stop` (SIGTERM, systemd's last resort) exits the worker without
+    closing its connections; `quit` (SIGQUIT) waits for the handshake to end
+    (client_header_timeout). Either way the connection has exactly one event."""
+    guarded(nginx, "client_header_timeout 2s;")
+    events = Events(nginx, validator, path="events.json")
+    events.new(1)
+    master = nginx.pid()
+    with socket.create_connection(("127.0.0.1", nginx.port), timeout=5) as s:
+        s.sendall(records(client_hello())[:60])
+        time.sleep(0.5)
+        rc, out = run(nginx.cmd("-s", signal_name), env=nginx.env())
+        assert rc == 0, out
+        deadline = time.time() + 10
+        while time.time() < deadline and os.path.exists("/proc/%d" % master):
+            time.sleep(0.05)
+        assert not os.path.exists("/proc/%d" % master), nginx.log()
+    nginx.started = False
+    e = events.one()
+    assert e["event"]["outcome"] == "failure", e
+    assert e["tlsguard"]["stage"] == "client_hello", e
+    assert e["tlsguard"]["bytes_in"] >= 5, e
+    # cut by the stop: no reason of the client's; waited for: the timeout
+    assert e["tlsguard"]["reason"] == {"stop": "other", "quit": "timeout"}[signal_name], e
+
+
+def test_failed_reload_keeps_events_for_respawned_workers(nginx, validator):
+    """A reload whose configuration is refused (here a block whose policy
+    cannot be applied, and no event log) leaves the running configuration:
+    a worker the master forks afterwards (after a crash) still writes events."""
+    guarded(nginx)
+    events = Events(nginx, validator, path="events.json")
+    events.new(1)
+    good = open(nginx.conf_path).read()
+    nginx.write(nginx.conf("ssl_protocols TLSv1;\n    tlsguard_profile modern;"))
+    os.kill(nginx.pid(), signal.SIGHUP)  # `nginx -s reload` would refuse it itself
+    deadline = time.time() + 10
+    while "TLSGUARD-013" not in nginx.log() and time.time() < deadline:
+        time.sleep(0.05)
+    assert "TLSGUARD-013" in nginx.log(), nginx.log()
+    nginx.write(good)
+    old = nginx.workers()
+    os.kill(old[0], 9)
+    deadline = time.time() + 10
+    while time.time() < deadline and (not nginx.workers() or nginx.workers() == old):
+        time.sleep(0.05)
+    assert nginx.workers() and nginx.workers() != old, nginx.log()
+    with open(nginx.error_log) as f:  # the crash was ours: not one for the fixture
+        kept = [l for l in f if "exited on signal 9" not in l]
+    with open(nginx.error_log, "w") as f:
+        f.writelines(kept)
+    ok, _ = s_client(nginx.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0")
+    assert not ok
+    common(events.one(), "protocol_version", "client_hello")
