@@ -312,7 +312,7 @@ ngx_int_t tg_ngx_conn_init(ngx_conf_t *cf, int events)
     if (conn_index < 0)
         conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
     if (conn_index < 0 || tg_ossl_observe_init(-1) < 0) {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "TLSGUARD-014: no OpenSSL ex_data slot");
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "TLSGUARD-032: OpenSSL refused the data slot the handshake observer needs");
         return NGX_ERROR;
     }
     events_next = events; /* the cycle's once it runs (init_module) */
