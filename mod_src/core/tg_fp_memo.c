@@ -39,16 +39,29 @@ static size_t key_len(const tg_hello_t *h)
     return 2 + 2 + h->ciphers.len + 1 + h->extensions.len;
 }
 
+/* memcpy and memcmp of an empty view: its pointer may be NULL, which
+ * neither may be given even for no bytes. */
+static void copy_view(uint8_t *to, tg_view_t v)
+{
+    if (v.len > 0)
+        memcpy(to, v.p, v.len);
+}
+
+static int same_view(const uint8_t *k, tg_view_t v)
+{
+    return v.len == 0 || memcmp(k, v.p, v.len) == 0;
+}
+
 static uint8_t *put_key(uint8_t *k, const tg_hello_t *h)
 {
     k[0] = (uint8_t)(h->legacy_version >> 8);
     k[1] = (uint8_t)h->legacy_version;
     k[2] = (uint8_t)(h->ciphers.len >> 8);
     k[3] = (uint8_t)h->ciphers.len;
-    memcpy(k + 4, h->ciphers.p, h->ciphers.len);
+    copy_view(k + 4, h->ciphers);
     k += 4 + h->ciphers.len;
     *k++ = (uint8_t)(h->has_extensions != 0);
-    memcpy(k, h->extensions.p, h->extensions.len);
+    copy_view(k, h->extensions);
     return k + h->extensions.len;
 }
 
@@ -63,11 +76,10 @@ static int same_key(const memo_slot_t *s, const tg_hello_t *h, size_t len,
         k[2] != (uint8_t)(h->ciphers.len >> 8) || k[3] != (uint8_t)h->ciphers.len)
         return 0;
     k += 4;
-    if (memcmp(k, h->ciphers.p, h->ciphers.len) != 0)
+    if (!same_view(k, h->ciphers))
         return 0;
     k += h->ciphers.len;
-    return *k == (uint8_t)(h->has_extensions != 0) &&
-           memcmp(k + 1, h->extensions.p, h->extensions.len) == 0;
+    return *k == (uint8_t)(h->has_extensions != 0) && same_view(k + 1, h->extensions);
 }
 
 /* The remembered result, laid out in work as tg_fingerprint() lays it out. */

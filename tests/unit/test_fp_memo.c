@@ -176,6 +176,23 @@ static void test_small_work_and_cut_hellos_go_the_usual_way(void **state)
     assert_true(check_same(h, TG_HELLO_TRUNCATED, counting_md5, counting_sha256, WORK) > 0);
 }
 
+/* No extension block at all (an SSL 3.0-style hello): its view is empty,
+ * NULL pointer included, and still a key. */
+static void test_hello_without_extensions(void **state)
+{
+    static uint8_t a[4096];
+    hb_t *m = hb_begin(0x0301, ciphers, 4, 0);
+    size_t na = hb_end(m);
+    const tg_hello_t *h;
+
+    (void)state;
+    memcpy(a, m->b, na);
+    h = parse(a, na);
+    assert_false(h->has_extensions);
+    assert_true(check_same(h, TG_HELLO_OK, counting_md5, counting_sha256, WORK) > 0);
+    assert_int_equal(check_same(h, TG_HELLO_OK, counting_md5, counting_sha256, WORK), 0);
+}
+
 /* Every capture: equal answers; a second call comes from memory when the
  * hello fits a slot (a post-quantum key share does not). */
 static void test_captured_hellos(void **state)
@@ -211,6 +228,7 @@ int main(void)
         cmocka_unit_test(test_any_other_difference_is_fingerprinted_anew),
         cmocka_unit_test(test_the_digests_are_part_of_the_key),
         cmocka_unit_test(test_small_work_and_cut_hellos_go_the_usual_way),
+        cmocka_unit_test(test_hello_without_extensions),
         cmocka_unit_test(test_captured_hellos),
     };
 
