@@ -12,6 +12,7 @@
 #include "tg_apache_conf.h"
 #include "tg_apache_sink.h"
 #include "tg_metric_label.h"
+#include "tg_metric_layout.h"
 #include "tg_names.h"
 
 APLOG_USE_MODULE(tlsguard);
@@ -21,10 +22,11 @@ _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "the counters need lock-free 64-bit 
 #define SEGMENT_KEY "tlsguard-metrics-segment"
 
 /* The layout in one number: a module whose tables differ (another reason
- * set, other bounds) must not read this one's segment. */
-#define LAYOUT_MAGIC                                                                        \
+ * set or order, other names, other bounds) must not read this one's segment. */
+#define LAYOUT_SHAPE                                                                        \
     (UINT64_C(0x7467000000000000) ^ ((uint64_t)sizeof(tg_ap_metrics_t) << 16)               \
      ^ ((uint64_t)TG_REASON_COUNT << 8) ^ (uint64_t)TG_STAGE_COUNT)
+#define LAYOUT_MAGIC tg_metric_layout_id(LAYOUT_SHAPE, TG_METRICS_POLICIES - 1)
 
 static tg_ap_metrics_t *seg; /* set in the parent, inherited by every child */
 
