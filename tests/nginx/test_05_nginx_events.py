@@ -17,8 +17,12 @@ from tg_rawtls import client_hello, records, send_and_close, send_and_linger
 from test_05_events import EventChecker, Events, common  # noqa: F401  (the shared checks)
 # the same client and the same event on both adapters: run here with this file's `ev`
 from test_05_events import (test_client_aborting_after_hello,  # noqa: F401
+                            test_client_rejects_our_certificate,
                             test_connect_and_close_is_empty_connection,
-                            test_hello_over_several_records_is_parsed)
+                            test_exactly_one_event_per_failed_connection,
+                            test_hello_over_several_records_is_parsed,
+                            test_no_common_group, test_no_event_for_success_unless_asked,
+                            test_weak_ciphers_no_shared_cipher)
 import tg_ecs
 
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "docs",
@@ -62,33 +66,6 @@ def test_tls10_client_protocol_version(ev):
     assert e["error"]["message"] == "unsupported protocol"
     assert len(e["tls"]["client"]["ja3"]) == 32
     assert e["tlsguard"]["client"]["ja4"].startswith("t10d")
-
-
-def test_weak_ciphers_no_shared_cipher(ev):
-    ok, _ = s_client(ev.h.port, "-tls1_2", "-cipher", "AES128-SHA:AES256-SHA")
-    assert not ok
-    e = ev.one()
-    common(e, "no_shared_cipher", "client_hello")
-    assert e["tlsguard"]["alert"]["sent"]["name"] == "handshake_failure"
-
-
-def test_no_common_group(ev):
-    ok, _ = s_client(ev.h.port, "-tls1_3", "-groups", "P-521:ffdhe2048")
-    assert not ok
-    e = ev.one()
-    common(e, "no_shared_group", "client_hello")
-    assert e["tlsguard"]["client"]["groups"] == ["secp521r1", "ffdhe2048"]
-
-
-@pytest.mark.parametrize("version,last_sent", [("-tls1_3", "finished"),
-                                                ("-tls1_2", "server_hello_done")])
-def test_client_rejects_our_certificate(ev, certs, version, last_sent):
-    ok, out = s_client(ev.h.port, version, "-verify_return_error", "-CAfile", certs.other_ca)
-    assert not ok, out
-    e = ev.one()
-    common(e, "client_rejected_certificate", "certificate")
-    assert e["tlsguard"]["alert"]["received"]["name"] == "unknown_ca"
-    assert e["tlsguard"]["last_message"]["sent"] == last_sent
 
 
 def test_plain_http_on_tls_port(ev):
@@ -155,13 +132,6 @@ def test_client_renegotiation_refused(ev):
     assert e["tlsguard"]["stage"] == "renegotiation", e
 
 
-def test_no_event_for_success_unless_asked(ev, certs):
-    rc, out = curl(ev.h.port, "/", "--tlsv1.3", cacert=certs.ca)
-    assert rc == 0, out
-    assert s_client(ev.h.port, "-tls1_2")[0]
-    ev.new(0)
-
-
 def test_success_events_with_all(nginx, validator, certs):
     guarded(nginx, "tlsguard_events all;", http2=True)
     events = Events(nginx, validator, path="events.json")
@@ -186,13 +156,6 @@ def test_success_sampling(nginx, validator):
     assert all(e["event"]["outcome"] == "success" for e in events.new(3))
     s_client(nginx.port, "-tls1")
     assert events.one()["tlsguard"]["reason"] == "protocol_version"
-
-
-def test_exactly_one_event_per_failed_connection(ev):
-    for _ in range(5):
-        s_client(ev.h.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0")
-    evs = ev.new(5)
-    assert len({e["source"]["port"] for e in evs}) == 5
 
 
 def test_event_goes_to_the_selected_blocks_log(nginx, validator):
