@@ -165,7 +165,6 @@ int tg_ngx_sni_servername(SSL *ssl, int *ad, void *arg)
     return rc;
 }
 
-
 static int same_ciphers(SSL_CTX *a, SSL_CTX *b)
 {
     STACK_OF(SSL_CIPHER) *x = SSL_CTX_get_ciphers(a), *y = SSL_CTX_get_ciphers(b);
@@ -179,6 +178,11 @@ static int same_ciphers(SSL_CTX *a, SSL_CTX *b)
     return 1;
 }
 
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 /* Whether a connection negotiated under `a` is one `b` would have made:
  * the same range, options, groups, level and cipher lists. Two unguarded
  * blocks are nginx's own affair. */
@@ -190,16 +194,10 @@ static int same_policy(const tg_ossl_effective_t *a, const tg_ossl_effective_t *
            && a->max_version == b->max_version && a->options_set == b->options_set
            && a->options_cleared == b->options_cleared
            && a->server_preference == b->server_preference
-           && (a->groups == b->groups
-               || (a->groups && b->groups && strcmp(a->groups, b->groups) == 0))
+           && same_text(a->groups, b->groups)
            && a->ctx && b->ctx
            && SSL_CTX_get_security_level(a->ctx) == SSL_CTX_get_security_level(b->ctx)
            && same_ciphers(a->ctx, b->ctx);
-}
-
-static int same_text(const char *a, const char *b)
-{
-    return a == b || (a && b && strcmp(a, b) == 0);
 }
 
 /* A block without a certificate has no context of its own: nginx
