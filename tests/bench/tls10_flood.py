@@ -90,7 +90,9 @@ def worker(port, hello, count, deadline, timeout, out_fd):
     os.write(out_fd, (json.dumps(done) + "\n").encode())
 
 
-def flood(port, count, seconds, procs=4, nsuites=9, timeout=5.0):
+def flood(port, count, seconds, procs=4, nsuites=9, timeout=5.0, nice=0):
+    """count hellos from procs processes (each os.nice(nice) first: a load
+    generator that shares the server's machine can yield to it)."""
     hello = client_hello(nsuites)
     start = time.monotonic()
     deadline = start + seconds
@@ -102,6 +104,8 @@ def flood(port, count, seconds, procs=4, nsuites=9, timeout=5.0):
         if pid == 0:
             os.close(r)
             try:
+                if nice:
+                    os.nice(nice)
                 worker(port, hello, share, deadline, timeout, w)
             finally:
                 os._exit(0)

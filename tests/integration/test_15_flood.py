@@ -266,7 +266,10 @@ def test_flood(httpd, certs, validator, short_interval):
     base_events = read_lines(path)
     good = GoodClient(httpd.port, ctx)
     good.start()
-    result = tls10_flood.flood(httpd.port, FLOOD, seconds=240, procs=2)
+    # The two flood processes share this 2-core machine with httpd and the good
+    # client; niced, they stand for a remote attacker, and the latency measured
+    # is the server's, not the scheduler's. Every hello is still sent and counted.
+    result = tls10_flood.flood(httpd.port, FLOOD, seconds=240, procs=2, nice=10)
     good.stop.set()
     good.join(30)
     assert result["connections"] == FLOOD, result
