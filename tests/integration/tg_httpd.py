@@ -296,20 +296,32 @@ StartServers 1
             time.sleep(0.1)
         raise RuntimeError("graceful restart did not finish:\n" + self.log())
 
-    def stop(self):
+    def stop(self, signum=signal.SIGTERM):
+        """Stops httpd: SIGTERM (`-k stop`), or SIGWINCH (`-k graceful-stop`:
+        the children finish their connections first); SIGKILL after 15 s."""
         pid = self.pid()
         if not pid:
             return
         try:
-            os.kill(pid, signal.SIGTERM)
+            os.kill(pid, signum)
         except OSError:
             return
+        # the process, not the pid file: a graceful stop removes the file
+        # before its children have finished
         deadline = time.time() + 15
-        while time.time() < deadline and self.alive():
+        while time.time() < deadline and process_exists(pid):
             time.sleep(0.1)
-        if self.alive():
+        if process_exists(pid):
             os.kill(pid, signal.SIGKILL)
         self.started = False
+
+
+def process_exists(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
 
 
 # ---- clients --------------------------------------------------------------
