@@ -228,7 +228,7 @@ def test_every_would_reject_is_counted_even_when_its_event_is_suppressed(httpd, 
     """tlsguard_would_reject_total counts each verdict; the events share the
     vhost's TLSGuardEventRate bucket (two events, one of them perhaps the
     harness's connect-and-close, then none for an hour)."""
-    from tg_metrics import Scrape, plain_vhost
+    from tg_metrics import plain_vhost, scrape_after_start, wait_scrape
 
     h = httpd
     h.write(h.base_conf(h.modules(["authz_host"])) + "Listen 127.0.0.1:%d\n" % h.port
@@ -237,23 +237,25 @@ def test_every_would_reject_is_counted_even_when_its_event_is_suppressed(httpd, 
             + h.ssl_vhost(LEGACY) + plain_vhost(h))
     h.start()
     rep = Reports(h, validator)
-    before = Scrape(h.http_port)
+    before = scrape_after_start(h)
     for _ in range(3):
         ok, out = s_client(h.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0")
         assert ok, out  # mod_ssl's settings govern: accepted
     for _ in range(2):
         ok, out = s_client(h.port, "-tls1_2", "-cipher", "AES128-SHA")
         assert ok, out
-    after = Scrape(h.http_port)
+
+    def grew(name, **labels):
+        return after.sum(name, **labels) - before.sum(name, **labels)
+
+    # a verdict is counted when its connection closes, after the client is done
+    after = wait_scrape(h, lambda s: s.sum("tlsguard_would_reject_total")
+                        - before.sum("tlsguard_would_reject_total") >= 5)
     written = [json.loads(l) for l in rep.lines()]
     assert 1 <= len(written) <= 2, written
     for e in written:
         would_reject(e, "protocol_version")  # the first ones the bucket let through
         rep.validator.validate(e)
-
-    def grew(name, **labels):
-        return after.sum(name, **labels) - before.sum(name, **labels)
-
     assert grew("tlsguard_would_reject_total", reason="protocol_version",
                 report_policy="intermediate") == 3
     assert grew("tlsguard_would_reject_total", reason="no_shared_cipher",
@@ -264,17 +266,18 @@ def test_every_would_reject_is_counted_even_when_its_event_is_suppressed(httpd, 
 
 
 def test_would_rejects_are_counted_without_an_event_log(httpd):
-    from tg_metrics import Scrape, plain_vhost
+    from tg_metrics import plain_vhost, scrape_after_start, wait_scrape
 
     h = httpd
     h.write(h.base_conf(h.modules(["authz_host"])) + "Listen 127.0.0.1:%d\n" % h.port
             + "TLSGuardProfile intermediate\nTLSGuardReportProfile modern\n"
             + h.ssl_vhost(LEGACY) + plain_vhost(h))
     h.start()
-    before = Scrape(h.http_port)
+    before = scrape_after_start(h)
     ok, out = s_client(h.port, "-tls1_2")
     assert ok, out  # intermediate is enforced: TLS 1.2 is served
-    after = Scrape(h.http_port)
+    after = wait_scrape(h, lambda s: s.sum("tlsguard_would_reject_total")
+                        > before.sum("tlsguard_would_reject_total"))
     assert (after.sum("tlsguard_would_reject_total", reason="protocol_version",
                       report_policy="modern")
             - before.sum("tlsguard_would_reject_total", reason="protocol_version",

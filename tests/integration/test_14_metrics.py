@@ -12,7 +12,7 @@ import time
 import pytest
 
 from tg_httpd import curl, require_tool, s_client
-from tg_metrics import Scrape, fetch, plain_vhost, scrape_after_start
+from tg_metrics import Scrape, fetch, plain_vhost, scrape_after_start, wait_scrape
 from tg_rawtls import client_hello, records, send_and_close
 
 HTTP_ON_TLS = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
@@ -53,16 +53,6 @@ MPM_LINES = {
     "worker": "StartServers 2\nMinSpareThreads 10\nThreadsPerChild 5\nServerLimit 4\n",
     "prefork": "StartServers 3\nMinSpareServers 3\nMaxSpareServers 6\n",
 }
-
-
-def wait_scrape(h, done, timeout=10):
-    """Scrape until done(scrape) (the last connection's close may still run)."""
-    deadline = time.time() + timeout
-    while True:
-        s = Scrape(h.http_port)
-        if done(s) or time.time() > deadline:
-            return s
-        time.sleep(0.1)
 
 
 def provoke(h, counts):

@@ -20,7 +20,7 @@ import time
 import pytest
 
 from tg_httpd import s_client
-from tg_metrics import Scrape, plain_vhost, scrape_after_start
+from tg_metrics import Scrape, plain_vhost, scrape_after_start, wait_scrape
 from test_05_events import SCHEMA_PATH, EventChecker
 import tg_ecs
 
@@ -147,15 +147,9 @@ def test_rate_limit_writes_summary(httpd, validator, short_interval):
     assert len(stamps) == len(set(s[:19] for s in stamps)), "two summaries in one second"
 
 
-def wait_failures(h, base, n, timeout=10):
-    """The first scrape that counts n failures since base (the last
-    connection's close may still be running when its client is done)."""
-    deadline = time.time() + timeout
-    while True:
-        s = Scrape(h.http_port)
-        if failures(s) - base >= n or time.time() > deadline:
-            return s
-        time.sleep(0.1)
+def wait_failures(h, base, n):
+    """The first scrape that counts n failures since base."""
+    return wait_scrape(h, lambda s: failures(s) - base >= n)
 
 
 def wait_failure_lines(path, n, timeout=5):

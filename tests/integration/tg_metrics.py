@@ -72,6 +72,17 @@ class Scrape:
         return [dict(l) for (n, l) in self.samples if n == name]
 
 
+def wait_scrape(h, done, timeout=10):
+    """Scrape until done(scrape), or the timeout: a client is done before the
+    server has finished its side of the connection (the close is counted last)."""
+    deadline = time.time() + timeout
+    while True:
+        s = Scrape(h.http_port)
+        if done(s) or time.time() > deadline:
+            return s
+        time.sleep(0.1)
+
+
 def scrape_after_start(h, timeout=10):
     """The first scrape of a freshly started httpd, taken once the harness's own
     connect-and-close (its wait for the port) is counted and its event line, which
