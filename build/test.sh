@@ -4,8 +4,9 @@
 # example configurations, every fuzz target for FUZZ_SECONDS (default 60)
 # under ASan + UBSan), then, reconfigured with --enable-sanitizers, the unit
 # tests again under ASan + UBSan, and the module under ASan + UBSan in
-# Debian's httpd against hostile input, report mode, the counters and graceful
-# restarts (ASAN_TESTS, at most ASAN_SECONDS, default 300), and the nginx module
+# Debian's httpd against hostile input, report mode, the counters, graceful
+# restarts and handshakes cut by a stop (ASAN_TESTS, at most ASAN_SECONDS,
+# default 300), and the nginx module
 # in Debian's nginx against the mutated and the reference hellos.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -22,6 +23,7 @@ make check-unit
 # (SAN_PRELOAD); any ASan or UBSan report fails the test that caused it.
 ASAN_TESTS="tests/integration/test_09_hostile.py tests/integration/test_07_sni_mutations.py"
 ASAN_TESTS="$ASAN_TESTS tests/integration/test_13_report.py tests/integration/test_14_metrics.py"
+ASAN_TESTS="$ASAN_TESTS tests/integration/test_05_events_at_stop.py"
 echo "== the module under ASan + UBSan in httpd: $ASAN_TESTS"
 timeout --kill-after=10 "${ASAN_SECONDS:-300}" make check-integration TESTS="$ASAN_TESTS"
 

@@ -5,6 +5,7 @@
 #include <http_protocol.h>
 #include <http_request.h>
 #include <mod_status.h>
+#include <mpm_common.h>
 
 #include "tg_apache_audit.h"
 #include "tg_apache_certcheck.h"
@@ -21,6 +22,7 @@
 #include "tg_apache_metrics.h"
 #include "tg_apache_metrics_page.h"
 #include "tg_apache_sink_report.h"
+#include "tg_apache_stop.h"
 #include "tg_mod_ssl_hooks.h"
 
 /* Every hook, filter and mod_ssl optional hook of the module, in the order
@@ -48,6 +50,10 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_post_config(tg_ap_certwatch_post_config, tg_ap_certwatch_pred, tg_ap_certwatch_succ,
                         APR_HOOK_MIDDLE);
     ap_hook_pre_close_connection(tg_ap_conn_pre_close, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(tg_ap_conn_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+#if AP_MODULE_MAGIC_AT_LEAST(20120211, 110) /* child_stopping: httpd 2.4.49 */
+    ap_hook_child_stopping(tg_ap_stop_child_stopping, NULL, NULL, APR_HOOK_MIDDLE);
+#endif
     ap_hook_post_read_request(tg_ap_report_request, NULL, NULL, APR_HOOK_MIDDLE);
     tg_ap_rawin_filter_handle = ap_register_input_filter("TLSGUARD_RAW_IN", tg_ap_rawin_filter,
                                                       NULL, TG_RAWIN_FTYPE);

@@ -16,6 +16,7 @@
 #include "tg_apache_rawin.h"
 #include "tg_apache_report.h"
 #include "tg_apache_sni.h"
+#include "tg_apache_stop.h"
 #include "tg_event.h"
 #include "tg_ossl_digest.h"
 #include "tg_ossl_observe.h"
@@ -29,6 +30,8 @@ typedef struct tg_ap_conn_t {
     int reported;         /* the report was concluded */
     tg_observation_t obs;
     tg_ossl_observer_t observer;
+    tg_ap_rawin_t rawin;  /* the raw input filter's view, and where the thread is */
+    tg_ap_stop_node_t live; /* on the process's list for an ungraceful stop */
 } tg_ap_conn_t;
 
 static int events_wanted;
@@ -131,7 +134,9 @@ void tg_ap_conn_start(conn_rec *c, SSL *ssl)
         st->observing = tg_ossl_observe_start(ssl, &st->observer) == 0;
         if (st->observing) {
             st->observer.host_keeps_first_bytes = 1;
-            tg_ap_rawin_add(c, &st->obs);
+            st->rawin.obs = &st->obs;
+            tg_ap_rawin_add(c, &st->rawin);
+            tg_ap_stop_track(c->pool, &st->live, st);
         }
     }
     SSL_set_msg_callback(ssl, msg_cb);
@@ -195,13 +200,12 @@ static int wanted(const tg_ap_srv_conf_t *sc, const tg_observation_t *obs)
     return 0;
 }
 
-int tg_ap_conn_pre_close(conn_rec *c)
+/* The record becomes its event, once: classified, counted, written. */
+static void conclude(tg_ap_conn_t *st)
 {
-    tg_ap_conn_t *st = ap_get_module_config(c->conn_config, &tlsguard_module);
+    conn_rec *c = st->c;
     char line[TG_EVENT_LINE_MAX];
 
-    if (!st || !st->observing)
-        return DECLINED;
     tg_ossl_observe_finish(&st->observer, NULL);
     tg_ap_report_close(c); /* before the handshake's own event */
     st->observing = 0; /* one event per connection */
@@ -224,11 +228,37 @@ int tg_ap_conn_pre_close(conn_rec *c)
     tg_event_prepare(&ev, &st->obs, &ctx);
     tg_ap_metrics_count_handshake(sc->metrics_vhost, &ev.verdict, &st->obs);
     if (!sc->sink || !wanted(sc, &st->obs))
-        return DECLINED;
+        return;
     if (!ev.verdict.success && !tg_ap_eventrate_allow(sc, ev.verdict.reason))
-        return DECLINED; /* counted; summarized by tg_apache_eventrate.c */
+        return; /* counted; summarized by tg_apache_eventrate.c */
     size_t len = tg_event_encode(&ev, &ctx, line, sizeof(line));
     if (len > 0)
         tg_ap_sink_write(sc->sink, st->server, line, len);
+}
+
+int tg_ap_conn_pre_close(conn_rec *c)
+{
+    tg_ap_conn_t *st = ap_get_module_config(c->conn_config, &tlsguard_module);
+
+    if (st && st->observing)
+        conclude(st);
     return DECLINED;
+}
+
+/* An ungraceful stop: a connection whose thread waits in a handshake read
+ * would end without its event (tg_apache_stop.h). */
+static int take_at_stop(void *record)
+{
+    tg_ap_conn_t *st = record;
+    tg_ap_rawin_state_t was = tg_ap_rawin_take(&st->rawin);
+
+    if (was == TG_RAWIN_READING && st->observing)
+        conclude(st);
+    return was != TG_RAWIN_RUNNING;
+}
+
+void tg_ap_conn_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    (void)s;
+    tg_ap_stop_child_init(pchild, take_at_stop);
 }

@@ -31,6 +31,10 @@ int tg_ap_conn_view(conn_rec *c, tg_ap_conn_view_t *v);
 /* "enforce", "report" or "off": how the vhost treats handshakes. */
 const char *tg_ap_conn_mode(server_rec *s);
 
+/* child_init: handshakes under way at an ungraceful stop get their events
+ * (tg_apache_stop.h). */
+void tg_ap_conn_child_init(apr_pool_t *pchild, server_rec *s);
+
 /* post_config: whether any vhost writes events (else nothing is observed). */
 void tg_ap_conn_set_events_wanted(int wanted);
 

@@ -5,6 +5,8 @@
  * and leaves the chain once the handshake is over. */
 #include "tg_apache_rawin.h"
 
+#include "tg_apache_stop.h"
+
 #include <http_connection.h>
 #include <util_filter.h>
 
@@ -36,14 +38,25 @@ static void note_bytes(tg_observation_t *obs, apr_bucket_brigade *bb)
 apr_status_t tg_ap_rawin_filter(ap_filter_t *f, apr_bucket_brigade *bb, ap_input_mode_t mode,
                              apr_read_type_e block, apr_off_t readbytes)
 {
-    tg_observation_t *obs = f->ctx;
+    tg_ap_rawin_t *rw = f->ctx;
+    tg_observation_t *obs = rw->obs;
     apr_status_t rv;
 
+    if (apr_atomic_read32(&rw->state) == TG_RAWIN_TAKEN)
+        return APR_ECONNABORTED; /* its event is written: nothing more to read */
     if (obs->handshake_done || obs->done_us) {
+        apr_atomic_set32(&rw->state, TG_RAWIN_DONE);
         ap_remove_input_filter(f);
         return ap_get_brigade(f->next, bb, mode, block, readbytes);
     }
+    apr_atomic_set32(&rw->state, TG_RAWIN_READING);
     rv = ap_get_brigade(f->next, bb, mode, block, readbytes);
+    if (apr_atomic_cas32(&rw->state, TG_RAWIN_RUNNING, TG_RAWIN_READING) != TG_RAWIN_READING) {
+        /* a stop took the record while this read waited */
+        tg_ap_stop_wait_taken();
+        apr_brigade_cleanup(bb);
+        return APR_ECONNABORTED;
+    }
     if (APR_STATUS_IS_TIMEUP(rv))
         obs->read_timeout = 1;
     else if (APR_STATUS_IS_EOF(rv))
@@ -53,7 +66,13 @@ apr_status_t tg_ap_rawin_filter(ap_filter_t *f, apr_bucket_brigade *bb, ap_input
     return rv;
 }
 
-void tg_ap_rawin_add(conn_rec *c, tg_observation_t *obs)
+void tg_ap_rawin_add(conn_rec *c, tg_ap_rawin_t *rw)
 {
-    ap_add_input_filter_handle(tg_ap_rawin_filter_handle, obs, NULL, c);
+    apr_atomic_set32(&rw->state, TG_RAWIN_RUNNING);
+    ap_add_input_filter_handle(tg_ap_rawin_filter_handle, rw, NULL, c);
+}
+
+tg_ap_rawin_state_t tg_ap_rawin_take(tg_ap_rawin_t *rw)
+{
+    return (tg_ap_rawin_state_t)apr_atomic_cas32(&rw->state, TG_RAWIN_TAKEN, TG_RAWIN_READING);
 }

@@ -285,8 +285,13 @@ StartServers 1
         raise RuntimeError("httpd does not listen on %d:\n%s" % (self.port, self.log()))
 
     def graceful(self):
+        self.restart("graceful")
+
+    def restart(self, kind="restart"):
+        """`-k graceful` or `-k restart` (ungraceful: the children are stopped
+        at once), back once the new generation runs."""
         before = self.log().count("resuming normal operations")
-        rc, out = run([APACHE, "-f", self.conf_path, "-k", "graceful"], env=self.env())
+        rc, out = run([APACHE, "-f", self.conf_path, "-k", kind], env=self.env())
         assert rc == 0, out
         deadline = time.time() + 15
         while time.time() < deadline:
@@ -294,7 +299,7 @@ StartServers 1
                 time.sleep(0.3)
                 return
             time.sleep(0.1)
-        raise RuntimeError("graceful restart did not finish:\n" + self.log())
+        raise RuntimeError("%s did not finish:\n%s" % (kind, self.log()))
 
     def stop(self, signum=signal.SIGTERM):
         """Stops httpd: SIGTERM (`-k stop`), or SIGWINCH (`-k graceful-stop`:
