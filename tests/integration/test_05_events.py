@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 import tg_ecs
-from tg_httpd import curl, s_client, whole_lines
+from tg_httpd import curl, s_client, wait_for, whole_lines
 from tg_rawtls import client_hello, records, send_and_close, send_and_linger
 
 SCHEMA_PATH = os.environ.get("TG_EVENT_SCHEMA") or os.path.join(os.path.dirname(__file__), "..", "..", "docs",
@@ -368,7 +368,9 @@ def test_sink_errors_are_counted_not_fatal(httpd, validator):
         ok, out = s_client(httpd.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0")
         assert not ok and "alert number 70" in out, out
     assert s_client(httpd.port, "-tls1_3")[0]
-    time.sleep(0.5)
+    # the reporter thread writes the first drop's report after the drop
+    wait_for(lambda: httpd.log_lines("TLSGUARD-030"), what="the first drop's report")
+    time.sleep(0.5)  # a report not held back would come at once
     reports = httpd.log_lines("TLSGUARD-030")
     assert len(reports) == 1, httpd.log()  # rate-limited: one line for the burst
     assert "TLSGuardEventLog /dev/full: 1 event(s) could not be written" in reports[0]

@@ -24,7 +24,7 @@ import time
 
 import pytest
 
-from tg_httpd import curl, whole_lines
+from tg_httpd import curl, wait_for, whole_lines
 from tg_rawtls import client_hello, records
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -195,15 +195,6 @@ def reported_drops(h, spec):
 
 def report_time(m):
     return datetime.datetime.strptime(m.group(1), "%b %d %H:%M:%S.%f")
-
-
-def wait_for(predicate, timeout=10.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
 
 
 ONE_PREFORK_PROCESS = """StartServers 1

@@ -25,7 +25,7 @@ import time
 import jsonschema
 import pytest
 
-from tg_httpd import LD_PRELOAD, Httpd, curl, run
+from tg_httpd import LD_PRELOAD, Httpd, curl, run, wait_for
 from tg_rawtls import client_hello, records
 
 BOUND = 5.0  # seconds a hostile connection may take to end (httpd's Timeout is 10)
@@ -474,6 +474,8 @@ def test_the_sanitizer_runtime_is_live_in_every_process(make_httpd):
     h = make_httpd()
     hostile_conf(h)
     h.start()
+    # the port listens (the parent's socket) before the parent has forked its children
+    wait_for(lambda: child_pids(h), what="the child processes")
     kids = child_pids(h)
     assert kids, "no child processes"
     want = os.path.realpath(LD_PRELOAD)

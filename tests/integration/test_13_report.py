@@ -248,9 +248,12 @@ def test_every_would_reject_is_counted_even_when_its_event_is_suppressed(httpd, 
     def grew(name, **labels):
         return after.sum(name, **labels) - before.sum(name, **labels)
 
-    # a verdict is counted when its connection closes, after the client is done
+    # a verdict is counted when its connection closes, after the client is done,
+    # and the handshake itself just after it
     after = wait_scrape(h, lambda s: s.sum("tlsguard_would_reject_total")
-                        - before.sum("tlsguard_would_reject_total") >= 5)
+                        - before.sum("tlsguard_would_reject_total") >= 5
+                        and s.sum("tlsguard_handshakes_total", outcome="success")
+                        - before.sum("tlsguard_handshakes_total", outcome="success") >= 5)
     written = [json.loads(l) for l in rep.lines()]
     assert 1 <= len(written) <= 2, written
     for e in written:

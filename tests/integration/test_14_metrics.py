@@ -70,9 +70,16 @@ def check_counts(h, base, expect, successes, audit_lines=0):
     total = sum(expect.values())
     vhost = "localhost:%d" % h.port
 
+    def grew(s, name, **labels):
+        return s.sum(name, **labels) - base.sum(name, **labels)
+
+    # the last handshakes and event lines are counted at close, after the client is done
     def done(s):
-        return s.sum("tlsguard_handshakes_total", vhost=vhost, outcome="failure") >= \
-            base.sum("tlsguard_handshakes_total", vhost=vhost, outcome="failure") + total
+        return (grew(s, "tlsguard_handshakes_total", vhost=vhost, outcome="failure") >= total
+                and grew(s, "tlsguard_handshakes_total", vhost=vhost, outcome="success")
+                >= successes
+                and grew(s, "tlsguard_events_written_total", sink="logs/events.json")
+                >= total + audit_lines)
     s = wait_scrape(h, done)
     time.sleep(0.5)  # nothing more may come
     s = Scrape(h.http_port)
@@ -140,7 +147,9 @@ def test_promtool_check_metrics(httpd, certs):
     httpd.start()
     provoke(httpd, {"protocol_version": 1, "no_shared_cipher": 1, "not_tls": 1})
     assert curl(httpd.port, "/", "--tlsv1.2", cacert=certs.ca)[0] == 0
-    s = wait_scrape(httpd, lambda s: failures(s) >= 3)
+    # the curl's success is counted at its close, after curl is done
+    s = wait_scrape(httpd, lambda s: failures(s) >= 3
+                    and s.series("tlsguard_handshake_successes_total"))
     assert s.series("tlsguard_handshake_successes_total"), s.text
     assert set(s.types) == {
         "tlsguard_handshakes_total", "tlsguard_handshake_failures_total",
@@ -181,6 +190,7 @@ def test_mod_status_section(httpd):
     metrics_conf(httpd, "", extra_modules=("authz_host", "status"),
                  server_lines=status_location)
     httpd.start()
+    scrape_after_start(httpd)  # the harness's connection is counted in the total below
     provoke(httpd, {"protocol_version": 2})
     s = wait_scrape(httpd, lambda s: failures(s, "protocol_version") >= 2)
     failed = int(s.sum("tlsguard_handshakes_total", outcome="failure"))

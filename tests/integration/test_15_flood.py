@@ -83,6 +83,13 @@ def failures(s, reason=None):
     return int(s.sum("tlsguard_handshake_failures_total", **kw))
 
 
+def decided(s):
+    """Events written, suppressed or dropped: every failure's fate, counted
+    just after the failure itself."""
+    return int(s.sum("tlsguard_events_written_total") + s.sum("tlsguard_events_suppressed_total")
+               + s.sum("tlsguard_events_dropped_total"))
+
+
 def wait_accounted(h, path, base_fail, base_lines, timeout=20):
     """Wait until the failure lines written since base_lines plus the
     suppressed counts account for every failure counted since base_fail
@@ -130,6 +137,7 @@ def test_rate_limit_writes_summary(httpd, validator, short_interval):
     for _ in range(5):
         s_client(httpd.port, "-tls1_2", "-cipher", "AES128-SHA")
         sent += 1
+    wait_failures(httpd, base, sent)  # the last ones are counted at close, after the client
     s, events, fails, by_reason, summaries = wait_accounted(httpd, path, base, base_lines)
     assert failures(s) - base == sent, s.text
     written = len(fails) - base_lines
@@ -179,10 +187,12 @@ def test_stop_writes_the_last_summary(make_httpd, monkeypatch, mpm, sink, how):
     target = path if sink == "file" else '"|/usr/bin/python3 %s %s"' % (PIPELOGGER, path)
     conf(h, sink=target, rate_line="TLSGuardEventRate 1/h burst 2\n", mpm=MPM_LINES[mpm])
     h.start()
-    base = failures(scrape_after_start(h))
+    start = scrape_after_start(h)
+    base = failures(start)
     for _ in range(12):
         tls10_flood.one(h.port, tls10_flood.client_hello(9), 5)
-    s = wait_failures(h, base, 12)
+    # the last hello's suppression, read below, is counted just after the hello
+    s = wait_scrape(h, lambda x: failures(x) - base >= 12 and decided(x) - decided(start) >= 12)
     counted = failures(s) - base
     assert counted == 12, s.text
     # the burst of 2: the harness's connection and the first hello
@@ -216,7 +226,9 @@ def test_graceful_restart_carries_the_pending_counts_to_the_new_pipe(make_httpd,
     base = scrape_after_start(h)
     for _ in range(6):
         tls10_flood.one(h.port, tls10_flood.client_hello(9), 5)
-    s = wait_failures(h, failures(base), 6)
+    # the last hello's suppression, read below, is counted just after the hello
+    s = wait_scrape(h, lambda x: failures(x) - failures(base) >= 6
+                    and decided(x) - decided(base) >= 6)
     assert failures(s) - failures(base) == 6, s.text
     suppressed = int(s.sum("tlsguard_events_suppressed_total"))
     assert suppressed >= 6, s.text  # the harness's connection took the one token
@@ -297,6 +309,12 @@ def test_flood(httpd, certs, validator, short_interval):
     assert result["rejections"] == FLOOD, result  # every hello got its alert
 
     base_lines = len(tally(base_events)[0])
+
+    def successes(x):
+        return x.sum("tlsguard_handshakes_total", outcome="success")
+    # the last hellos and the good client's last handshake are counted at close, after the client
+    wait_scrape(httpd, lambda x: failures(x) - failures(base) >= FLOOD
+                and successes(x) - successes(base) >= len(good.times))
     s, events, fails, by_reason, summaries = wait_accounted(httpd, path, failures(base), base_lines)
     new_fails = len(fails) - base_lines
     counted = failures(s, "protocol_version") - failures(base, "protocol_version")
@@ -367,7 +385,9 @@ def test_stopped_logger_costs_counted_drops(httpd, certs, short_interval):
         assert done and done["rejections"] == n, done  # every hello answered
         # while the logger is stopped the workers still serve, and say so
         assert tls13_handshake(httpd.port, ctx) < 5
-        s = Scrape(httpd.http_port)
+        # the last hellos are counted, then written or dropped, at close after the client
+        s = wait_scrape(httpd, lambda x: failures(x) - failures(base) >= n
+                        and decided(x) - decided(base) >= n)
     finally:
         os.kill(pid, signal.SIGCONT)
         good.stop.set()

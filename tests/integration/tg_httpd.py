@@ -33,6 +33,16 @@ def run(cmd, timeout=30, input=None, env=None):
     return proc.returncode, proc.stdout.decode("utf-8", "replace")
 
 
+def wait_for(predicate, timeout=10.0, what="condition"):
+    """Polls predicate() until it is true; fails after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + what)
+
+
 def whole_lines(path):
     """The file's complete lines, decoded. A reader can catch a write half copied in
     (Linux grows a file's size page by page), so a tail without its newline is left

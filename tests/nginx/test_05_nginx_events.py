@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tg_httpd import curl, run, s_client
+from tg_httpd import curl, run, s_client, wait_for
 from tg_rawtls import client_hello, records, send_and_close, send_and_linger
 from test_05_events import EventChecker, Events, common  # noqa: F401  (the shared checks)
 # the same client and the same event on both adapters: run here with this file's `ev`
@@ -203,12 +203,14 @@ def test_syslog_sink(nginx, validator, receiver):
     assert not msg.endswith("\n")
 
 
-def drain(sock):
-    """How many datagrams the receiver holds, each a whole JSON event."""
-    sock.settimeout(0.5)
+def drain(sock, least=0, timeout=10):
+    """How many datagrams the receiver holds, each a whole JSON event; waits
+    up to timeout for the first `least` (the worker sends after the client is done)."""
+    deadline = time.time() + timeout
     got = 0
     try:
         while True:
+            sock.settimeout(max(0.5, deadline - time.time()) if got < least else 0.5)
             msg = sock.recv(8192).decode("utf-8")
             json.loads(msg[msg.index("{"):])
             got += 1
@@ -266,6 +268,9 @@ def test_lost_lines_are_reported_and_add_up(nginx, receiver):
     assert first, nginx.log()
     assert first["sink"] == path and int(first["n"]) >= 1, first.group(0)
     assert "Resource temporarily unavailable" in nginx.log(), nginx.log()
+    # the worker may still be at the failures after its first report: wait for one counting all
+    wait_for(lambda: any(int(r["written"]) + int(r["lost"]) == failures + 1
+                         for r in LOST.finditer(nginx.log())), what="every event's report")
     got = drain(sock)
     nginx.stop()
     reports = list(LOST.finditer(nginx.log()))
@@ -286,7 +291,7 @@ def test_dead_syslog_receiver_costs_counted_losses(nginx, receiver):
     nginx.start()
     refused = b"\x16\x03\x01\x00\x05hello"
     send_and_close(nginx.port, refused, wait=0)
-    assert drain(sock) == 2  # the harness's connect-and-close, then the failure
+    assert drain(sock, 2) == 2  # the harness's connect-and-close, then the failure
     sock.close()
     dead = 5
     for _ in range(dead):
@@ -307,7 +312,7 @@ def test_dead_syslog_receiver_costs_counted_losses(nginx, receiver):
         for _ in range(2):
             send_and_close(nginx.port, refused, wait=0)
         time.sleep(0.5)
-        assert drain(back) == 2
+        assert drain(back, 2) == 2
     finally:
         back.close()
     nginx.stop()

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from tg_httpd import whole_lines
 from tg_rawtls import records
 
 TABLE = os.path.join(os.path.dirname(__file__), "..", "data", "ja4-reference", "hellos.tsv")
@@ -40,11 +41,10 @@ def test_82_reference_hellos_fingerprinted_as_the_reference(nginx):
     deadline = time.time() + 30
     found = {}
     while time.time() < deadline and len(found) < len(sent):
-        with open(path) as f:
-            for line in f:
-                e = json.loads(line)
-                if e["source"]["port"] in sent:
-                    found[e["source"]["port"]] = e
+        for line in whole_lines(path):  # a line being written is read once it is whole
+            e = json.loads(line)
+            if e["source"]["port"] in sent:
+                found[e["source"]["port"]] = e
         time.sleep(0.2)
     assert len(found) == len(sent), "%d of %d events" % (len(found), len(sent))
     wrong = []
