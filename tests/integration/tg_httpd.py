@@ -321,12 +321,17 @@ StartServers 1
             os.kill(pid, signum)
         except OSError:
             return
-        # the process, not the pid file: a graceful stop removes the file
-        # before its children have finished
+        # A plain stop removes the pid file once its children are gone (the
+        # parent's own cleanup goes on for a second or two); a graceful stop
+        # removes it first, so there it is the process that is waited for.
+        if signum == signal.SIGWINCH:
+            running = lambda: process_exists(pid)  # noqa: E731
+        else:
+            running = self.alive
         deadline = time.time() + 15
-        while time.time() < deadline and process_exists(pid):
+        while time.time() < deadline and running():
             time.sleep(0.1)
-        if process_exists(pid):
+        if running():
             os.kill(pid, signal.SIGKILL)
         self.started = False
 
