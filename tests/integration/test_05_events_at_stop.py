@@ -22,10 +22,15 @@ from tg_rawtls import client_hello, records
 HALF_HELLO = 60  # a record header and the start of a ClientHello: the server waits for more
 
 
-def conf(h, extra=""):
+def started(h, validator, extra=""):
+    """h started with an event log; its events, past the harness's connect-and-close."""
     h.write(h.base_conf(h.modules(["authz_host"])) + "Listen 127.0.0.1:%d\n" % h.port
             + "TLSGuardProfile intermediate\nTLSGuardEventLog logs/events.json\n" + extra
             + h.ssl_vhost() + plain_vhost(h))
+    h.start()
+    events = Events(h, validator)
+    events.new(1)
+    return h, events
 
 
 def cut_by(h, action):
@@ -50,22 +55,14 @@ MPMS = ["event", "worker", "prefork"]
 
 @pytest.mark.parametrize("mpm", MPMS)
 def test_stop_writes_the_event_of_a_handshake_under_way(make_httpd, validator, mpm):
-    h = make_httpd(mpm)
-    conf(h)
-    h.start()
-    events = Events(h, validator)
-    events.new(1)  # the harness's connect-and-close
+    h, events = started(make_httpd(mpm), validator)
     port = cut_by(h, lambda h: h.stop(signal.SIGTERM))
     check(events.one(), port, "other")
 
 
 @pytest.mark.parametrize("mpm", MPMS)
 def test_restart_writes_the_event_and_counts_it(make_httpd, validator, mpm):
-    h = make_httpd(mpm)
-    conf(h)
-    h.start()
-    events = Events(h, validator)
-    events.new(1)
+    h, events = started(make_httpd(mpm), validator)
     port = cut_by(h, lambda h: h.restart("restart"))
     check(events.one(), port, "other")
     s = wait_scrape(h, lambda s: s.sum("tlsguard_handshake_failures_total", reason="other") >= 1)
@@ -74,10 +71,6 @@ def test_restart_writes_the_event_and_counts_it(make_httpd, validator, mpm):
 
 @pytest.mark.parametrize("mpm", MPMS)
 def test_graceful_stop_lets_the_handshake_time_out(make_httpd, validator, mpm):
-    h = make_httpd(mpm)
-    conf(h, "RequestReadTimeout handshake=2\n")
-    h.start()
-    events = Events(h, validator)
-    events.new(1)
+    h, events = started(make_httpd(mpm), validator, "RequestReadTimeout handshake=2\n")
     port = cut_by(h, lambda h: h.stop(signal.SIGWINCH))
     check(events.one(), port, "timeout")
