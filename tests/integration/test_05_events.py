@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 import tg_ecs
-from tg_httpd import curl, s_client, wait_for, whole_lines
+from tg_httpd import ONE_PROCESS_8_THREADS, curl, s_client, wait_for, whole_lines
 from tg_rawtls import client_hello, records, send_and_close, send_and_linger
 
 SCHEMA_PATH = os.environ.get("TG_EVENT_SCHEMA") or os.path.join(os.path.dirname(__file__), "..", "..", "docs",
@@ -258,7 +258,7 @@ def test_success_events_with_all(httpd, validator, certs):
 
 
 def test_success_sampling(httpd, validator):
-    guarded(httpd, "TLSGuardEvents sample 3")
+    guarded(httpd, "TLSGuardEvents sample 3\n" + ONE_PROCESS_8_THREADS)  # sampled per process
     events = Events(httpd, validator)
     events.new(1)
     for _ in range(9):
@@ -362,7 +362,7 @@ def test_unwritable_event_log_fails_start(httpd):
 def test_sink_errors_are_counted_not_fatal(httpd, validator):
     """/dev/full fails every write: connections are unaffected, the error log
     says how many events were lost, at most once a minute."""
-    httpd.simple("TLSGuardEventLog /dev/full")
+    httpd.simple("TLSGuardEventLog /dev/full\n" + ONE_PROCESS_8_THREADS)  # reported per process
     httpd.start()
     for _ in range(3):
         ok, out = s_client(httpd.port, "-tls1", "-cipher", "ALL:@SECLEVEL=0")

@@ -3,8 +3,9 @@ any other connection, under the event, worker and prefork MPMs.
 
 An ungraceful stop (`apachectl stop`, SIGTERM) or restart (`apachectl
 restart`, SIGHUP) ends a child's connections at once; a thread blocked in a
-handshake read would stay blocked until the read times out (Timeout, 300 s
-here as in Debian) and httpd kills the process first. The module writes the
+handshake read would stay blocked until the read times out (Timeout: 10 s in
+this harness, 300 s in Debian) and httpd kills the process first (after
+about nine seconds). The module writes the
 event of such a connection as the child stops (reason `other`: nothing of
 the client's ended it). A graceful stop (SIGWINCH) lets the handshake end on
 its own: here mod_reqtimeout's handshake timeout."""

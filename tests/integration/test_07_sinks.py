@@ -24,7 +24,7 @@ import time
 
 import pytest
 
-from tg_httpd import curl, wait_for, whole_lines
+from tg_httpd import ONE_PROCESS_8_THREADS, curl, wait_for, whole_lines
 from tg_rawtls import client_hello, records
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -41,15 +41,6 @@ FAILING_HELLO = records(client_hello(tls13=False, server_name=b"sink.test",
 # split tears a line.
 BIG_HELLO = records(client_hello(tls13=False, server_name=b"sink.test",
                                  ciphers=tuple(range(0x0001, 0x0097))))
-
-ONE_PROCESS_8_THREADS = """StartServers 1
-ServerLimit 1
-ThreadsPerChild 8
-ThreadLimit 8
-MinSpareThreads 1
-MaxSpareThreads 16
-MaxRequestWorkers 8
-"""
 
 # A handshake that waits for a full pipe or socket waited 100 ms (the old
 # pipe timeout) or for ever (glibc syslog); one that does not takes a few ms.

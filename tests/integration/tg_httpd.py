@@ -33,6 +33,20 @@ def run(cmd, timeout=30, input=None, env=None):
     return proc.returncode, proc.stdout.decode("utf-8", "replace")
 
 
+# The event MPM in one child: what a test counts per process (a sink's loss
+# reports, the success sample) is then the server's. Otherwise the parent adds
+# children for its spare threads a second after the start, and connections
+# may land in either.
+ONE_PROCESS_8_THREADS = """StartServers 1
+ServerLimit 1
+ThreadsPerChild 8
+ThreadLimit 8
+MinSpareThreads 1
+MaxSpareThreads 16
+MaxRequestWorkers 8
+"""
+
+
 def wait_for(predicate, timeout=10.0, what="condition"):
     """Polls predicate() until it is true; fails after timeout seconds."""
     deadline = time.monotonic() + timeout
