@@ -331,8 +331,7 @@ def test_32_concurrent_failures(make_httpd, validator, sink):
     assert all(e["tlsguard"]["reason"] == "no_shared_cipher" for e in evs)
     assert all(e["tls"]["client"]["server_name"] == "flood.test" for e in evs)
     assert len({e["source"]["port"] for e in evs}) == 32
-    pids = {l.split("pid ")[1].split(":")[0] for l in h.log().splitlines() if "pid " in l}
-    assert pids  # the server really ran several processes
+    assert len(h.child_pids()) >= 2, "the failures were to meet several processes"
 
 
 def test_bad_event_directives(httpd):

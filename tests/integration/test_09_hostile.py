@@ -258,19 +258,6 @@ def hostile_conf(h, more=""):
             + h.ssl_vhost("TLSGuardProfile nist-800-52r2", name="b.test"))
 
 
-def child_pids(h):
-    parent = h.pid()
-    kids = []
-    for p in os.listdir("/proc"):
-        try:
-            with open("/proc/%s/stat" % p) as f:
-                if int(f.read().rsplit(")", 1)[1].split()[1]) == parent:
-                    kids.append(int(p))
-        except (OSError, ValueError, IndexError):
-            pass
-    return kids
-
-
 def crash_lines(h):
     """Error-log lines about children that died of a signal."""
     return [l for l in h.log().splitlines() if "exit signal" in l or "AH00052" in l]
@@ -475,8 +462,8 @@ def test_the_sanitizer_runtime_is_live_in_every_process(make_httpd):
     hostile_conf(h)
     h.start()
     # the port listens (the parent's socket) before the parent has forked its children
-    wait_for(lambda: child_pids(h), what="the child processes")
-    kids = child_pids(h)
+    wait_for(lambda: h.child_pids(), what="the child processes")
+    kids = h.child_pids()
     assert kids, "no child processes"
     want = os.path.realpath(LD_PRELOAD)
     for pid in [h.pid()] + kids:
@@ -617,7 +604,7 @@ def test_graceful_restarts_under_load(make_httpd, validator, certs):
     assert not crash_lines(h), h.log()
     if LD_PRELOAD:  # the children of the last generation run the runtime too
         maps = []
-        for pid in child_pids(h):
+        for pid in h.child_pids():
             try:
                 with open("/proc/%d/maps" % pid) as f:
                     maps.append(f.read())

@@ -103,19 +103,13 @@ def check_counts(h, base, expect, successes, audit_lines=0):
     return s
 
 
-def child_pids(h):
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(h.pid())], stdout=subprocess.PIPE,
-                         text=True).stdout
-    return {int(p) for p in out.split()}
-
-
 @pytest.mark.parametrize("mpm", ["event", "worker", "prefork"])
 def test_exact_counts_across_children_and_graceful_restart(make_httpd, certs, mpm):
     h = make_httpd(mpm)
     metrics_conf(h, MPM_LINES[mpm])
     h.start()
     base = scrape_after_start(h)
-    assert len(child_pids(h)) >= 2, "the counters are to be shared by several children"
+    assert len(h.child_pids()) >= 2, "the counters are to be shared by several children"
     first = {"protocol_version": 3, "no_shared_cipher": 2, "no_shared_group": 1, "not_tls": 2,
              "client_rejected_certificate": 1, "client_aborted": 1, "empty_connection": 2}
     provoke(h, first)

@@ -296,6 +296,20 @@ StartServers 1
         except OSError:
             return False
 
+    def child_pids(self):
+        """This httpd's child processes (its piped loggers left out)."""
+        parent, kids = self.pid(), []
+        for p in os.listdir("/proc"):
+            try:
+                with open("/proc/%s/stat" % p) as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            comm, rest = stat[stat.find("(") + 1:stat.rfind(")")], stat[stat.rfind(")") + 2:]
+            if comm == os.path.basename(APACHE) and int(rest.split()[1]) == parent:
+                kids.append(int(p))
+        return kids
+
     def wait_listening(self, timeout=15):
         deadline = time.time() + timeout
         while time.time() < deadline:
