@@ -1,6 +1,8 @@
 /* The layout number of the counters (see tg_metric_layout.h). */
 #include "tg_metric_layout.h"
 
+#include <string.h>
+
 #include "tg_classify.h"
 #include "tg_profile.h"
 
@@ -14,14 +16,12 @@ static uint64_t mix(uint64_t h, const unsigned char *p, size_t n)
     return h;
 }
 
+/* A name with its terminating NUL, so "ab","c" and "a","bc" differ. */
 static uint64_t mix_name(uint64_t h, const char *name)
 {
-    const unsigned char *p = (const unsigned char *)(name ? name : "");
+    const char *s = name ? name : "";
 
-    do
-        h = (h ^ *p) * FNV_PRIME;
-    while (*p++);
-    return h;
+    return mix(h, (const unsigned char *)s, strlen(s) + 1);
 }
 
 uint64_t tg_metric_layout_hash(uint64_t shape, const char *const *names, size_t n)
