@@ -288,13 +288,7 @@ StartServers 1
 
     def alive(self):
         pid = self.pid()
-        if not pid:
-            return False
-        try:
-            os.kill(pid, 0)
-            return True
-        except OSError:
-            return False
+        return bool(pid) and process_exists(pid)
 
     def child_pids(self):
         """This httpd's child processes (its piped loggers left out)."""

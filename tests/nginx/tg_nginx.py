@@ -11,7 +11,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 
-from tg_httpd import ErrorLog, free_port, run  # noqa: E402,F401
+from tg_httpd import ErrorLog, free_port, process_exists, run  # noqa: E402,F401
 
 NGINX = os.environ.get("TG_NGINX", "/usr/sbin/nginx")
 MODULE = os.environ.get("TG_NGINX_MODULE", "")
@@ -180,11 +180,7 @@ http {
         except ProcessLookupError:
             return
         deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
+        while time.time() < deadline and process_exists(pid):
             time.sleep(0.05)
         self.started = False
 
